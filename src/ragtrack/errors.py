@@ -1,0 +1,48 @@
+"""The error hierarchy: every error knows the file, and where it can, the page and line."""
+
+from __future__ import annotations
+
+
+class RagtrackError(Exception):
+    """Base error. ``str(err)`` is one line naming the file and position."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        page: int | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.page = page
+        self.line = line
+
+    def where(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+
+class InputError(RagtrackError):
+    """The file cannot be read as a report at all (empty, binary, unreadable, too large)."""
+
+
+class ParseError(RagtrackError):
+    """The file was read but no report structure could be recognised in it."""
+
+
+class StoreError(RagtrackError):
+    """The dataset could not be written or read."""
+
+
+class LockTimeout(StoreError):
+    """Another writer held the dataset lock for longer than we were willing to wait."""

@@ -1,0 +1,1 @@
+"""Reading sources and parsing them into records: read -> segment -> parse."""

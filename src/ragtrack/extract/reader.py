@@ -1,0 +1,187 @@
+"""Bytes to lines: decoding, line endings, page breaks, odd spaces and running page furniture.
+
+The reader is the only place that knows about encodings and form feeds; parsers see a clean
+sequence of :class:`~ragtrack.records.Line` objects that still carry their original line
+numbers and pages for provenance.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import logging
+from collections import Counter
+from pathlib import Path
+
+import regex as re
+
+from ragtrack.errors import InputError
+from ragtrack.records import Line, SourceText
+
+log = logging.getLogger(__name__)
+
+#: Default upper bound on a text source, in bytes; configurable per call.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|[-–]\s*\d+\s*[-–])\s*$",
+    re.IGNORECASE,
+)
+_BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+_REGION = 3  # how many non-blank lines at the top and bottom of a page can be furniture
+
+
+def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
+    """Decode report bytes, returning ``(text, encoding)``.
+
+    Accepts UTF-8 with or without BOM, UTF-16 with BOM, and falls back to cp1252.
+    Raises :class:`InputError` for binary data or text in no encoding we can tell.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data, "utf-8-sig", name), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", name), "utf-16"
+    if b"\x00" in data[:65536]:
+        raise InputError("binary data, not a text report (NUL bytes found)", file=name)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"undetectable text encoding (not UTF-8, UTF-16 or cp1252; bad byte at offset "
+            f"{err.start})",
+            file=name,
+        ) from None
+    return text, "cp1252"
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"invalid {encoding} text (bad byte at offset {err.start})", file=name
+        ) from None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return controls / len(sample) > 0.05
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split decoded text into numbered lines with page numbers; form feeds start pages."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[Line] = []
+    page = 1
+    for number, raw in enumerate(text.split("\n"), start=1):
+        segments = raw.split("\f")
+        for index, segment in enumerate(segments):
+            if index:
+                page += 1
+            if not segment.strip() and len(segments) > 1:
+                continue  # the form feed itself is no line of content
+            cleaned = _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", segment)).rstrip()
+            lines.append(Line(number=number, page=page, text=cleaned))
+    return lines
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().casefold()))
+
+
+def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
+    """Remove running headers, footers and page numbers; return kept lines and pages.
+
+    A line is furniture when it is a page-number line (``Page 3 of 40``, ``- 3 -``), a bare
+    number at the edge of a page, or a line that recurs at the top or bottom of several pages
+    (digits ignored) or repeats a line from the top of the first page.
+    """
+    pages: dict[int, list[int]] = {}
+    for index, line in enumerate(lines):
+        if line.text.strip():
+            pages.setdefault(line.page, []).append(index)
+    page_count = max((line.page for line in lines), default=1)
+    drop: set[int] = set()
+    for index, line in enumerate(lines):
+        if _PAGE_NUMBER.match(line.text):
+            drop.add(index)
+    if page_count > 1:
+        tops: dict[int, list[int]] = {p: idx[:_REGION] for p, idx in pages.items()}
+        bottoms: dict[int, list[int]] = {p: idx[-_REGION:] for p, idx in pages.items()}
+        for region in (tops, bottoms):
+            for p, idx in region.items():
+                for i in idx:
+                    if _BARE_NUMBER.match(lines[i].text) and p > 0:
+                        edge = idx[0] == i if region is tops else idx[-1] == i
+                        if edge:
+                            drop.add(i)
+        first_page_top = {_furniture_key(lines[i].text) for i in tops.get(1, [])}
+        for region in (tops, bottoms):
+            counts: Counter[str] = Counter()
+            for p, idx in region.items():
+                counts.update({_furniture_key(lines[i].text) for i in idx})
+            later_pages = max(1, len([p for p in region if p > 1]))
+            for p, idx in region.items():
+                if p == 1 and region is tops:
+                    continue
+                for i in idx:
+                    key = _furniture_key(lines[i].text)
+                    repeated = counts[key] >= 2 and counts[key] >= 0.5 * later_pages
+                    if repeated or (region is tops and key in first_page_top):
+                        drop.add(i)
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    return kept, page_count
+
+
+def read_text_bytes(
+    data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> SourceText:
+    """Turn the bytes of a text report into a :class:`SourceText`."""
+    if len(data) > max_bytes:
+        raise InputError(
+            f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes "
+            "(raise it with --max-bytes)",
+            file=name,
+        )
+    text, encoding = decode(data, name)
+    if not text.strip():
+        raise InputError("empty file (no text)" if not text else "file holds only whitespace",
+                         file=name)
+    if _looks_binary(text):
+        raise InputError("binary data, not a text report", file=name)
+    lines, page_count = drop_page_furniture(split_lines(text))
+    log.debug("%s: read %d lines over %d pages as %s", name, len(lines), page_count, encoding)
+    return SourceText(
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        source_format="text",
+        pages=page_count,
+        lines=tuple(lines),
+    )
+
+
+def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read a text report from disk (I/O edge of the text pipeline)."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
+                "(raise it with --max-bytes)",
+                file=name,
+            )
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read file: {err.strerror or err}", file=name) from None
+    return read_text_bytes(data, name, max_bytes=max_bytes)

@@ -1,0 +1,169 @@
+"""Recognising the structural lines of council plan documents.
+
+Every parser (progress reports, delivery plans, PDF pages turned into lines) classifies a
+line with :func:`classify_line` first, so what counts as an outcome heading, a supporting
+outcome, a table header or a commentary heading is decided in this one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import regex as re
+
+from ragtrack.normalise.refs import REF_TOKEN
+from ragtrack.normalise.values import canonical_plan_year
+
+
+class LineKind(Enum):
+    BLANK = "blank"
+    OUTCOME = "outcome"  # "OUTCOME 1: PEOPLE IN ..." or an unnumbered capitalised outcome
+    SUPPORTING = "supporting"  # "Supporting outcome: ..."
+    MEASURES = "measures"  # "Key Outcome Indicators", "Measures"
+    ACTIONS = "actions"  # "Key Action Updates", "Key Action Narratives"
+    RUNNING = "running"  # "Delivery of Council Plan Delivery Plan: 2019/20", "Quarter 2 2021/22"
+    TABLE_HEADER = "table_header"  # "Ref<TAB>Action for 2018/19<TAB>Milestone ..."
+    COMMENTARY = "commentary"  # "Commentary for areas of progress:"
+    TEXT = "text"
+
+
+HEADING_KINDS = frozenset(
+    {LineKind.OUTCOME, LineKind.SUPPORTING, LineKind.MEASURES, LineKind.ACTIONS, LineKind.RUNNING}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    kind: LineKind
+    #: outcome number, when printed
+    number: int | None = None
+    #: heading title, supporting-outcome text, commentary category or remainder text
+    value: str | None = None
+    #: for an outcome heading with "Measures" glued on; for a table header, its column set
+    measures: bool = False
+    has_milestone: bool = False
+    has_responsible: bool = False
+    plan_year: str | None = None
+    remainder: str | None = None
+
+
+_OUTCOME = re.compile(
+    r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s*[:.\-–]\s*(?P<title>.+?)\s*$", re.IGNORECASE
+)
+_MEASURES_SUFFIX = re.compile(
+    r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE
+)
+_SUPPORTING = re.compile(r"^\s*Supporting\s+Outcome\s*[:\-–]\s*(?P<text>.*?)\s*$", re.IGNORECASE)
+_MEASURES = re.compile(
+    r"^\s*(?:Key\s+Outcome\s+Indicators|(?:Key\s+|Performance\s+)?Measures)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_ACTIONS = re.compile(r"^\s*Key\s+Action\s+(?:Updates|Narratives)\s*:?\s*$", re.IGNORECASE)
+_RUNNING = re.compile(
+    r"^\s*(?:Delivery\s+of\s+Council\s+Plan\s+Delivery\s+Plan\s*:?\s*(?P<year>\S*)"
+    r"|Quarter\s+[1-4]\s+(?P<qyear>(?:19|20)\d{2}\s*/\s*\d{2}))\s*$",
+    re.IGNORECASE,
+)
+_TABLE_HEADER = re.compile(
+    r"^\s*Ref\.?(?:\s+|\t)(?P<col>Actions?|Measures?|Key\s+Measures?|Indicators?|Performance\s+Measures?)\b",
+    re.IGNORECASE,
+)
+_COMMENTARY = re.compile(
+    r"^\s*Commentary\s+for\s+(?P<what>[^:]*?)\s*(?::\s*(?P<rest>.*?))?\s*$", re.IGNORECASE
+)
+_CAPS_HEADING = re.compile(r"^\s*(?=(?:.*\p{Lu}){12})[\p{Lu}\d ,&'’\-–:/()]+$")
+
+#: Words that make up table header rows and their wrapped continuation lines.
+HEADER_WORDS = frozenset(
+    """ref action actions measure measures for milestone milestones rag against target
+    direction of travel since last report improving sustained declining responsible officer
+    officers lead status the and""".split()
+)
+_YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
+
+
+def commentary_category(what: str) -> str | None:
+    """Map the words after "Commentary for" to a category."""
+    lowered = what.casefold()
+    if "improvement" in lowered:
+        return "improvement"
+    if "risk" in lowered:
+        return "risk"
+    if "financ" in lowered:
+        return "finance"
+    if "progress" in lowered:
+        return "progress"
+    return None
+
+
+def is_caps_heading(text: str) -> bool:
+    """An unnumbered outcome printed in capitals (three words or more)."""
+    stripped = text.strip()
+    return bool(_CAPS_HEADING.match(stripped)) and len(stripped.split()) >= 3
+
+
+def classify_line(text: str) -> Classified:
+    """Say what kind of structural line ``text`` is (``TEXT`` when it is none)."""
+    if not text.strip():
+        return Classified(LineKind.BLANK)
+    if m := _COMMENTARY.match(text):
+        category = commentary_category(m["what"])
+        if category:
+            return Classified(LineKind.COMMENTARY, value=category, remainder=m["rest"] or None)
+    if m := _TABLE_HEADER.match(text):
+        lowered = text.casefold()
+        col = m["col"].casefold()
+        return Classified(
+            LineKind.TABLE_HEADER,
+            measures="measure" in col or "indicator" in col,
+            has_milestone="milestone" in lowered,
+            has_responsible="responsible" in lowered or "officer" in lowered,
+            plan_year=canonical_plan_year(text),
+        )
+    if m := _OUTCOME.match(text):
+        title = m["title"]
+        measures = bool(_MEASURES_SUFFIX.search(title))
+        if measures:
+            title = _MEASURES_SUFFIX.sub("", title)
+        return Classified(LineKind.OUTCOME, number=int(m["num"]), value=title, measures=measures)
+    if m := _SUPPORTING.match(text):
+        return Classified(LineKind.SUPPORTING, value=m["text"])
+    if _MEASURES.match(text):
+        return Classified(LineKind.MEASURES)
+    if _ACTIONS.match(text):
+        return Classified(LineKind.ACTIONS)
+    if m := _RUNNING.match(text):
+        year = canonical_plan_year(m["year"] or m["qyear"] or "")
+        if m["year"] is None or m["year"] == "" or year:
+            return Classified(LineKind.RUNNING, plan_year=year)
+    if is_caps_heading(text) and not re.search(REF_TOKEN, text):
+        title = text.strip()
+        measures = bool(_MEASURES_SUFFIX.search(title))
+        if measures:
+            title = _MEASURES_SUFFIX.sub("", title)
+        return Classified(LineKind.OUTCOME, number=None, value=title, measures=measures)
+    return Classified(LineKind.TEXT)
+
+
+def is_header_fragment(text: str) -> bool:
+    """A wrapped piece of a table header ("Direction of travel", "(improving/ sustained/")."""
+    tokens = [t.strip("()/:,.-").casefold() for t in text.split()]
+    tokens = [t for t in tokens if t]
+    if not tokens:
+        return False
+    return all(t in HEADER_WORDS or _YEAR_TOKEN.match(t) for t in tokens)
+
+
+_ROW_REF = re.compile(rf"^\s*(?P<ref>{REF_TOKEN})(?=\s|$)")
+
+
+def row_ref(text: str) -> str | None:
+    """The ref that opens a table row (``1.17``, ``A2.14``, ``M1.11``), if any."""
+    m = _ROW_REF.match(text)
+    if not m:
+        return None
+    after = text[m.end():].lstrip(" ")
+    if after.startswith(("/", ",", "&")):
+        return None
+    return m["ref"]

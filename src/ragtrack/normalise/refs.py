@@ -1,0 +1,153 @@
+"""Refs: their canonical form, the document's ref style, and refs named in prose.
+
+A ref is an optional letter prefix, an outcome number and a sequence number (``1.17``,
+``A2.14``, ``M1.11``). Each document has a *style*: which prefix its actions and its measures
+carry. Refs found in prose are given in that style, so "measure 4.4" in a report whose
+measures are ``M``-prefixed is ``M4.4``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex as re
+
+REF_BODY = r"[A-Z]{0,2}\d{1,2}\.\d{1,3}"
+#: A ref standing alone: not part of a longer number, a percentage or a decimal.
+REF_TOKEN = rf"(?<![\w.£$€/-]){REF_BODY}(?![\d%]|\.\d|\w)"
+_REF = re.compile(rf"^(?P<prefix>[A-Z]{{0,2}})(?P<outcome>\d{{1,2}})\.(?P<seq>\d{{1,3}})$")
+
+_LIST_SEP = r"(?:\s*(?:,\s*and|,\s*&|,|/|&|\band\b)\s*)"
+_KEYWORD_LIST = re.compile(
+    rf"\b(?P<kw>actions?|measures?|indicators?)\s*[:#]?\s*(?P<ref>{REF_TOKEN})(?:{_LIST_SEP}(?P<ref>{REF_TOKEN}))*",
+    re.IGNORECASE,
+)
+
+
+def canonical_ref(raw: str) -> str:
+    """Upper-cased, spaces removed: ``' a1.1 '`` -> ``'A1.1'``. Idempotent."""
+    return re.sub(r"\s+", "", raw).upper()
+
+
+def is_ref(raw: str) -> bool:
+    return bool(_REF.match(canonical_ref(raw)))
+
+
+def ref_outcome(ref: str) -> int | None:
+    match = _REF.match(canonical_ref(ref))
+    return int(match["outcome"]) if match else None
+
+
+def ref_prefix(ref: str) -> str:
+    match = _REF.match(canonical_ref(ref))
+    return match["prefix"] if match else ""
+
+
+def ref_sort_key(ref: str) -> tuple[str, int, int]:
+    match = _REF.match(canonical_ref(ref))
+    if not match:
+        return (ref, 0, 0)
+    return (match["prefix"], int(match["outcome"]), int(match["seq"]))
+
+
+@dataclass(frozen=True, slots=True)
+class RefStyle:
+    """The prefixes a document gives its action refs and its measure refs."""
+
+    action_prefix: str = ""
+    measure_prefix: str = "M"
+
+    @classmethod
+    def from_refs(cls, actions: Iterable[str], measures: Iterable[str]) -> RefStyle:
+        def common(refs: Iterable[str], default: str) -> str:
+            prefixes = [ref_prefix(r) for r in refs]
+            if not prefixes:
+                return default
+            return max(set(prefixes), key=prefixes.count)
+
+        return cls(action_prefix=common(actions, ""), measure_prefix=common(measures, "M"))
+
+    @property
+    def prefixes(self) -> set[str]:
+        return {p for p in (self.action_prefix, self.measure_prefix) if p}
+
+    def styled(self, ref: str, kind: str | None) -> str:
+        """Give a bare ref the prefix its kind carries in this document."""
+        ref = canonical_ref(ref)
+        if ref_prefix(ref) or kind is None:
+            return ref
+        prefix = self.measure_prefix if kind == "measure" else self.action_prefix
+        return prefix + ref
+
+    def kind_of(self, ref: str) -> str | None:
+        """The kind a ref's prefix says, when the prefix tells the kinds apart."""
+        prefix = ref_prefix(ref)
+        if self.action_prefix == self.measure_prefix:
+            return None
+        if prefix == self.measure_prefix:
+            return "measure"
+        if prefix == self.action_prefix:
+            return "action"
+        return None
+
+
+def _kind_of_keyword(keyword: str) -> str:
+    return "action" if keyword.lower().startswith("action") else "measure"
+
+
+def find_prose_refs(text: str, style: RefStyle) -> list[str]:
+    """Refs named in running prose, in order of first mention, in the document's style.
+
+    Bare numbers count only in a list introduced by "action(s)"/"measure(s)" ("actions 1.2
+    and 1.9", "Actions 4.7/ 4.8/ 4.9/ 4.11", "actions A1.1, 1.2 & 1.3"); prefixed refs
+    (``M1.8``, ``A2.14``) count anywhere when the prefix is one the document uses.
+    """
+    found: list[tuple[int, str]] = []
+    for match in _KEYWORD_LIST.finditer(text):
+        kind = _kind_of_keyword(match["kw"])
+        refs = match.captures("ref")
+        starts = match.starts("ref")
+        explicit = [ref_prefix(r) for r in refs if ref_prefix(r)]
+        for ref, start in zip(refs, starts, strict=True):
+            if ref_prefix(ref):
+                found.append((start, canonical_ref(ref)))
+            elif explicit:
+                # "actions A1.1, 1.2 & 1.3": a bare ref takes the list's printed prefix
+                found.append((start, explicit[0] + canonical_ref(ref)))
+            else:
+                found.append((start, style.styled(ref, kind)))
+    if style.prefixes:
+        prefixed = re.compile(
+            rf"(?<![\w.£$€/-])(?:{'|'.join(sorted(style.prefixes))})\d{{1,2}}\.\d{{1,3}}(?![\d%]|\.\d|\w)"
+        )
+        for match in prefixed.finditer(text):
+            found.append((match.start(), canonical_ref(match.group(0))))
+    found.sort()
+    seen: dict[str, None] = {}
+    for _, ref in found:
+        seen.setdefault(ref, None)
+    return list(seen)
+
+
+_LEADING_LABEL = re.compile(rf"^\s*(?P<ref>{REF_BODY})(?P<colon>\s*:)?(?=\s|$)")
+
+
+def leading_label(text: str) -> tuple[str, bool, int] | None:
+    """A ref that labels a paragraph at its very start: ``(ref, has_colon, end_offset)``.
+
+    ``1.2 District Leads ...``, ``A1.1: ...``, ``M1.3 ...``. Not ``4.8/ 4.9`` (a list) nor
+    ``6.9%)`` (a figure).
+    """
+    match = _LEADING_LABEL.match(text)
+    if not match:
+        return None
+    return match["ref"], bool(match["colon"]), match.end()
+
+
+_MIDLINE_COLON_LABEL = re.compile(rf"(?<=\s)(?P<ref>{REF_BODY}):(?=\s)")
+
+
+def midline_colon_labels(text: str) -> list[int]:
+    """Offsets of ``REF:`` labels that start a new paragraph in the middle of a line."""
+    return [m.start() for m in _MIDLINE_COLON_LABEL.finditer(text)]

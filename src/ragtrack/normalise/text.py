@@ -1,0 +1,50 @@
+"""Canonical cell and paragraph text: HTML fragments out, wrapped lines joined, spaces folded."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import regex as re
+
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_SPACES = re.compile(r"[ \t]+")
+_SOFT_BREAK = re.compile(r"(?<=[\p{L}\p{N}])-$")
+
+
+def strip_html(text: str) -> str:
+    """Remove HTML tags such as ``<p>`` or ``<ul style="...">``, keeping their text."""
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def fold_spaces(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def join_wrapped(parts: Iterable[str]) -> str:
+    """Join the lines of one wrapped cell or paragraph into one string.
+
+    A line that ends in a hyphen straight after a letter or digit (``8-`` / ``14%``) was
+    broken inside a word or range, so it joins without a space.
+    """
+    out = ""
+    for part in parts:
+        piece = fold_spaces(part)
+        if not piece:
+            continue
+        if not out:
+            out = piece
+        elif _SOFT_BREAK.search(out):
+            out += piece
+        else:
+            out += " " + piece
+    return out
+
+
+def clean_text(text: str) -> str:
+    """Canonical text for a cell or paragraph: HTML removed, whitespace folded."""
+    return fold_spaces(strip_html(text))

@@ -1,0 +1,112 @@
+"""The typed records every parser produces and the store writes.
+
+Records are frozen: a parser builds them once, with their provenance (file, page, lines),
+and nothing downstream mutates them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["action", "measure"]
+Rag = Literal["red", "amber", "green"]
+Direction = Literal["improving", "sustained", "declining"]
+Category = Literal["progress", "improvement", "risk", "finance"]
+DocType = Literal["progress_report", "delivery_plan"]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One physical line of the source after reading: its 1-based number, page and text."""
+
+    number: int
+    page: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A decoded source document: its lines (running page furniture removed) and facts
+    about how it was read."""
+
+    name: str
+    sha256: str
+    encoding: str
+    source_format: Literal["text", "pdf"]
+    pages: int
+    lines: tuple[Line, ...]
+    warnings: tuple[str, ...] = ()
+    # Per-line extras a PDF reader can supply (for example RAG read from a cell colour),
+    # keyed by line number.
+    rag_colour: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    document_id: str
+    source_name: str
+    source_format: str
+    encoding: str
+    doc_type: DocType
+    council: str | None
+    title: str | None
+    plan_year: str | None
+    period_end: dt.date | None
+    quarter: int | None
+    pages: int
+    parser_version: str
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    document_id: str
+    item_id: str
+    kind: Kind
+    ref: str | None
+    outcome_number: int | None
+    outcome: str | None
+    supporting_outcome: str | None
+    section: str
+    text: str
+    milestone: str | None
+    milestone_date: dt.date | None
+    rag: Rag | None
+    direction: Direction | None
+    direction_raw: str | None
+    responsible: str | None
+    page: int
+    line_start: int
+    line_end: int
+    rag_source: Literal["letter", "colour"] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommentaryRecord:
+    document_id: str
+    commentary_id: str
+    category: Category
+    outcome_number: int | None
+    outcome: str | None
+    supporting_outcome: str | None
+    refs: tuple[str, ...]
+    text: str
+    empty: bool
+    page: int
+    line_start: int
+    line_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    """Everything one source file yields."""
+
+    document: DocumentRecord
+    items: tuple[ItemRecord, ...]
+    commentary: tuple[CommentaryRecord, ...]
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.document.warnings

@@ -1,0 +1,1 @@
+"""The Parquet dataset: schemas, writing and loading."""
