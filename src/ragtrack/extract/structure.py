@@ -60,9 +60,13 @@ _MEASURES = re.compile(
     re.IGNORECASE,
 )
 _ACTIONS = re.compile(r"^\s*Key\s+Action\s+(?:Updates|Narratives)\s*:?\s*$", re.IGNORECASE)
+_YEAR_SPAN = r"(?:19|20)\d{2}\s*/\s*\d{2}"
+#: Running headings, alone or glued together on one line as some PDF tools print them:
+#: "Delivery of Council Plan Delivery Plan: 2021/22 Quarter 2 2021/22 Key Action Updates".
 _RUNNING = re.compile(
-    r"^\s*(?:Delivery\s+of\s+Council\s+Plan\s+Delivery\s+Plan\s*:?\s*(?P<year>\S*)"
-    r"|Quarter\s+[1-4]\s+(?P<qyear>(?:19|20)\d{2}\s*/\s*\d{2}))\s*$",
+    rf"^\s*(?:Delivery\s+of\s+Council\s+Plan\s+Delivery\s+Plan\s*:?\s*(?P<year>{_YEAR_SPAN})?)?"
+    rf"\s*(?:Quarter\s+[1-4]\s+(?P<qyear>{_YEAR_SPAN}))?"
+    r"\s*(?P<actions>Key\s+Action\s+(?:Updates|Narratives))?\s*:?\s*$",
     re.IGNORECASE,
 )
 _TABLE_HEADER = re.compile(
@@ -76,9 +80,7 @@ _CAPS_HEADING = re.compile(r"^\s*(?=(?:.*\p{Lu}){12})[\p{Lu}\d ,&'’\-–:/()]+
 
 #: Words that make up table header rows and their wrapped continuation lines.
 HEADER_WORDS = frozenset(
-    """ref action actions measure measures for milestone milestones rag against target
-    direction of travel since last report improving sustained declining responsible officer
-    officers lead status the and""".split()
+    ["ref", "action", "actions", "measure", "measures", "for", "milestone", "milestones", "rag", "against", "target", "direction", "of", "travel", "since", "last", "report", "improving", "sustained", "declining", "responsible", "officer", "officers", "lead", "status", "the", "and"]
 )
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
 
@@ -133,10 +135,11 @@ def classify_line(text: str) -> Classified:
         return Classified(LineKind.MEASURES)
     if _ACTIONS.match(text):
         return Classified(LineKind.ACTIONS)
-    if m := _RUNNING.match(text):
+    m = _RUNNING.match(text)
+    if m and (m["year"] or m["qyear"] or m["actions"] or "delivery" in text.casefold()):
         year = canonical_plan_year(m["year"] or m["qyear"] or "")
-        if m["year"] is None or m["year"] == "" or year:
-            return Classified(LineKind.RUNNING, plan_year=year)
+        kind = LineKind.ACTIONS if m["actions"] else LineKind.RUNNING
+        return Classified(kind, plan_year=year)
     if is_caps_heading(text) and not re.search(REF_TOKEN, text):
         title = text.strip()
         measures = bool(_MEASURES_SUFFIX.search(title))

@@ -16,7 +16,7 @@ import regex as re
 REF_BODY = r"[A-Z]{0,2}\d{1,2}\.\d{1,3}"
 #: A ref standing alone: not part of a longer number, a percentage or a decimal.
 REF_TOKEN = rf"(?<![\w.£$€/-]){REF_BODY}(?![\d%]|\.\d|\w)"
-_REF = re.compile(rf"^(?P<prefix>[A-Z]{{0,2}})(?P<outcome>\d{{1,2}})\.(?P<seq>\d{{1,3}})$")
+_REF = re.compile(r"^(?P<prefix>[A-Z]{0,2})(?P<outcome>\d{1,2})\.(?P<seq>\d{1,3})$")
 
 _LIST_SEP = r"(?:\s*(?:,\s*and|,\s*&|,|/|&|\band\b)\s*)"
 _KEYWORD_LIST = re.compile(

@@ -67,14 +67,18 @@ _DAY_FIRST_DATE = re.compile(
 def milestone_date(milestone: str | None) -> dt.date | None:
     """The last day of the month a milestone names (``By March 2020`` -> 2020-03-31).
 
-    A milestone naming an exact day keeps that day. No month and year (``Ongoing``,
+    A milestone naming an exact day keeps that day; naming several dates, the last one
+    counts. No month and year (``Ongoing``,
     ``Throughout Plan``) gives None.
     """
     if not milestone:
         return None
-    match = _DAY_FIRST_DATE.search(milestone) or _MILESTONE_DATE.search(milestone)
-    if not match:
+    matches = list(_DAY_FIRST_DATE.finditer(milestone)) or list(
+        _MILESTONE_DATE.finditer(milestone)
+    )
+    if not matches:
         return None
+    match = matches[-1]  # "By Sept 2018 By April 2019": the final deadline
     month = MONTHS[match["month"].lower()]
     year = int(match["year"])
     if match["day"]:
