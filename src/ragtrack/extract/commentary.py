@@ -12,6 +12,7 @@ A ``REF:`` label in mid-line starts a new paragraph in documents whose labels ca
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -93,8 +94,9 @@ def _label(piece: str, style: CommentaryStyle, measures: bool) -> str | None:
     return None
 
 
-def detect_style(sections: Iterable[Section], ref_style: RefStyle,
-                 item_refs: frozenset[str]) -> CommentaryStyle:
+def detect_style(
+    sections: Iterable[Section], ref_style: RefStyle, item_refs: frozenset[str]
+) -> CommentaryStyle:
     """Read how this document writes commentary, from all its sections."""
     sections = list(sections)
     probe = CommentaryStyle(False, False, False, ref_style, item_refs)
@@ -117,7 +119,7 @@ def detect_style(sections: Iterable[Section], ref_style: RefStyle,
                 continue
             nonblank += 1
             if i + 1 < len(lines) and not lines[i + 1].text.strip():
-                following = next((x for x in lines[i + 1:] if x.text.strip()), None)
+                following = next((x for x in lines[i + 1 :] if x.text.strip()), None)
                 if following is not None and following.text.lstrip()[:1].islower():
                     lowercase_continuations += 1
     return CommentaryStyle(
@@ -133,7 +135,7 @@ def _split_midline(text: str, style: CommentaryStyle) -> list[str]:
     if not style.colon_labels:
         return [text]
     cuts = [0, *midline_colon_labels(text), len(text)]
-    return [text[a:b].strip() for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+    return [text[a:b].strip() for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 
 def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -> list[Paragraph]:
@@ -155,9 +157,13 @@ def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -
                 if style.double_spaced:
                     previous = current.pieces[-1] if current.pieces else ""
                     short = len(previous.strip()) < 0.85 * widest
-                    new = (not continues_label and not bullet and short
-                           and bool(_SENTENCE_END.search(previous))
-                           and piece.lstrip()[:1].isupper())
+                    new = (
+                        not continues_label
+                        and not bullet
+                        and short
+                        and bool(_SENTENCE_END.search(previous))
+                        and piece.lstrip()[:1].isupper()
+                    )
                 else:
                     new = after_blank and not continues_label and not bullet
             if new:
@@ -187,5 +193,5 @@ def label_free_text(paragraph: Paragraph) -> str:
     if paragraph.label:
         found = leading_label(text)
         if found:
-            text = text[found[2]:]
+            text = text[found[2] :]
     return text.strip()

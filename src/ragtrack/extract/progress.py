@@ -56,8 +56,7 @@ from ragtrack.version import PARSER_VERSION
 
 log = logging.getLogger(__name__)
 
-_PERIOD = re.compile(r"Progress\s+(?:up\s+)?to\s+(?P<date>[^()\-–]+?)\s*(?:[-–)]|$)",
-                     re.IGNORECASE)
+_PERIOD = re.compile(r"Progress\s+(?:up\s+)?to\s+(?P<date>[^()\-–]+?)\s*(?:[-–)]|$)", re.IGNORECASE)
 _QUARTER = re.compile(r"\bQ(?:uarter|tr)?\.?\s*(?P<q>[1-4])\b", re.IGNORECASE)
 _COUNCIL = re.compile(
     r"\b(?P<name>[A-Za-z][A-Za-z'’\-]+(?:\s+[A-Za-z][A-Za-z'’\-]+){0,3})\s+Council\b(?!\s+Plan)",
@@ -98,8 +97,9 @@ def _quote(text: str, limit: int = 60) -> str:
 # ---------------------------------------------------------------- document fields
 
 
-def _document_fields(front: list[Line], blocks_years: list[str],
-                     warnings: WarningLog) -> dict[str, object]:
+def _document_fields(
+    front: list[Line], blocks_years: list[str], warnings: WarningLog
+) -> dict[str, object]:
     """Title, council, period end, quarter and plan year from the front matter and headings."""
     texts = [line.text.strip() for line in front if line.text.strip()]
     title_parts: list[str] = []
@@ -115,9 +115,9 @@ def _document_fields(front: list[Line], blocks_years: list[str],
         match = _PERIOD.search(text)
         if match:
             period_end = parse_day_date(match["date"])
-            q = _QUARTER.search(text[match.end() - 1:])
+            q = _QUARTER.search(text[match.end() - 1 :])
             quarter = int(q["q"]) if q else None
-            period_year = canonical_plan_year(text[match.end() - 1:])
+            period_year = canonical_plan_year(text[match.end() - 1 :])
             break
     if period_end is not None and quarter is None:
         quarter = financial_quarter_of(period_end)
@@ -141,8 +141,13 @@ def _document_fields(front: list[Line], blocks_years: list[str],
             break
         if council:
             break
-    return {"title": title, "council": council, "period_end": period_end, "quarter": quarter,
-            "plan_year": plan_year}
+    return {
+        "title": title,
+        "council": council,
+        "period_end": period_end,
+        "quarter": quarter,
+        "plan_year": plan_year,
+    }
 
 
 # ---------------------------------------------------------------- items
@@ -155,11 +160,23 @@ def _table_kind(table: TableBlock, ctx: Context) -> str:
     return "action"
 
 
-def _row_record(row: RawRow, table: TableBlock, ctx: Context, kind: str, document_id: str,
-                ordinal: int, colours: dict[int, str], warnings: WarningLog) -> ItemRecord:
+def _row_record(
+    row: RawRow,
+    table: TableBlock,
+    ctx: Context,
+    kind: str,
+    document_id: str,
+    ordinal: int,
+    colours: dict[int, str],
+    warnings: WarningLog,
+) -> ItemRecord:
     colour = next((colours[line.number] for line in row.lines if line.number in colours), None)
-    tail = split_row_tail(row.body, has_milestone=table.header.has_milestone,
-                          has_colour=colour is not None, cells=row.cells)
+    tail = split_row_tail(
+        row.body,
+        has_milestone=table.header.has_milestone,
+        has_colour=colour is not None,
+        cells=row.cells,
+    )
     text = clean_text(join_wrapped(tail.text.split("\n")))
     first = row.lines[0]
     rag = canonical_rag(tail.rag_raw)
@@ -168,8 +185,11 @@ def _row_record(row: RawRow, table: TableBlock, ctx: Context, kind: str, documen
         if rag is None:
             rag, rag_source = colour, "colour"
         elif rag != colour:
-            warnings.add(first, f"{row.ref}: RAG letter says {rag} but the cell colour is "
-                                f"{colour}; kept the letter")
+            warnings.add(
+                first,
+                f"{row.ref}: RAG letter says {rag} but the cell colour is "
+                f"{colour}; kept the letter",
+            )
     if not tail.complete and rag is None:
         warnings.add(first, f"{row.ref}: no RAG status found in row {_quote(row.body)}")
     elif rag is None:
@@ -184,8 +204,11 @@ def _row_record(row: RawRow, table: TableBlock, ctx: Context, kind: str, documen
     milestone = tail.milestone
     ref = row.ref
     if ctx.outcome_number is not None and ref_outcome(ref) not in (None, ctx.outcome_number):
-        warnings.add(first, f"{ref}: ref is numbered for outcome {ref_outcome(ref)} but sits "
-                            f"under outcome {ctx.outcome_number}")
+        warnings.add(
+            first,
+            f"{ref}: ref is numbered for outcome {ref_outcome(ref)} but sits "
+            f"under outcome {ctx.outcome_number}",
+        )
     return ItemRecord(
         document_id=document_id,
         item_id=stable_id(document_id, kind, ref, ordinal),
@@ -209,8 +232,13 @@ def _row_record(row: RawRow, table: TableBlock, ctx: Context, kind: str, documen
     )
 
 
-def _items(seg: Segmented, contexts: list[Context | None], document_id: str,
-           colours: dict[int, str], warnings: WarningLog) -> list[ItemRecord]:
+def _items(
+    seg: Segmented,
+    contexts: list[Context | None],
+    document_id: str,
+    colours: dict[int, str],
+    warnings: WarningLog,
+) -> list[ItemRecord]:
     items: list[ItemRecord] = []
     seen: Counter[tuple[str, str]] = Counter()
     for block, ctx in zip(seg.blocks, contexts, strict=True):
@@ -223,8 +251,9 @@ def _items(seg: Segmented, contexts: list[Context | None], document_id: str,
             key = (kind, canonical_ref(row.ref))
             if seen[key]:
                 warnings.add(row.lines[0], f"{row.ref}: ref printed more than once; kept both rows")
-            items.append(_row_record(row, block, ctx, kind, document_id, seen[key], colours,
-                                     warnings))
+            items.append(
+                _row_record(row, block, ctx, kind, document_id, seen[key], colours, warnings)
+            )
             seen[key] += 1
     return items
 
@@ -232,8 +261,9 @@ def _items(seg: Segmented, contexts: list[Context | None], document_id: str,
 # ---------------------------------------------------------------- commentary
 
 
-def _commentary(seg: Segmented, contexts: list[Context | None], style: CommentaryStyle,
-                document_id: str) -> list[CommentaryRecord]:
+def _commentary(
+    seg: Segmented, contexts: list[Context | None], style: CommentaryStyle, document_id: str
+) -> list[CommentaryRecord]:
     records: list[CommentaryRecord] = []
     for block, ctx in zip(seg.blocks, contexts, strict=True):
         if not isinstance(block, CommentaryBlock) or ctx is None:
@@ -242,14 +272,21 @@ def _commentary(seg: Segmented, contexts: list[Context | None], style: Commentar
             supporting = None if ctx.measures else ctx.supporting
             paragraphs = split_paragraphs(section, style, ctx.measures)
 
-            def record(text: str, refs: list[str], empty: bool, lines: list[Line],
-                       ctx: Context = ctx, section=section, supporting=supporting
-                       ) -> CommentaryRecord:
+            def record(
+                text: str,
+                refs: list[str],
+                empty: bool,
+                lines: list[Line],
+                ctx: Context = ctx,
+                section=section,
+                supporting=supporting,
+            ) -> CommentaryRecord:
                 first, last = lines[0], lines[-1]
                 return CommentaryRecord(
                     document_id=document_id,
-                    commentary_id=stable_id(document_id, section.category, first.number,
-                                            len(records)),
+                    commentary_id=stable_id(
+                        document_id, section.category, first.number, len(records)
+                    ),
                     category=section.category,  # type: ignore[arg-type]
                     outcome_number=ctx.outcome_number,
                     outcome=ctx.outcome,
@@ -268,8 +305,9 @@ def _commentary(seg: Segmented, contexts: list[Context | None], style: Commentar
             for paragraph in paragraphs:
                 text = paragraph.text
                 empty = is_nothing_to_report(label_free_text(paragraph))
-                records.append(record(text, paragraph_refs(paragraph, style), empty,
-                                      paragraph.lines))
+                records.append(
+                    record(text, paragraph_refs(paragraph, style), empty, paragraph.lines)
+                )
     return records
 
 
@@ -300,8 +338,11 @@ def parse_progress_report(source: SourceText) -> ParsedDocument:
     for line, why in seg.unplaced:
         warnings.add(line, f"could not place line ({why}): {_quote(line.text)}")
     if not items and not commentary:
-        raise ParseError("no actions, measures or commentary found: this does not look like "
-                         "a council plan progress report", file=source.name)
+        raise ParseError(
+            "no actions, measures or commentary found: this does not look like "
+            "a council plan progress report",
+            file=source.name,
+        )
 
     document = DocumentRecord(
         document_id=document_id,

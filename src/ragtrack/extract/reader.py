@@ -142,9 +142,7 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
     return kept, page_count
 
 
-def read_text_bytes(
-    data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES
-) -> SourceText:
+def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Turn the bytes of a text report into a :class:`SourceText`."""
     if len(data) > max_bytes:
         raise InputError(
@@ -154,8 +152,9 @@ def read_text_bytes(
         )
     text, encoding = decode(data, name)
     if not text.strip():
-        raise InputError("empty file (no text)" if not text else "file holds only whitespace",
-                         file=name)
+        raise InputError(
+            "empty file (no text)" if not text else "file holds only whitespace", file=name
+        )
     if _looks_binary(text):
         raise InputError("binary data, not a text report", file=name)
     lines, page_count = drop_page_furniture(split_lines(text))

@@ -100,7 +100,7 @@ def split_row_tail(
         last_line = rest.rsplit("\n", 1)[-1]
         separators = list(CELL_SEP.finditer(last_line.rstrip()))
         if is_column_sep(last_sep) and separators:
-            milestone = " ".join(last_line[separators[-1].end():].split()) or None
+            milestone = " ".join(last_line[separators[-1].end() :].split()) or None
             head = rest[: len(rest) - len(last_line)]
             rest = head + last_line[: separators[-1].start()]
         elif "\n" in rest and (m_ms := _MILESTONE_LINE.match(last_line)):
@@ -110,5 +110,6 @@ def split_row_tail(
             milestone = " ".join(m_ms["ms"].split())
             rest = rest[: m_ms.start()]
     complete = rag is not None or (arrow is not None and (has_colour or "\t" in body))
-    return RowTail(text=rest.rstrip(), milestone=milestone, rag_raw=rag, arrow_raw=arrow,
-                   complete=complete)
+    return RowTail(
+        text=rest.rstrip(), milestone=milestone, rag_raw=rag, arrow_raw=arrow, complete=complete
+    )

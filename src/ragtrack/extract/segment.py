@@ -166,8 +166,9 @@ class Segmenter:
             if row_ref(line.text):
                 # rows printed straight under a heading, with no header row
                 measures = block.measures
-                header = Classified(LineKind.TABLE_HEADER, measures=measures,
-                                    has_milestone=not measures)
+                header = Classified(
+                    LineKind.TABLE_HEADER, measures=measures, has_milestone=not measures
+                )
                 self._open(TableBlock(header=header, header_line=line, _in_header=False))
                 self._row_line(line)
                 return
@@ -189,7 +190,7 @@ class Segmenter:
         ref = row_ref(line.text)
         last = table.rows[-1] if table.rows else None
         if ref:
-            body = line.text.strip()[len(ref):]
+            body = line.text.strip()[len(ref) :]
             cells = len(CELL_SEP.split(line.text.strip())) >= 3
             row = RawRow(ref=ref, lines=[line], body=body, cells=cells)
             table.rows.append(row)
@@ -204,16 +205,21 @@ class Segmenter:
 
     def _check_complete(self, table: TableBlock, row: RawRow) -> None:
         has_colour = any(_has_colour(line, self.rag_colour) for line in row.lines)
-        tail = split_row_tail(row.body, has_milestone=table.header.has_milestone,
-                              has_colour=has_colour, cells=row.cells)
+        tail = split_row_tail(
+            row.body,
+            has_milestone=table.header.has_milestone,
+            has_colour=has_colour,
+            cells=row.cells,
+        )
         row.complete = tail.complete
 
     def finish(self) -> Segmented:
         return Segmented(front=self.front, blocks=self.blocks, unplaced=self.unplaced)
 
 
-def segment(lines: list[Line] | tuple[Line, ...],
-            rag_colour: dict[int, str] | None = None) -> Segmented:
+def segment(
+    lines: list[Line] | tuple[Line, ...], rag_colour: dict[int, str] | None = None
+) -> Segmented:
     """Group a report's lines into front matter and blocks in one pass."""
     segmenter = Segmenter(rag_colour)
     for line in lines:

@@ -51,9 +51,7 @@ class Classified:
 _OUTCOME = re.compile(
     r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s*[:.\-–]\s*(?P<title>.+?)\s*$", re.IGNORECASE
 )
-_MEASURES_SUFFIX = re.compile(
-    r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE
-)
+_MEASURES_SUFFIX = re.compile(r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE)
 _SUPPORTING = re.compile(r"^\s*Supporting\s+Outcome\s*[:\-–]\s*(?P<text>.*?)\s*$", re.IGNORECASE)
 _MEASURES = re.compile(
     r"^\s*(?:Key\s+Outcome\s+Indicators|(?:Key\s+|Performance\s+)?Measures)\s*:?\s*$",
@@ -80,7 +78,35 @@ _CAPS_HEADING = re.compile(r"^\s*(?=(?:.*\p{Lu}){12})[\p{Lu}\d ,&'’\-–:/()]+
 
 #: Words that make up table header rows and their wrapped continuation lines.
 HEADER_WORDS = frozenset(
-    ["ref", "action", "actions", "measure", "measures", "for", "milestone", "milestones", "rag", "against", "target", "direction", "of", "travel", "since", "last", "report", "improving", "sustained", "declining", "responsible", "officer", "officers", "lead", "status", "the", "and"]
+    [
+        "ref",
+        "action",
+        "actions",
+        "measure",
+        "measures",
+        "for",
+        "milestone",
+        "milestones",
+        "rag",
+        "against",
+        "target",
+        "direction",
+        "of",
+        "travel",
+        "since",
+        "last",
+        "report",
+        "improving",
+        "sustained",
+        "declining",
+        "responsible",
+        "officer",
+        "officers",
+        "lead",
+        "status",
+        "the",
+        "and",
+    ]
 )
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
 
@@ -166,7 +192,7 @@ def row_ref(text: str) -> str | None:
     m = _ROW_REF.match(text)
     if not m:
         return None
-    after = text[m.end():].lstrip(" ")
+    after = text[m.end() :].lstrip(" ")
     if after.startswith(("/", ",", "&")):
         return None
     return m["ref"]

@@ -12,18 +12,42 @@ import datetime as dt
 
 import regex as re
 
-RAG_CANONICAL = {"r": "red", "a": "amber", "g": "green", "red": "red", "amber": "amber",
-                 "green": "green"}
+RAG_CANONICAL = {
+    "r": "red",
+    "a": "amber",
+    "g": "green",
+    "red": "red",
+    "amber": "amber",
+    "green": "green",
+}
 
 #: Glyphs and words for a direction of travel. ``None`` means "printed, but no direction".
 DIRECTION_CANONICAL: dict[str, str | None] = {
-    "↑": "improving", "⬆": "improving", "⇧": "improving", "⇑": "improving", "🡅": "improving",
-    "improving": "improving", "up": "improving",
-    "→": "sustained", "➡": "sustained", "⇨": "sustained", "⇒": "sustained", "↔": "sustained",
+    "↑": "improving",
+    "⬆": "improving",
+    "⇧": "improving",
+    "⇑": "improving",
+    "🡅": "improving",
+    "improving": "improving",
+    "up": "improving",
+    "→": "sustained",
+    "➡": "sustained",
+    "⇨": "sustained",
+    "⇒": "sustained",
+    "↔": "sustained",
     "sustained": "sustained",
-    "↓": "declining", "⬇": "declining", "⇩": "declining", "⇓": "declining", "🡇": "declining",
-    "declining": "declining", "down": "declining",
-    "-": None, "–": None, "—": None, "n/a": None, "na": None,
+    "↓": "declining",
+    "⬇": "declining",
+    "⇩": "declining",
+    "⇓": "declining",
+    "🡇": "declining",
+    "declining": "declining",
+    "down": "declining",
+    "-": None,
+    "–": None,
+    "—": None,
+    "n/a": None,
+    "na": None,
 }
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -73,9 +97,7 @@ def milestone_date(milestone: str | None) -> dt.date | None:
     """
     if not milestone:
         return None
-    matches = list(_DAY_FIRST_DATE.finditer(milestone)) or list(
-        _MILESTONE_DATE.finditer(milestone)
-    )
+    matches = list(_DAY_FIRST_DATE.finditer(milestone)) or list(_MILESTONE_DATE.finditer(milestone))
     if not matches:
         return None
     match = matches[-1]  # "By Sept 2018 By April 2019": the final deadline
