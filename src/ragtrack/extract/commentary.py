@@ -34,7 +34,7 @@ _NOTHING_TO_REPORT = [
     re.compile(p, re.IGNORECASE)
     for p in (
         r"^(?:there\s+(?:are|is)\s+(?:currently\s+)?)?no\b.{0,90}\b(?:to\s+report|relevant"
-        r"(?:\s+to\s+this\s+area)?|identified(?:\s+for\s+these\s+specific\s+activities)?"
+        r"(?:\s+to\s+this\s+area)?|identified(?:\s+for\s+these\s+(?:specific\s+)?\w+)?"
         r"|applicable\s+to\s+these\s+\w+|aligned\s+(?:with|to)\s+these\s+\w+)$",
         r"^awaiting\s+(?:commentary|update|comments?)$",
         r"^(?:n/?a|none|nil|no\s+update|no\s+commentary|nothing\s+to\s+report)$",
@@ -182,7 +182,7 @@ def paragraph_refs(paragraph: Paragraph, style: CommentaryStyle) -> list[str]:
     refs: dict[str, None] = {}
     if paragraph.label:
         refs[paragraph.label] = None
-    for ref in find_prose_refs(paragraph.text, style.ref_style):
+    for ref in find_prose_refs(paragraph.text, style.ref_style, style.item_refs):
         refs.setdefault(ref, None)
     return list(refs)
 

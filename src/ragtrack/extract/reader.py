@@ -127,7 +127,7 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
         first_page_top = {_furniture_key(lines[i].text) for i in tops.get(1, [])}
         for region in (tops, bottoms):
             counts: Counter[str] = Counter()
-            for p, idx in region.items():
+            for idx in region.values():
                 counts.update({_furniture_key(lines[i].text) for i in idx})
             later_pages = max(1, len([p for p in region if p > 1]))
             for p, idx in region.items():
