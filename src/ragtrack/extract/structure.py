@@ -28,6 +28,11 @@ class LineKind(Enum):
     TEXT = "text"
 
 
+#: Kinds of line that carry a document's structure (never running page furniture).
+STRUCTURAL_KINDS = frozenset(
+    {LineKind.SUPPORTING, LineKind.MEASURES, LineKind.TABLE_HEADER, LineKind.COMMENTARY}
+)
+
 HEADING_KINDS = frozenset(
     {LineKind.OUTCOME, LineKind.SUPPORTING, LineKind.MEASURES, LineKind.ACTIONS, LineKind.RUNNING}
 )

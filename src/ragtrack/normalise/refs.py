@@ -104,9 +104,7 @@ def _kind_of_keyword(keyword: str) -> str:
     return "action" if keyword.lower().startswith("action") else "measure"
 
 
-def find_prose_refs(
-    text: str, style: RefStyle, known: frozenset[str] = frozenset()
-) -> list[str]:
+def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozenset()) -> list[str]:
     """Refs named in running prose, in order of first mention, in the document's style.
 
     Bare numbers count in a list introduced by "action(s)"/"measure(s)" ("actions 1.2
