@@ -43,7 +43,7 @@ _NOTHING_TO_REPORT = [
     )
 ]
 _BULLET = re.compile(r"^\s*(?:[-–•*▪◦]\s|\d+[.)]\s)")
-_SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;)]['\"’”)]*\s*$")
 
 
 def is_nothing_to_report(text: str) -> bool:
@@ -138,6 +138,11 @@ def _split_midline(text: str, style: CommentaryStyle) -> list[str]:
     return [text[a:b].strip() for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 
+def _has_colon(piece: str) -> bool:
+    found = leading_label(piece)
+    return bool(found and found[1])
+
+
 def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -> list[Paragraph]:
     """Cut one commentary section into paragraphs."""
     paragraphs: list[Paragraph] = []
@@ -150,6 +155,15 @@ def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -
             continue
         for index, piece in enumerate(_split_midline(line.text, style)):
             label = _label(piece, style, measures)
+            if label is not None and current is not None and not _has_colon(piece):
+                # a ref without a colon opens a paragraph only where one can start: after a
+                # sentence ends, or after a blank line where blank lines mean something
+                previous = current.pieces[-1] if current.pieces else ""
+                fresh = bool(_SENTENCE_END.search(previous)) or (
+                    index == 0 and after_blank and not style.double_spaced
+                )
+                if not fresh:
+                    label = None
             new = label is not None or current is None
             if not new and index == 0 and current is not None:
                 bullet = bool(_BULLET.match(piece))

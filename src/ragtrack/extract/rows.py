@@ -113,3 +113,8 @@ def split_row_tail(
     return RowTail(
         text=rest.rstrip(), milestone=milestone, rag_raw=rag, arrow_raw=arrow, complete=complete
     )
+
+
+def looks_like_milestone(text: str) -> bool:
+    """Whether ``text`` reads as a milestone by its wording alone (no cell needed)."""
+    return bool(_MILESTONE_LINE.match(text))

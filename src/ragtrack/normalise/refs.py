@@ -165,7 +165,7 @@ def leading_label(text: str) -> tuple[str, bool, int] | None:
     return match["ref"], bool(match["colon"]), match.end()
 
 
-_MIDLINE_COLON_LABEL = re.compile(rf"(?<=\s)(?P<ref>{REF_BODY}):(?=\s)")
+_MIDLINE_COLON_LABEL = re.compile(rf"(?<=\s)(?P<ref>{REF_BODY}):(?=\s|$)")
 
 
 def midline_colon_labels(text: str) -> list[int]:
