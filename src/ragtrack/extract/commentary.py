@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import regex as re
+import re
 
 from ragtrack.extract.segment import Section
 from ragtrack.normalise.refs import (

@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections import Counter
 
-import regex as re
+import re
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.commentary import (
