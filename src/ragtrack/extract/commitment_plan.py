@@ -115,8 +115,10 @@ class Cell:
 
     @property
     def must_continue(self) -> bool:
-        return bool(self.pieces) and bool(_CONNECTOR.search(self.pieces[-1].text)) \
-            or (bool(self.pieces) and self.pieces[-1].text.rstrip().endswith(":"))
+        if not self.pieces:
+            return False
+        last = self.pieces[-1].text
+        return bool(_CONNECTOR.search(last)) or last.rstrip().endswith(":")
 
     @property
     def max_width(self) -> float:

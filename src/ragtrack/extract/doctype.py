@@ -49,9 +49,8 @@ def doc_type_scores(source: SourceText) -> dict[str, int]:
         c = classify_line(text)
         if c.kind in (LineKind.PLAN_ACTIONS, LineKind.PLAN_MEASURES):
             plan += 3
-        elif c.kind is LineKind.COMMENTARY:
-            progress += 3
-        elif c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text):
+        elif c.kind is LineKind.COMMENTARY or (
+                c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text)):
             progress += 3
         elif _TARGET_HEADER.match(text):
             plan += 3

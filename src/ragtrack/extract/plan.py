@@ -140,8 +140,8 @@ def find_furniture(lines: list[Line], classes: list[Classified]) -> set[int]:
             if prev and _OFFICER_OPEN_END.search(prev):
                 wrapped = True
             window = nonblank[max(0, n - 2): n] + nonblank[n + 1: n + 3]
-            if any(_structural(classes[j]) or _key(lines[j].text) in occurrences
-                   and len(occurrences[_key(lines[j].text)]) >= 3 and j != i for j in window):
+            if any(_structural(classes[j]) or (_key(lines[j].text) in occurrences
+                   and len(occurrences[_key(lines[j].text)]) >= 3 and j != i) for j in window):
                 near += 1
         if not wrapped and near * 2 >= len(found):
             furniture.update(found)
@@ -362,7 +362,7 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
                                    f"are kept as {year}")
 
     outcome_titles: dict[int, list[str]] = {}
-    for i, c in enumerate(classes):
+    for c in classes:
         if c.kind is LineKind.OUTCOME and c.number is not None and c.value:
             outcome_titles.setdefault(c.number, []).append(fold_spaces(c.value))
     for number, title in unnumbered.values():
@@ -570,6 +570,10 @@ def _assign_supporting(rows: list[RawRow], events: list[tuple[int, str]],
     pending: list[int] = []
     outcome: int | None = None
     for index in range(len(rows) + 1):
+        row = rows[index] if index < len(rows) else None
+        if not labels_after and row is not None and row.outcome_number != outcome:
+            outcome = row.outcome_number
+            current = None
         for label in by_count.get(index, []):
             if labels_after:
                 for p in pending:
@@ -577,10 +581,9 @@ def _assign_supporting(rows: list[RawRow], events: list[tuple[int, str]],
                         result[p] = label
                 pending = []
             current = label
-        if index == len(rows):
+        if row is None:
             break
-        row = rows[index]
-        if row.outcome_number != outcome:
+        if labels_after and row.outcome_number != outcome:
             outcome = row.outcome_number
             current = None
             pending = []

@@ -156,7 +156,8 @@ def classify_line(text: str) -> Classified:
             title = _MEASURES_SUFFIX.sub("", title)
         return Classified(LineKind.OUTCOME, number=int(m["num"]), value=title, measures=measures)
     if (m := _OUTCOME_SPACED.match(text)) and len(m["title"].split()) <= 12:
-        return Classified(LineKind.OUTCOME, number=int(m["num"]), value=" ".join(m["title"].split()))
+        title = " ".join(m["title"].split())
+        return Classified(LineKind.OUTCOME, number=int(m["num"]), value=title)
     if m := _SUPPORTING.match(text):
         return Classified(LineKind.SUPPORTING, value=m["text"])
     if _MEASURES.match(text):
