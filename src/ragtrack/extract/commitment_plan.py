@@ -227,7 +227,8 @@ def _is_mixed(line: Line, widths: ColumnWidths) -> bool:
 # ------------------------------------------------------------------ groups read column-wise
 
 
-def _cells_of(blocks: list[list[Line]], column: int) -> list[Cell]:
+def _cells_of(blocks: list[list[Line]], column: int,
+              warnings: Warnings | None = None) -> list[Cell]:
     """Cells from blocks of one column: bullets and sentence starts after a full stop at a
     line start open a new cell; lower-case starts and dangling connectors carry on."""
     cells: list[Cell] = []
@@ -252,6 +253,10 @@ def _cells_of(blocks: list[list[Line]], column: int) -> list[Cell]:
             else:
                 assert cur is not None
                 cur.pieces.append(Piece(line, text))
+                if bullet and warnings is not None:
+                    warnings.add(line, f"bullet {quote(text, 40)} kept in the cell it lists "
+                                 f"under ({quote(cur.pieces[0].text, 40)}, line "
+                                 f"{cur.pieces[0].line.number})")
                 cur.bulleted = cur.bulleted or bool(bullet)
     return cells
 
@@ -281,14 +286,15 @@ def _split_actions_targets(cells: list[Cell], widths: ColumnWidths) -> int:
     return best_k
 
 
-def _parse_columnwise(group: Group, widths: ColumnWidths) -> None:
+def _parse_columnwise(group: Group, widths: ColumnWidths,
+                      warnings: Warnings | None = None) -> None:
     blocks = _blocks(group.lines)
     first = blocks.pop(0)
     commitment = Cell(COMMITMENT, [Piece(ln, ln.text.strip()) for ln in first])
     while blocks and not commitment.closed and (
             _starts_lower(blocks[0][0].text) or commitment.must_continue):
         commitment.pieces.extend(Piece(ln, ln.text.strip()) for ln in blocks.pop(0))
-    cells = _cells_of(blocks, ACTION)
+    cells = _cells_of(blocks, ACTION, warnings)
     k = _split_actions_targets(cells, widths)
     for cell in cells[k:]:
         cell.column = TARGET
@@ -552,7 +558,7 @@ def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> P
         if any(_is_mixed(ln, widths) for ln in group.lines):
             _parse_interleaved(group, widths, warnings)
         else:
-            _parse_columnwise(group, widths)
+            _parse_columnwise(group, widths, warnings)
     year = canonical_plan_year(plan_year) if plan_year else detect_plan_year(source)
     items: list[ItemRecord] = []
     ordinal: Counter[str] = Counter()
