@@ -11,7 +11,7 @@ import logging
 
 import pytest
 
-from plan_rows import PLAN_2017_18, PROVENANCE, document_rows, item_row, load_golden
+from plan_rows import PLAN_2017_18, PLAN_2019_20, PROVENANCE, document_rows, item_row, load_golden
 from ragtrack.errors import ParseError
 from ragtrack.extract.commitment_plan import parse_commitment_plan
 from ragtrack.extract.reader import read_text_bytes, read_text_file
@@ -233,3 +233,8 @@ def test_a_listing_cell_keeps_its_bullets_and_says_so() -> None:
 def test_no_commitments_is_an_error() -> None:
     with pytest.raises(ParseError, match="no commitments"):
         parse("Priority: Something\n\nTarget value or date\n\nJust a note.\n")
+
+
+def test_a_ref_numbered_plan_is_refused() -> None:
+    with pytest.raises(ParseError, match="three-column commitment plan"):
+        parse_commitment_plan(read_text_file(PLAN_2019_20))

@@ -7,9 +7,17 @@ import logging
 
 import pytest
 
-from plan_rows import PLAN_2019_20, PROVENANCE, document_rows, item_row, load_golden
+from plan_rows import (
+    PLAN_2017_18,
+    PLAN_2019_20,
+    PROVENANCE,
+    SAMPLES,
+    document_rows,
+    item_row,
+    load_golden,
+)
 from ragtrack.errors import ParseError
-from ragtrack.extract.plan import parse_delivery_plan
+from ragtrack.extract.plan import parse_delivery_plan, parse_plan
 from ragtrack.extract.reader import read_text_bytes, read_text_file
 
 logging.getLogger("ragtrack").setLevel(logging.ERROR)
@@ -232,3 +240,19 @@ def test_a_plan_with_no_rows_is_an_error_not_an_empty_success() -> None:
     with pytest.raises(ParseError, match="no action or measure rows") as err:
         parse("Outcome 1 People are safe\n\nSome introduction only.\n", name="empty.txt")
     assert "empty.txt" in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["000_965dd161175208ce.txt", "001_7d2f7bf68617a22e.txt",
+                                  "004_37aa582fc5e89633.txt"])
+def test_a_progress_report_is_refused_by_the_plan_parsers(name: str) -> None:
+    report = read_text_file(SAMPLES / name)
+    for parser in (parse_delivery_plan, parse_plan):
+        with pytest.raises(ParseError, match="reads as a progress report"):
+            parser(report)
+
+
+def test_parse_plan_picks_the_layout_from_the_text() -> None:
+    assert parse_plan(read_text_file(PLAN_2019_20)).items[0].ref == "1.1"
+    ocr = parse_plan(read_text_file(PLAN_2017_18))
+    assert ocr.items[0].ref is None
+    assert ocr.document.plan_year == "2017/18"

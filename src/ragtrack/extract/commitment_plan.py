@@ -45,6 +45,7 @@ _COLUMN_NAMES = ("commitment", "action", "target")
 _WIDTHS = FONT_METRICS["Helvetica"][1]
 _PRIORITY = re.compile(r"^\s*Priority\s*:\s*(?P<title>.*?)\s*$", re.IGNORECASE)
 _WE_WILL = re.compile(r"^\s*We\s+will\b")
+_TARGET_COLUMN = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
 #: A bullet as OCR reads it: a lone "e" (or a real bullet glyph) before a capitalised word.
 _BULLET_START = re.compile(r"^\s*(?:e|[•●▪◦·\-–])\s+(?=[\p{Lu}‘'\"(£\d])")
 _BULLET_INSIDE = re.compile(r"\s+(?:e|[•●▪])\s+(?=[\p{Lu}‘'\"(])")
@@ -503,17 +504,22 @@ def _choose_stream(line: Line, text: str, cells: list[list[Cell]], last_stream: 
 
 
 def _two_means_split(values: list[float]) -> float | None:
-    """The cut between two clusters of values (1-D k-means with k=2, exact)."""
+    """The cut between two clusters of values (exact 1-D k-means with k=2, via prefix sums)."""
     data = sorted(values)
-    if len(data) < 4:
+    n = len(data)
+    if n < 4:
         return None
+    total = sum(data)
+    total_sq = sum(v * v for v in data)
     best: tuple[float, float] | None = None
-    for k in range(1, len(data)):
-        left, right = data[:k], data[k:]
-        ml, mr = sum(left) / len(left), sum(right) / len(right)
-        cost = sum((v - ml) ** 2 for v in left) + sum((v - mr) ** 2 for v in right)
+    left = left_sq = 0.0
+    for k in range(1, n):
+        left += data[k - 1]
+        left_sq += data[k - 1] ** 2
+        right, right_sq = total - left, total_sq - left_sq
+        cost = (left_sq - left * left / k) + (right_sq - right * right / (n - k))
         if best is None or cost < best[0]:
-            best = (cost, (ml + mr) / 2)
+            best = (cost, (left / k + right / (n - k)) / 2)
     return best[1] if best else None
 
 
@@ -552,6 +558,10 @@ def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> P
     """
     warnings = Warnings(source.pages)
     lines = list(source.lines)
+    if not any(_PRIORITY.match(ln.text) or _TARGET_COLUMN.match(ln.text) for ln in lines):
+        raise ParseError("no 'Priority:' heading or 'Target value or date' column found: "
+                         "this does not read as a three-column commitment plan",
+                         file=source.name)
     groups = _groups(lines, warnings)
     widths = _measure_widths(groups)
     for group in groups:

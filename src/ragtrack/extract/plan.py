@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ragtrack.errors import ParseError
+from ragtrack.extract.doctype import doc_type_scores, is_commitment_table
 from ragtrack.extract.structure import (
     Classified,
     LineKind,
@@ -342,6 +343,10 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
     ``plan_year`` overrides the year the table headings state. Raises :class:`ParseError`
     when no rows are found (the document is probably not a tabular delivery plan).
     """
+    scores = doc_type_scores(source)
+    if scores["delivery_plan"] == 0 and scores["progress_report"] > 0:
+        raise ParseError("this reads as a progress report (RAG column, 'Progress to' date or "
+                         "commentary headings), not a delivery plan", file=source.name)
     warnings = Warnings(source.pages)
     lines = list(source.lines)
     classes = [classify_line(ln.text) for ln in lines]
@@ -525,6 +530,17 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
         warnings=tuple(source.warnings) + tuple(warnings.messages),
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=())
+
+
+def parse_plan(source: SourceText, plan_year: str | None = None) -> ParsedDocument:
+    """Parse any delivery plan: the three-column commitment layout (OCR'd 2017/18) or the
+    ref-numbered tables (2019/20), told apart from the text."""
+    # imported here: the commitment-plan parser builds on this module
+    from ragtrack.extract.commitment_plan import parse_commitment_plan
+
+    if is_commitment_table(source):
+        return parse_commitment_plan(source, plan_year)
+    return parse_delivery_plan(source, plan_year)
 
 
 def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: Warnings) -> None:
