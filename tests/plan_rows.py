@@ -23,12 +23,21 @@ PROVENANCE = ("document_id", "item_id")
 
 def item_row(item: ItemRecord, *, provenance: bool = False) -> dict:
     row = {
-        "kind": item.kind, "ref": item.ref, "outcome_number": item.outcome_number,
-        "outcome": item.outcome, "supporting_outcome": item.supporting_outcome,
-        "section": item.section, "text": item.text, "milestone": item.milestone,
+        "kind": item.kind,
+        "ref": item.ref,
+        "outcome_number": item.outcome_number,
+        "outcome": item.outcome,
+        "supporting_outcome": item.supporting_outcome,
+        "section": item.section,
+        "text": item.text,
+        "milestone": item.milestone,
         "milestone_date": item.milestone_date.isoformat() if item.milestone_date else None,
-        "rag": item.rag, "direction": item.direction, "direction_raw": item.direction_raw,
-        "responsible": item.responsible, "page": item.page, "line_start": item.line_start,
+        "rag": item.rag,
+        "direction": item.direction,
+        "direction_raw": item.direction_raw,
+        "responsible": item.responsible,
+        "page": item.page,
+        "line_start": item.line_start,
         "line_end": item.line_end,
     }
     if provenance:
@@ -39,9 +48,14 @@ def item_row(item: ItemRecord, *, provenance: bool = False) -> dict:
 def document_rows(parsed: ParsedDocument) -> dict:
     doc = parsed.document
     return {
-        "document": {"doc_type": doc.doc_type, "council": doc.council, "title": doc.title,
-                     "plan_year": doc.plan_year, "period_end": doc.period_end,
-                     "quarter": doc.quarter},
+        "document": {
+            "doc_type": doc.doc_type,
+            "council": doc.council,
+            "title": doc.title,
+            "plan_year": doc.plan_year,
+            "period_end": doc.period_end,
+            "quarter": doc.quarter,
+        },
         "items": [item_row(i) for i in parsed.items],
     }
 
@@ -60,6 +74,7 @@ if __name__ == "__main__":
         (PLAN_2017_18, parse_commitment_plan, "plan_2017_18.json"),
     ):
         rows = document_rows(parse(read_text_file(path)))
-        (GOLDEN / name).write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
-                                   encoding="utf-8")
+        (GOLDEN / name).write_text(
+            json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         print(name, len(rows["items"]))

@@ -53,11 +53,14 @@ def test_nine_in_ten_rows_match_the_hand_reconstruction(sample, hand) -> None:
 
 def test_no_row_mixes_two_columns(sample, hand) -> None:
     """Every row's words are a run of words from one hand row of its own kind."""
-    own = {kind: [f" {text} " for k, text, _ in hand if k == kind]
-           for kind in ("action", "measure")}
+    own = {
+        kind: [f" {text} " for k, text, _ in hand if k == kind] for kind in ("action", "measure")
+    }
     for item in sample.items:
         assert any(f" {item.text} " in text for text in own[item.kind]), (
-            item.line_start, item.text)
+            item.line_start,
+            item.text,
+        )
 
 
 def test_context_matches_the_hand_reconstruction(sample, hand) -> None:
@@ -67,8 +70,7 @@ def test_context_matches_the_hand_reconstruction(sample, hand) -> None:
         if item is None:
             continue
         assert item.supporting_outcome == group["commitment"]
-        assert (item.outcome_number, item.outcome) == (group["outcome_number"],
-                                                       group["outcome"])
+        assert (item.outcome_number, item.outcome) == (group["outcome_number"], group["outcome"])
 
 
 def test_golden_rows_with_provenance(sample) -> None:
@@ -77,13 +79,20 @@ def test_golden_rows_with_provenance(sample) -> None:
 
 def test_rows_are_plan_rows_without_refs(sample) -> None:
     assert {i.ref for i in sample.items} == {None}
-    assert {(i.kind, i.section) for i in sample.items} == {("action", "actions"),
-                                                         ("measure", "targets")}
+    assert {(i.kind, i.section) for i in sample.items} == {
+        ("action", "actions"),
+        ("measure", "targets"),
+    }
     doc = sample.document
     assert (doc.doc_type, doc.plan_year, doc.quarter, doc.period_end) == (
-        "delivery_plan", "2017/18", None, None)
+        "delivery_plan",
+        "2017/18",
+        None,
+        None,
+    )
     assert [i.outcome_number for i in sample.items] == sorted(
-        i.outcome_number for i in sample.items)
+        i.outcome_number for i in sample.items
+    )
     assert max(i.outcome_number for i in sample.items) == 5
 
 
@@ -105,8 +114,10 @@ def test_cp1252_crlf_copy_gives_identical_rows(sample) -> None:
     copy = parse_commitment_plan(read_text_bytes(data, "copy.txt"))
 
     def strip(parsed):
-        return [{k: v for k, v in item_row(i, provenance=True).items() if k not in PROVENANCE}
-                for i in parsed.items]
+        return [
+            {k: v for k, v in item_row(i, provenance=True).items() if k not in PROVENANCE}
+            for i in parsed.items
+        ]
 
     assert strip(copy) == strip(sample)
 
@@ -139,31 +150,41 @@ operational by August 2021.
 
 def test_column_by_column_group_splits_actions_from_targets() -> None:
     parsed = parse(COLUMNWISE)
-    assert rows(parsed, "action") == ["Implement the Highways Strategy.",
-                                      "Repair more potholes across the county."]
+    assert rows(parsed, "action") == [
+        "Implement the Highways Strategy.",
+        "Repair more potholes across the county.",
+    ]
     assert rows(parsed, "measure") == [
         "Department of Transport level 3 achieved by May 2021.",
-        "Web-based system to report faults operational by August 2021."]
+        "Web-based system to report faults operational by August 2021.",
+    ]
     item = parsed.items[0]
-    assert item.supporting_outcome == ("We will maintain the highways network to the best "
-                                       "possible standard within our resources.")
+    assert item.supporting_outcome == (
+        "We will maintain the highways network to the best possible standard within our resources."
+    )
     assert (item.outcome_number, item.outcome) == (
-        1, "To keep the roads safe and support the local economy")
+        1,
+        "To keep the roads safe and support the local economy",
+    )
 
 
 def test_cells_carry_on_over_blank_lines_when_they_open_in_lower_case() -> None:
-    text = COLUMNWISE.replace("Web-based system to report faults\noperational by August 2021.",
-                              "Early Help Assessments closed in\n2020/21 with a ‘satisfactory\n\n"
-                              "outcome’ increased from 63% to\n75% by March 2021.")
+    text = COLUMNWISE.replace(
+        "Web-based system to report faults\noperational by August 2021.",
+        "Early Help Assessments closed in\n2020/21 with a ‘satisfactory\n\n"
+        "outcome’ increased from 63% to\n75% by March 2021.",
+    )
     assert rows(parse(text), "measure")[-1] == (
         "Early Help Assessments closed in 2020/21 with a ‘satisfactory outcome’ increased "
-        "from 63% to 75% by March 2021.")
+        "from 63% to 75% by March 2021."
+    )
 
 
 def test_a_target_line_of_a_bare_year_is_kept() -> None:
     text = COLUMNWISE.replace("achieved by May 2021.", "achieved by May\n2021.")
     assert rows(parse(text), "measure")[0] == (
-        "Department of Transport level 3 achieved by May 2021.")
+        "Department of Transport level 3 achieved by May 2021."
+    )
 
 
 def test_line_read_across_two_columns_at_a_bullet() -> None:
@@ -184,10 +205,11 @@ demonstrate satisfactory progress.
     parsed = parse(text)
     assert rows(parsed, "action") == ["Deliver, in partnership, the council’s improvement plan."]
     assert rows(parsed, "measure") == [
-        "Quarterly reports to the Board demonstrate satisfactory progress."]
+        "Quarterly reports to the Board demonstrate satisfactory progress."
+    ]
     assert parsed.items[0].supporting_outcome == (
-        "We will improve our services for vulnerable children and families in line with "
-        "the plan.")
+        "We will improve our services for vulnerable children and families in line with the plan."
+    )
     assert any("line 5: line read across columns" in w for w in parsed.warnings)
 
 
@@ -212,19 +234,25 @@ delivering an effective CLA
 Strategy.
 """
     parsed = parse(text)
-    assert rows(parsed, "action") == ["Deliver the Children Looked After (CLA) Strategy",
-                                      "Introduce a ‘Local Offer’ for Care Leavers."]
+    assert rows(parsed, "action") == [
+        "Deliver the Children Looked After (CLA) Strategy",
+        "Introduce a ‘Local Offer’ for Care Leavers.",
+    ]
     assert rows(parsed, "measure") == [
         "Quarterly reports to Corporate Parenting Board demonstrate ‘satisfactory progress’ "
-        "in delivering an effective CLA Strategy."]
+        "in delivering an effective CLA Strategy."
+    ]
     assert parsed.items[0].supporting_outcome == (
         "We will, as part of our Improvement Plan, work with partners to improve outcomes "
-        "for young people in care.")
+        "for young people in care."
+    )
 
 
 def test_a_listing_cell_keeps_its_bullets_and_says_so() -> None:
-    text = COLUMNWISE.replace("e Repair more potholes\nacross the county.",
-                              "Continue to promote:\n\ne Community Minibus.\n\ne Rural Wheels.")
+    text = COLUMNWISE.replace(
+        "e Repair more potholes\nacross the county.",
+        "Continue to promote:\n\ne Community Minibus.\n\ne Rural Wheels.",
+    )
     parsed = parse(text)
     assert rows(parsed, "action")[1] == "Continue to promote: Community Minibus. Rural Wheels."
     assert sum("kept in the cell it lists under" in w for w in parsed.warnings) == 2

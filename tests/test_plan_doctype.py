@@ -34,10 +34,14 @@ def test_file_name_does_not_decide() -> None:
 
 
 def test_small_plan_and_report_texts() -> None:
-    plan = source("Outcome 1 Healthy\n\nYear 2 Actions and Milestones (2020/21)\n\n"
-                  "Ref Action Milestone Responsible Officer\n1.1 Do it. By May 2020 AD - X\n")
-    report = source("Progress to 30 September 2020\n\nRef Action Milestone RAG Direction of "
-                    "travel\n1.1 Do it. By May 2020 G ↑\n\nCommentary for areas of progress:\n")
+    plan = source(
+        "Outcome 1 Healthy\n\nYear 2 Actions and Milestones (2020/21)\n\n"
+        "Ref Action Milestone Responsible Officer\n1.1 Do it. By May 2020 AD - X\n"
+    )
+    report = source(
+        "Progress to 30 September 2020\n\nRef Action Milestone RAG Direction of "
+        "travel\n1.1 Do it. By May 2020 G ↑\n\nCommentary for areas of progress:\n"
+    )
     assert detect_doc_type(plan) == "delivery_plan"
     assert detect_doc_type(report) == "progress_report"
 
@@ -54,8 +58,10 @@ def test_plan_year_from_table_headings_and_from_dates() -> None:
 
 
 def test_plan_year_majority_outvotes_a_mislabelled_table() -> None:
-    text = "".join(f"Year 2 Actions and Milestones ({y})\n\n1.{n} Thing. By May 2021 AD - X\n\n"
-                   for n, y in enumerate(["2020/21", "2019/20", "2020/21"], start=1))
+    text = "".join(
+        f"Year 2 Actions and Milestones ({y})\n\n1.{n} Thing. By May 2021 AD - X\n\n"
+        for n, y in enumerate(["2020/21", "2019/20", "2020/21"], start=1)
+    )
     assert detect_plan_year(source(text)) == "2020/21"
 
 

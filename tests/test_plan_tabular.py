@@ -30,8 +30,12 @@ def parse(text: str, name: str = "plan.txt", **kwargs):
     return parse_delivery_plan(read_text_bytes(text.encode("utf-8"), name), **kwargs)
 
 
-def plan(*rows: str, heading: str = "Year 2 Actions and Milestones (2020/21)",
-         outcome: str = "Outcome 1 People are safe", after: str = "") -> str:
+def plan(
+    *rows: str,
+    heading: str = "Year 2 Actions and Milestones (2020/21)",
+    outcome: str = "Outcome 1 People are safe",
+    after: str = "",
+) -> str:
     body = "\n\n".join(rows)
     return f"{outcome}\n\n{heading}\n\n{HEADER}\n{body}\n\n{after}"
 
@@ -63,14 +67,19 @@ def test_sample_counts_and_sections(sample) -> None:
     assert kinds.count(("action", "planned_actions_years_3_4")) == 24
     assert kinds.count(("measure", "measures")) == 38
     assert all(i.supporting_outcome is None for i in sample.items if i.kind == "measure")
-    assert all(i.milestone is None for i in sample.items
-               if i.section == "planned_actions_years_3_4")
+    assert all(
+        i.milestone is None for i in sample.items if i.section == "planned_actions_years_3_4"
+    )
 
 
 def test_sample_document_fields(sample) -> None:
     doc = sample.document
     assert (doc.doc_type, doc.plan_year, doc.quarter, doc.period_end) == (
-        "delivery_plan", "2019/20", None, None)
+        "delivery_plan",
+        "2019/20",
+        None,
+        None,
+    )
     assert doc.document_id == sample.items[0].document_id
     assert sample.commentary == ()
 
@@ -86,7 +95,8 @@ def test_sample_traps_leave_warnings(sample) -> None:
 def test_financial_sustainability_section_is_outcome_4(sample) -> None:
     rows = [i for i in sample.items if i.ref in ("4.1", "4.17", "M4.5")]
     assert {(i.outcome_number, i.outcome) for i in rows} == {
-        (4, "New ways of working and achieving financial sustainability")}
+        (4, "New ways of working and achieving financial sustainability")
+    }
 
 
 def test_cp1252_crlf_copy_gives_identical_rows(sample) -> None:
@@ -95,8 +105,10 @@ def test_cp1252_crlf_copy_gives_identical_rows(sample) -> None:
     assert copy.document.encoding == "cp1252"
 
     def strip(parsed):
-        return [{k: v for k, v in item_row(i, provenance=True).items() if k not in PROVENANCE}
-                for i in parsed.items]
+        return [
+            {k: v for k, v in item_row(i, provenance=True).items() if k not in PROVENANCE}
+            for i in parsed.items
+        ]
 
     assert strip(copy) == strip(sample)
     assert copy.document.plan_year == sample.document.plan_year
@@ -112,22 +124,28 @@ def test_item_ids_are_stable_and_distinct(sample) -> None:
 
 
 def test_wrapped_officer_lines_are_joined_single_spaced() -> None:
-    parsed = parse(plan("1.1 Build the thing.\n\nBy March 2021 AD - Integration and  \n"
-                        "Partnerships"))
+    parsed = parse(
+        plan("1.1 Build the thing.\n\nBy March 2021 AD - Integration and  \nPartnerships")
+    )
     assert parsed.items[0].responsible == "AD - Integration and Partnerships"
 
 
 def test_several_officers_are_joined_with_a_slash() -> None:
-    parsed = parse(plan("1.1 Build the thing.\n\nBy March 2021 AD - Education and Skills\n"
-                        "AD - Organisational Change",
-                        "1.2 Other thing.\n\nBy May 2021 Director - Finance/Executive\n"
-                        "Director - Economy and\nInfrastructure",
-                        "1.3 Third thing.\n\nBy May 2021 AD - Strategic Commissioning/\n"
-                        "AD - Education and Skills"))
+    parsed = parse(
+        plan(
+            "1.1 Build the thing.\n\nBy March 2021 AD - Education and Skills\n"
+            "AD - Organisational Change",
+            "1.2 Other thing.\n\nBy May 2021 Director - Finance/Executive\n"
+            "Director - Economy and\nInfrastructure",
+            "1.3 Third thing.\n\nBy May 2021 AD - Strategic Commissioning/\n"
+            "AD - Education and Skills",
+        )
+    )
     rows = by_ref(parsed)
     assert rows["1.1"].responsible == "AD - Education and Skills / AD - Organisational Change"
     assert rows["1.2"].responsible == (
-        "Director - Finance/Executive Director - Economy and Infrastructure")
+        "Director - Finance/Executive Director - Economy and Infrastructure"
+    )
     assert rows["1.3"].responsible == "AD - Strategic Commissioning / AD - Education and Skills"
 
 
@@ -140,20 +158,29 @@ def test_milestone_wrapped_over_two_lines() -> None:
 
 
 def test_milestone_and_officer_on_the_text_line() -> None:
-    parsed = parse(plan("1.1 Deliver the Equalities Plan. By March 2021 AD - Customer and\n"
-                        "Community Services",
-                        "1.2 Support the partners to grow the\ncounty. By June 2021\n\n"
-                        "AD - Economy"))
+    parsed = parse(
+        plan(
+            "1.1 Deliver the Equalities Plan. By March 2021 AD - Customer and\nCommunity Services",
+            "1.2 Support the partners to grow the\ncounty. By June 2021\n\nAD - Economy",
+        )
+    )
     rows = by_ref(parsed)
     assert (rows["1.1"].text, rows["1.1"].milestone, rows["1.1"].responsible) == (
-        "Deliver the Equalities Plan.", "By March 2021", "AD - Customer and Community Services")
+        "Deliver the Equalities Plan.",
+        "By March 2021",
+        "AD - Customer and Community Services",
+    )
     assert (rows["1.2"].text, rows["1.2"].milestone, rows["1.2"].responsible) == (
-        "Support the partners to grow the county.", "By June 2021", "AD - Economy")
+        "Support the partners to grow the county.",
+        "By June 2021",
+        "AD - Economy",
+    )
 
 
 def test_lower_case_by_inside_the_text_is_not_a_milestone() -> None:
-    parsed = parse(plan("1.1 Agree the priorities with partners\nby Dec 2020.\n\n"
-                        "By December 2020 AD - Adults"))
+    parsed = parse(
+        plan("1.1 Agree the priorities with partners\nby Dec 2020.\n\nBy December 2020 AD - Adults")
+    )
     item = parsed.items[0]
     assert item.text == "Agree the priorities with partners by Dec 2020."
     assert item.milestone == "By December 2020"
@@ -167,17 +194,19 @@ def test_page_number_run_into_a_cell_is_removed_with_a_warning() -> None:
 
 def test_supporting_outcome_printed_after_its_table() -> None:
     text = (
-        "Outcome 1 People are safe\n\nYear 2 Actions and Milestones (2020/21)\n\n" + HEADER +
-        "\n1.1 First.\n\nBy May 2020 AD - A\n\n1.2 Second.\n\nBy May 2020 AD - B\n\n"
+        "Outcome 1 People are safe\n\nYear 2 Actions and Milestones (2020/21)\n\n"
+        + HEADER
+        + "\n1.1 First.\n\nBy May 2020 AD - A\n\n1.2 Second.\n\nBy May 2020 AD - B\n\n"
         "Supporting Outcome: Children will be safe and\n well\n\n"
-        "Actions Planned for Years 3-4 (2021-2023)\n\n" + LATER_HEADER +
-        "\n1.3 Later. AD - C\n\n"
-        "Year 2 Actions and Milestones (2020/21)\n\n" + HEADER +
-        "\n1.4 Fourth.\n\nBy June 2020 AD - D\n\nSupporting Outcome: Adults will be well\n"
+        "Actions Planned for Years 3-4 (2021-2023)\n\n" + LATER_HEADER + "\n1.3 Later. AD - C\n\n"
+        "Year 2 Actions and Milestones (2020/21)\n\n"
+        + HEADER
+        + "\n1.4 Fourth.\n\nBy June 2020 AD - D\n\nSupporting Outcome: Adults will be well\n"
     )
     rows = by_ref(parse(text))
     assert [rows[r].supporting_outcome for r in ("1.1", "1.2", "1.3")] == [
-        "Children will be safe and well"] * 3
+        "Children will be safe and well"
+    ] * 3
     assert rows["1.4"].supporting_outcome == "Adults will be well"
     assert rows["1.3"].section == "planned_actions_years_3_4"
     assert rows["1.3"].responsible == "AD - C"
@@ -186,11 +215,13 @@ def test_supporting_outcome_printed_after_its_table() -> None:
 def test_supporting_outcome_printed_before_its_table() -> None:
     text = (
         "Outcome 1 People are safe\n\nSupporting Outcome: Children will be safe\n\n"
-        "Year 2 Actions and Milestones (2020/21)\n\n" + HEADER +
-        "\n1.1 First.\n\nBy May 2020 AD - A\n\n"
+        "Year 2 Actions and Milestones (2020/21)\n\n"
+        + HEADER
+        + "\n1.1 First.\n\nBy May 2020 AD - A\n\n"
         "Supporting Outcome: Adults will be well\n\n"
-        "Year 2 Actions and Milestones (2020/21)\n\n" + HEADER +
-        "\n1.2 Second.\n\nBy May 2020 AD - B\n"
+        "Year 2 Actions and Milestones (2020/21)\n\n"
+        + HEADER
+        + "\n1.2 Second.\n\nBy May 2020 AD - B\n"
     )
     rows = by_ref(parse(text))
     assert rows["1.1"].supporting_outcome == "Children will be safe"
@@ -206,20 +237,25 @@ def test_duplicate_ref_keeps_both_rows_and_warns() -> None:
 
 def test_mislabelled_table_year_is_outvoted_and_warned() -> None:
     tables = "\n".join(
-        f"Year 2 Actions and Milestones ({y})\n\n{HEADER}\n1.{n} Thing {n}.\n\n"
-        f"By May 2020 AD - A\n" for n, y in enumerate(["2020/21", "2019/20", "2020/21"], 1))
+        f"Year 2 Actions and Milestones ({y})\n\n{HEADER}\n1.{n} Thing {n}.\n\nBy May 2020 AD - A\n"
+        for n, y in enumerate(["2020/21", "2019/20", "2020/21"], 1)
+    )
     parsed = parse("Outcome 1 People are safe\n\n" + tables)
     assert parsed.document.plan_year == "2020/21"
     assert sum("table heading states 2019/20" in w for w in parsed.warnings) == 1
-    assert parse("Outcome 1 Safe\n\n" + tables, plan_year="2019-2020").document.plan_year \
-        == "2019/20"
+    assert (
+        parse("Outcome 1 Safe\n\n" + tables, plan_year="2019-2020").document.plan_year == "2019/20"
+    )
 
 
 def test_branding_repeated_on_every_page_is_never_glued_into_a_cell() -> None:
-    page = ("Northshire Council\n\nServing the people of Northshire\n\n"
-            "Outcome 1 People are safe\n\nYear 2 Actions and Milestones (2020/21)\n\n"
-            + HEADER + "\n1.{n} Thing {n}.\n\nBy May 2020 AD - Integration and\n"
-            "Partnerships\n")
+    page = (
+        "Northshire Council\n\nServing the people of Northshire\n\n"
+        "Outcome 1 People are safe\n\nYear 2 Actions and Milestones (2020/21)\n\n"
+        + HEADER
+        + "\n1.{n} Thing {n}.\n\nBy May 2020 AD - Integration and\n"
+        "Partnerships\n"
+    )
     parsed = parse("".join(page.format(n=n) for n in range(1, 5)))
     assert [i.responsible for i in parsed.items] == ["AD - Integration and Partnerships"] * 4
     assert parsed.document.council == "Northshire Council"
@@ -227,10 +263,13 @@ def test_branding_repeated_on_every_page_is_never_glued_into_a_cell() -> None:
 
 
 def test_unnumbered_outcome_heading_takes_its_refs_number() -> None:
-    text = (plan("1.1 First.\n\nBy May 2020 AD - A")
-            + "\nNew ways of working\n\nWe will be efficient and modern in all we do.\n\n"
-            "Year 2 Actions and Milestones (2020/21)\n\n" + HEADER
-            + "\n2.1 Save money.\n\nBy March 2021 Director - Finance\n")
+    text = (
+        plan("1.1 First.\n\nBy May 2020 AD - A")
+        + "\nNew ways of working\n\nWe will be efficient and modern in all we do.\n\n"
+        "Year 2 Actions and Milestones (2020/21)\n\n"
+        + HEADER
+        + "\n2.1 Save money.\n\nBy March 2021 Director - Finance\n"
+    )
     rows = by_ref(parse(text))
     assert (rows["2.1"].outcome_number, rows["2.1"].outcome) == (2, "New ways of working")
     assert rows["1.1"].outcome == "People are safe"
@@ -242,8 +281,9 @@ def test_a_plan_with_no_rows_is_an_error_not_an_empty_success() -> None:
     assert "empty.txt" in str(err.value)
 
 
-@pytest.mark.parametrize("name", ["000_965dd161175208ce.txt", "001_7d2f7bf68617a22e.txt",
-                                  "004_37aa582fc5e89633.txt"])
+@pytest.mark.parametrize(
+    "name", ["000_965dd161175208ce.txt", "001_7d2f7bf68617a22e.txt", "004_37aa582fc5e89633.txt"]
+)
 def test_a_progress_report_is_refused_by_the_plan_parsers(name: str) -> None:
     report = read_text_file(SAMPLES / name)
     for parser in (parse_delivery_plan, parse_plan):

@@ -22,8 +22,9 @@ from ragtrack.normalise.values import (
 )
 from ragtrack.records import DocType, SourceText
 
-_PROGRESS_TO = re.compile(r"\bProgress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+\p{L}+",
-                          re.IGNORECASE)
+_PROGRESS_TO = re.compile(
+    r"\bProgress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+\p{L}+", re.IGNORECASE
+)
 _RAG_HEADER = re.compile(r"\bRAG\b|\bDirection\s+of\s+travel\b")
 _TARGET_HEADER = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
 _PRIORITY = re.compile(r"^\s*Priority\s*:", re.IGNORECASE)
@@ -50,7 +51,8 @@ def doc_type_scores(source: SourceText) -> dict[str, int]:
         if c.kind in (LineKind.PLAN_ACTIONS, LineKind.PLAN_MEASURES):
             plan += 3
         elif c.kind is LineKind.COMMENTARY or (
-                c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text)):
+            c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text)
+        ):
             progress += 3
         elif _TARGET_HEADER.match(text):
             plan += 3
@@ -58,8 +60,11 @@ def doc_type_scores(source: SourceText) -> dict[str, int]:
             plan += 1
         if _PROGRESS_TO.search(text):
             progress += 3
-        if c.kind is LineKind.TABLE_HEADER and not _RAG_HEADER.search(text) \
-                and re.search(r"\bResponsible|Director|Officer", text, re.IGNORECASE):
+        if (
+            c.kind is LineKind.TABLE_HEADER
+            and not _RAG_HEADER.search(text)
+            and re.search(r"\bResponsible|Director|Officer", text, re.IGNORECASE)
+        ):
             plan += 1
     return {"delivery_plan": plan, "progress_report": progress}
 
