@@ -78,3 +78,19 @@ if __name__ == "__main__":
             json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
         print(name, len(rows["items"]))
+
+
+def with_page_breaks(text: str, every: int, header: str = "Northshire Plan") -> str:
+    """The text with a form feed and a running header before every ``every``-th line."""
+    out = []
+    for index, line in enumerate(text.split("\n")):
+        if index and index % every == 0:
+            out.append(f"\f{header} Page {index // every + 1} of 40")
+        out.append(line)
+    return "\n".join(out)
+
+
+def content_rows(parsed: ParsedDocument) -> list[dict]:
+    """Rows without where they came from (page, lines, ids)."""
+    skip = {"page", "line_start", "line_end"}
+    return [{k: v for k, v in item_row(i).items() if k not in skip} for i in parsed.items]
