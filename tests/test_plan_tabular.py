@@ -308,3 +308,29 @@ def test_page_breaks_and_running_headers_change_no_row(sample, every: int) -> No
     copy = parse_delivery_plan(read_text_bytes(text.encode("utf-8"), "paged.txt"))
     assert copy.document.pages > 1
     assert content_rows(copy) == content_rows(sample)
+
+
+def test_a_figure_opening_a_wrapped_line_does_not_start_a_row() -> None:
+    parsed = parse(
+        plan(
+            "1.1 Deliver savings of\n3.5 million across the council.\n\n"
+            "By March 2021 Director - Finance"
+        )
+    )
+    assert [i.ref for i in parsed.items] == ["1.1"]
+    assert parsed.items[0].text == "Deliver savings of 3.5 million across the council."
+
+
+def test_bare_refs_under_a_measures_heading_are_measures() -> None:
+    text = (
+        plan("1.1 First.\n\nBy May 2020 AD - A")
+        + "\nHow we will measure progress against this outcome\n\n"
+        "1.2 Fewer falls at home.\n\n1.3 More safe and well visits.\n"
+    )
+    rows = by_ref(parse(text))
+    assert [(rows[r].kind, rows[r].section) for r in ("1.1", "1.2", "1.3")] == [
+        ("action", "year_actions"),
+        ("measure", "measures"),
+        ("measure", "measures"),
+    ]
+    assert rows["1.2"].supporting_outcome is None

@@ -415,6 +415,7 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
             continue
         if i in unnumbered or c.kind is LineKind.OUTCOME:
             current = None
+            measures_context = False
             number = unnumbered[i][0] if i in unnumbered else c.number
             if number is not None:
                 outcome_number = number
@@ -452,7 +453,9 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
             continue
         if c.kind in (LineKind.MEASURES, LineKind.PLAN_MEASURES):
             current = None
-            measures_context = c.kind is LineKind.MEASURES
+            # a heading above a list makes its bare refs measures; one printed below the list
+            # is followed by the next outcome's heading, which clears this again
+            measures_context = True
             i += 1
             continue
         if _structural(c):
@@ -463,6 +466,11 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
             i += 1
             continue
         ref = row_ref(line.text)
+        if ref is not None and current is not None and not blank_seen:
+            # "3.5 million of savings ..." wrapped inside a row is a figure, not a new row
+            after = line.text.strip()[len(ref) :].lstrip()
+            if after[:1].islower():
+                ref = None
         if ref is not None:
             ref = canonical_ref(ref)
             is_measure = ref_prefix(ref) == "M" or measures_context
