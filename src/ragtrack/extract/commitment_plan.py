@@ -46,6 +46,7 @@ _COLUMN_NAMES = ("commitment", "action", "target")
 _WIDTHS = FONT_METRICS["Helvetica"][1]
 _PRIORITY = re.compile(r"^\s*Priority\s*:\s*(?P<title>.*?)\s*$", re.IGNORECASE)
 _WE_WILL = re.compile(r"^\s*We\s+will\b")
+_LETTER = re.compile(r"\p{L}")
 _TARGET_COLUMN = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
 #: A bullet as OCR reads it: a lone "e" (or a real bullet glyph) before a capitalised word.
 _BULLET_START = re.compile(r"^\s*(?:e|[•●▪◦·\-–])\s+(?=[\p{Lu}‘'\"(£\d])")
@@ -72,9 +73,7 @@ _DEADLINE = re.compile(
 def is_column_header(text: str) -> bool:
     """A column heading such as "Target value or date" (not a bare year: that is content)."""
     return (
-        is_header_fragment(text)
-        and bool(re.search(r"\p{L}", text))
-        and not text.rstrip().endswith(".")
+        is_header_fragment(text) and bool(_LETTER.search(text)) and not text.rstrip().endswith(".")
     )
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 import regex as re
 
 from ragtrack.errors import ParseError
-from ragtrack.extract.structure import LineKind, classify_line
+from ragtrack.extract.structure import Classified, LineKind, classify_line
 from ragtrack.normalise.values import (
     MONTHS,
     canonical_plan_year,
@@ -42,12 +42,17 @@ _MONTH_YEAR = re.compile(
 _SPAN = re.compile(r"\b(?:19|20)\d{2}/\d{2}\b")
 
 
-def doc_type_scores(source: SourceText) -> dict[str, int]:
-    """Evidence counts for each document type (what :func:`detect_doc_type` weighs)."""
+def doc_type_scores(source: SourceText, classes: list[Classified] | None = None) -> dict[str, int]:
+    """Evidence counts for each document type (what :func:`detect_doc_type` weighs).
+
+    ``classes`` are the lines already classified, when the caller has them."""
     plan = progress = 0
-    for line in source.lines:
+    if classes is None:
+        classes = [classify_line(line.text) for line in source.lines]
+    for line, c in zip(source.lines, classes, strict=True):
         text = line.text
-        c = classify_line(text)
+        if c.kind is LineKind.BLANK:
+            continue
         if c.kind in (LineKind.PLAN_ACTIONS, LineKind.PLAN_MEASURES):
             plan += 3
         elif c.kind is LineKind.COMMENTARY or (

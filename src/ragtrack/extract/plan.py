@@ -79,8 +79,11 @@ def quote(text: str, limit: int = 60) -> str:
 # ------------------------------------------------------------------ furniture and headings
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.split()).casefold())
+    return _DIGITS.sub("#", " ".join(text.split()).casefold())
 
 
 def _structural(c: Classified) -> bool:
@@ -338,16 +341,16 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
     ``plan_year`` overrides the year the table headings state. Raises :class:`ParseError`
     when no rows are found (the document is probably not a tabular delivery plan).
     """
-    scores = doc_type_scores(source)
+    warnings = Warnings(source.pages)
+    lines = list(source.lines)
+    classes = [classify_line(ln.text) for ln in lines]
+    scores = doc_type_scores(source, classes)
     if scores["delivery_plan"] == 0 and scores["progress_report"] > 0:
         raise ParseError(
             "this reads as a progress report (RAG column, 'Progress to' date or "
             "commentary headings), not a delivery plan",
             file=source.name,
         )
-    warnings = Warnings(source.pages)
-    lines = list(source.lines)
-    classes = [classify_line(ln.text) for ln in lines]
     furniture = find_furniture(lines, classes)
     unnumbered = find_unnumbered_outcomes(lines, classes, furniture)
     furniture -= set(unnumbered)
