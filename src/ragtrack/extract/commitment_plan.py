@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex as re
 from pdfminer.fontmetrics import FONT_METRICS
@@ -47,6 +48,7 @@ _WIDTHS = FONT_METRICS["Helvetica"][1]
 _PRIORITY = re.compile(r"^\s*Priority\s*:\s*(?P<title>.*?)\s*$", re.IGNORECASE)
 _WE_WILL = re.compile(r"^\s*We\s+will\b")
 _LETTER = re.compile(r"\p{L}")
+_FIGURE_START = re.compile(r"^[\d£$%]")
 _TARGET_COLUMN = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
 #: A bullet as OCR reads it: a lone "e" (or a real bullet glyph) before a capitalised word.
 _BULLET_START = re.compile(r"^\s*(?:e|[•●▪◦·\-–])\s+(?=[\p{Lu}‘'\"(£\d])")
@@ -70,6 +72,7 @@ _DEADLINE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def is_column_header(text: str) -> bool:
     """A column heading such as "Target value or date" (not a bare year: that is content)."""
     return (
@@ -77,6 +80,7 @@ def is_column_header(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def text_width(text: str) -> float:
     """Printed width of ``text`` in 10pt Helvetica (points): the shape of an OCR'd line."""
     return sum(_WIDTHS.get(ch, 556) for ch in text.strip()) / 100.0
@@ -287,7 +291,7 @@ def _target_score(cell: Cell, widths: ColumnWidths) -> float:
     text = cell.text
     if _DATE.search(text) or _DEADLINE.search(text):
         score += 1.5
-    if re.match(r"^[\d£$%]", text):
+    if _FIGURE_START.match(text):
         score += 1.0
     if cell.bulleted:
         score -= 3.0
