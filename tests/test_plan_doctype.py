@@ -73,3 +73,24 @@ def test_plan_year_from_a_title_when_no_table_states_it() -> None:
 def test_commitment_table_layout_is_told_apart() -> None:
     assert is_commitment_table(read_text_file(PLAN_2017_18))
     assert not is_commitment_table(read_text_file(PLAN_2019_20))
+
+
+def test_parse_source_sends_plans_to_the_plan_parsers() -> None:
+    from ragtrack.extract import parse_source
+
+    tabular = parse_source(read_text_file(PLAN_2019_20))
+    ocr = parse_source(read_text_file(PLAN_2017_18))
+    assert (tabular.document.doc_type, len(tabular.items)) == ("delivery_plan", 116)
+    assert (ocr.document.doc_type, len(ocr.items)) == ("delivery_plan", 173)
+    assert (
+        parse_source(read_text_file(PLAN_2019_20), plan_year="2020/21").document.plan_year
+        == "2020/21"
+    )
+
+
+def test_parse_source_with_the_wrong_type_fails_loudly() -> None:
+    report = read_text_file(SAMPLES / "004_37aa582fc5e89633.txt")
+    from ragtrack.extract import parse_source
+
+    with pytest.raises(ParseError):
+        parse_source(report, doc_type="delivery_plan")
