@@ -18,7 +18,7 @@ from plan_rows import (
     load_golden,
     with_page_breaks,
 )
-from ragtrack.errors import ParseError
+from ragtrack.errors import InputError, ParseError
 from ragtrack.extract.plan import parse_delivery_plan, parse_plan
 from ragtrack.extract.reader import read_text_bytes, read_text_file
 
@@ -334,3 +334,8 @@ def test_bare_refs_under_a_measures_heading_are_measures() -> None:
         ("measure", "measures"),
     ]
     assert rows["1.2"].supporting_outcome is None
+
+
+def test_a_plan_year_override_that_is_no_financial_year_is_refused() -> None:
+    with pytest.raises(InputError, match="not a financial year"):
+        parse(plan("1.1 First.\n\nBy May 2020 AD - A"), plan_year="2019")

@@ -32,10 +32,10 @@ from pdfminer.fontmetrics import FONT_METRICS
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_plan_year
-from ragtrack.extract.plan import Warnings, quote, stable_id
+from ragtrack.extract.plan import Warnings, plan_year_override, quote, stable_id
 from ragtrack.extract.structure import is_header_fragment
 from ragtrack.normalise.text import clean_text, join_wrapped
-from ragtrack.normalise.values import MONTHS, canonical_plan_year
+from ragtrack.normalise.values import MONTHS
 from ragtrack.records import DocumentRecord, ItemRecord, Line, ParsedDocument, SourceText
 from ragtrack.version import PARSER_VERSION
 
@@ -614,7 +614,7 @@ def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> P
             _parse_interleaved(group, widths, warnings)
         else:
             _parse_columnwise(group, widths, warnings)
-    year = canonical_plan_year(plan_year) if plan_year else detect_plan_year(source)
+    year = plan_year_override(plan_year, source.name) or detect_plan_year(source)
     items: list[ItemRecord] = []
     ordinal: Counter[str] = Counter()
     for group in groups:

@@ -6,9 +6,8 @@ from dataclasses import replace
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_doc_type
-from ragtrack.extract.plan import parse_plan
+from ragtrack.extract.plan import parse_plan, plan_year_override
 from ragtrack.extract.progress import parse_progress_report
-from ragtrack.normalise.values import canonical_plan_year
 from ragtrack.records import DocType, ParsedDocument, SourceText
 
 
@@ -26,7 +25,7 @@ def parse_source(
     if kind == "delivery_plan":
         return parse_plan(source, plan_year)
     parsed = parse_progress_report(source)
-    year = canonical_plan_year(plan_year) or plan_year if plan_year else None
+    year = plan_year_override(plan_year, source.name)
     if year is not None and parsed.document.plan_year != year:
         parsed = replace(parsed, document=replace(parsed.document, plan_year=year))
     return parsed

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
-from ragtrack.errors import ParseError
+from ragtrack.errors import InputError, ParseError
 from ragtrack.extract.doctype import doc_type_scores, is_commitment_table
 from ragtrack.extract.progress import WarningLog as Warnings
 from ragtrack.extract.progress import stable_id
@@ -361,7 +361,7 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
         if c.kind is LineKind.PLAN_ACTIONS and c.plan_year
     ]
     table_year = _majority([y for _, y in stated_years])
-    year = canonical_plan_year(plan_year) if plan_year else table_year
+    year = plan_year_override(plan_year, source.name) or table_year
     if year is None:
         year = _majority(
             [c.plan_year for c in classes if c.kind is LineKind.PLAN_MEASURES and c.plan_year]
@@ -580,6 +580,18 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
         warnings=tuple(source.warnings) + tuple(warnings.messages),
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=())
+
+
+def plan_year_override(plan_year: str | None, name: str) -> str | None:
+    """A plan year given by the user (``2019/20``, ``2019-2020``) in canonical form."""
+    if not plan_year:
+        return None
+    year = canonical_plan_year(plan_year)
+    if year is None:
+        raise InputError(
+            f"plan year {plan_year!r} is not a financial year such as 2019/20", file=name
+        )
+    return year
 
 
 def parse_plan(source: SourceText, plan_year: str | None = None) -> ParsedDocument:
