@@ -94,3 +94,15 @@ def content_rows(parsed: ParsedDocument) -> list[dict]:
     """Rows without where they came from (page, lines, ids)."""
     skip = {"page", "line_start", "line_end"}
     return [{k: v for k, v in item_row(i).items() if k not in skip} for i in parsed.items]
+
+
+#: Ways the same plan arrives from different text tools; none may change a row.
+SPACING_VARIANTS = {
+    "tab before every line": lambda t: "\n".join(
+        ("\t" + ln if ln.strip() else ln) for ln in t.split("\n")
+    ),
+    "spaces doubled": lambda t: t.replace(" ", "  "),
+    "trailing spaces": lambda t: t.replace("\n", "   \n"),
+    "blank lines doubled": lambda t: t.replace("\n\n", "\n\n\n"),
+    "no leading spaces": lambda t: "\n".join(ln.lstrip() for ln in t.split("\n")),
+}

@@ -15,6 +15,7 @@ from plan_rows import (
     PLAN_2017_18,
     PLAN_2019_20,
     PROVENANCE,
+    SPACING_VARIANTS,
     content_rows,
     document_rows,
     item_row,
@@ -284,4 +285,11 @@ def test_page_breaks_and_running_headers_change_no_row(sample, every: int) -> No
     text = with_page_breaks(PLAN_2017_18.read_text(encoding="utf-8"), every)
     copy = parse_commitment_plan(read_text_bytes(text.encode("utf-8"), "paged.txt"))
     assert copy.document.pages > 1
+    assert content_rows(copy) == content_rows(sample)
+
+
+@pytest.mark.parametrize("variant", sorted(SPACING_VARIANTS))
+def test_spacing_of_the_text_changes_no_row(sample, variant: str) -> None:
+    text = SPACING_VARIANTS[variant](PLAN_2017_18.read_text(encoding="utf-8"))
+    copy = parse_commitment_plan(read_text_bytes(text.encode("utf-8"), "spaced.txt"))
     assert content_rows(copy) == content_rows(sample)

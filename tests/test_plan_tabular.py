@@ -11,6 +11,7 @@ from plan_rows import (
     PLAN_2017_18,
     PLAN_2019_20,
     PROVENANCE,
+    SPACING_VARIANTS,
     SAMPLES,
     content_rows,
     document_rows,
@@ -339,3 +340,10 @@ def test_bare_refs_under_a_measures_heading_are_measures() -> None:
 def test_a_plan_year_override_that_is_no_financial_year_is_refused() -> None:
     with pytest.raises(InputError, match="not a financial year"):
         parse(plan("1.1 First.\n\nBy May 2020 AD - A"), plan_year="2019")
+
+
+@pytest.mark.parametrize("variant", sorted(SPACING_VARIANTS))
+def test_spacing_of_the_text_changes_no_row(sample, variant: str) -> None:
+    text = SPACING_VARIANTS[variant](PLAN_2019_20.read_text(encoding="utf-8"))
+    copy = parse_delivery_plan(read_text_bytes(text.encode("utf-8"), "spaced.txt"))
+    assert content_rows(copy) == content_rows(sample)

@@ -600,7 +600,8 @@ def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> P
     ``measure``, with no refs. Raises :class:`ParseError` when no rows are found.
     """
     warnings = Warnings(source.pages)
-    lines = list(source.lines)
+    # spacing carries no meaning in this layout: fold tabs and runs of spaces, trim the ends
+    lines = [Line(ln.number, ln.page, " ".join(ln.text.split())) for ln in source.lines]
     if not any(_PRIORITY.match(ln.text) or _TARGET_COLUMN.match(ln.text) for ln in lines):
         raise ParseError(
             "no 'Priority:' heading or 'Target value or date' column found: "
