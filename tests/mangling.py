@@ -66,4 +66,3 @@ def impossible_values(parsed: ParsedDocument, text: str) -> list[str]:
             if canonical_ref(ref).lstrip("AM") not in squashed:
                 problems.append(f"commentary ref {ref!r} is not in the text")
     return problems
-

@@ -19,8 +19,8 @@ import regex as re
 
 from ragtrack.errors import InputError, ParseError
 from ragtrack.extract.doctype import doc_type_scores, is_commitment_table
-from ragtrack.extract.progress import WarningLog as Warnings
-from ragtrack.extract.progress import stable_id
+from ragtrack.extract.provenance import WarningLog as Warnings
+from ragtrack.extract.provenance import stable_id
 from ragtrack.extract.structure import (
     Classified,
     LineKind,

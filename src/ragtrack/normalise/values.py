@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-
 import re
 
 RAG_CANONICAL = {
