@@ -278,9 +278,7 @@ def _skip_reason(
     if options.reparse and any(r.parser_version != PARSER_VERSION for r in held):
         return None
     stale = [r for r in held if r.parser_version != PARSER_VERSION]
-    note = (
-        f"parsed by parser {stale[0].parser_version}; --reparse to update" if stale else None
-    )
+    note = f"parsed by parser {stale[0].parser_version}; --reparse to update" if stale else None
     return "unchanged", note
 
 
@@ -355,8 +353,9 @@ def ingest(
                     files.append(source)
                     known.add(os.path.realpath(source))
             repaired = {row.report_key or "" for row in damaged}
-            _run(files, path_errors, options, parse, store.manifest, store, repaired,
-                 on_start, emit)
+            _run(
+                files, path_errors, options, parse, store.manifest, store, repaired, on_start, emit
+            )
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     if options.json_path is not None:
         _write_json(options.json_path, summary)
@@ -378,8 +377,13 @@ def _run(
         on_start(len(files) + len(path_errors))
     for result in path_errors:
         if store is not None:
-            store.record_failure(source_path=result.path, source_name=Path(result.path).name,
-                                 sha256="", error=result.error or "", parser_version=PARSER_VERSION)
+            store.record_failure(
+                source_path=result.path,
+                source_name=Path(result.path).name,
+                sha256="",
+                error=result.error or "",
+                parser_version=PARSER_VERSION,
+            )
         emit(result)
 
     to_parse: list[tuple[Path, str]] = []
@@ -393,18 +397,33 @@ def _run(
             emit(result)
             continue
         if sha in batch_sha:
-            emit(FileResult(path=str(path), status="unchanged", sha256=sha,
-                            note=f"same bytes as {batch_sha[sha]}"))
+            emit(
+                FileResult(
+                    path=str(path),
+                    status="unchanged",
+                    sha256=sha,
+                    note=f"same bytes as {batch_sha[sha]}",
+                )
+            )
             continue
         batch_sha[sha] = str(path)
         skip = _skip_reason(manifest.by_sha(sha), options)
         if skip is not None:
             held = next(r for r in manifest.by_sha(sha) if r.status == "ok")
-            emit(FileResult(path=str(path), status=skip[0], sha256=sha,
-                            report_key=held.report_key, doc_type=held.doc_type,
-                            council=held.council, plan_year=held.plan_year,
-                            items=held.rows_items, commentary=held.rows_commentary,
-                            note=skip[1]))
+            emit(
+                FileResult(
+                    path=str(path),
+                    status=skip[0],
+                    sha256=sha,
+                    report_key=held.report_key,
+                    doc_type=held.doc_type,
+                    council=held.council,
+                    plan_year=held.plan_year,
+                    items=held.rows_items,
+                    commentary=held.rows_commentary,
+                    note=skip[1],
+                )
+            )
             continue
         to_parse.append((path, sha))
 
@@ -487,5 +506,6 @@ def _write_json(path: Path, summary: IngestSummary) -> None:
     try:
         path.write_text(json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8")
     except OSError as err:
-        raise StoreError(f"cannot write the JSON summary: {err.strerror or err}",
-                         file=str(path)) from None
+        raise StoreError(
+            f"cannot write the JSON summary: {err.strerror or err}", file=str(path)
+        ) from None

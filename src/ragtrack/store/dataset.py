@@ -354,9 +354,7 @@ class Store:
             _write_atomic_json(txn / COMMIT_NAME, {"moves": moves, "manifest": row.to_dict()})
         except OSError as err:
             shutil.rmtree(txn, ignore_errors=True)
-            raise StoreError(
-                f"cannot write report {report_key}: {err}", file=source_path
-            ) from None
+            raise StoreError(f"cannot write report {report_key}: {err}", file=source_path) from None
         self._apply(txn, {"moves": moves, "manifest": row.to_dict()})
         return row
 

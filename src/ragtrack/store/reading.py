@@ -133,9 +133,7 @@ class DatasetStatus:
             "rag": self.rag,
             "warnings": self.warnings,
             "parser_versions": self.parser_versions,
-            "failures": [
-                {"source_path": f.source_path, "error": f.error} for f in self.failures
-            ],
+            "failures": [{"source_path": f.source_path, "error": f.error} for f in self.failures],
             "problems": [
                 {"report_key": p.report_key, "kind": p.kind, "detail": p.detail}
                 for p in self.problems
