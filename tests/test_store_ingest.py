@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fake_reports import parse_fake, write_report
 
 import ragtrack
 import ragtrack.pipeline
+from fake_reports import parse_fake, write_report
 from ragtrack.pipeline import IngestOptions, expand_paths, ingest
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import filelock
 import pandas as pd
 import pytest
-from fake_reports import parse_fake, report_text, write_report
 
 import ragtrack
+from fake_reports import parse_fake, report_text, write_report
 from ragtrack.errors import LockTimeout
 from ragtrack.pipeline import IngestOptions, ingest
 from ragtrack.store import Store, status

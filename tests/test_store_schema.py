@@ -11,9 +11,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from fake_reports import parse_fake, write_report
 
 import ragtrack
+from fake_reports import parse_fake, write_report
 from ragtrack.extract.reader import read_text_file
 from ragtrack.pipeline import ingest
 from ragtrack.store import SCHEMA_VERSION, SCHEMAS, Store, report_key
