@@ -235,6 +235,14 @@ def parse_file(
     return parsed
 
 
+def _quiet_worker() -> None:
+    """Workers stay silent: the parent logs every warning and error from their results, once,
+    naming the file."""
+    logger = logging.getLogger("ragtrack")
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
 def _parse_all(
     paths: Sequence[Path], options: IngestOptions, parse: ParseFn | None
 ) -> Iterator[ParsedDocument | str]:
@@ -245,7 +253,9 @@ def _parse_all(
         return
     context = multiprocessing.get_context("spawn")
     workers = min(options.jobs, len(paths))
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_quiet_worker
+    ) as pool:
         futures = [pool.submit(parse_file, p, options, parse) for p in paths]
         for path, future in zip(paths, futures, strict=True):
             try:
