@@ -14,6 +14,7 @@ import pytest
 
 import ragtrack
 from fake_reports import parse_fake, write_report
+from ragtrack.errors import RagtrackError
 from ragtrack.extract.reader import read_text_file
 from ragtrack.pipeline import ingest
 from ragtrack.store import SCHEMA_VERSION, SCHEMAS, Store, report_key
@@ -166,3 +167,21 @@ def test_report_key_without_year_or_period_does_not_collide(tmp_path: Path) -> N
     assert report_key(one.document).startswith("testshire_progress-report_unknown_undated-")
     changed = dataclasses.replace(one.document, period_end=dt.date(2019, 12, 31))
     assert report_key(changed) == "testshire_progress-report_unknown_2019-12-31"
+
+
+def test_a_derived_table_is_replaced_whole_and_loaded(dataset: Path) -> None:
+    items = ragtrack.load(dataset)["items"]
+    lineage = pa.table(
+        {
+            "item_id": items["item_id"].tolist(),
+            "lineage_id": [f"L{i % 2}" for i in range(len(items))],
+        }
+    )
+    with Store(dataset) as store:
+        store.write_derived("lineage", lineage)
+        store.write_derived("lineage", lineage.slice(0, 4))
+        with pytest.raises(RagtrackError):
+            store.write_derived("items", lineage)
+    tables = ragtrack.load(dataset)
+    assert tables["lineage"]["lineage_id"].tolist() == ["L0", "L1", "L0", "L1"]
+    assert list((dataset / "lineage").iterdir()) == [dataset / "lineage" / "lineage.parquet"]

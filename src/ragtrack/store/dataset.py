@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filelock
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ragtrack.errors import LockTimeout, StoreError
@@ -39,7 +40,13 @@ from ragtrack.store.layout import (
     year_partition,
 )
 from ragtrack.store.manifest import Manifest, ManifestRow
-from ragtrack.store.schema import TABLES, to_tables
+from ragtrack.store.schema import (
+    META_SCHEMA_VERSION,
+    META_TABLE,
+    SCHEMA_VERSION,
+    TABLES,
+    to_tables,
+)
 
 log = logging.getLogger(__name__)
 
@@ -373,6 +380,34 @@ class Store:
         if isinstance(manifest, dict):
             self.manifest.record_ok(ManifestRow(**manifest))
         shutil.rmtree(txn, ignore_errors=True)
+
+    def write_derived(self, name: str, table: pa.Table) -> Path:
+        """Replace a whole-dataset table computed from the others (such as ``lineage``).
+
+        Written as the single file ``DIR/<name>/<name>.parquet`` (staged, then moved into place
+        with ``os.replace``), so readers see the old table or the new one, never a mix.
+        :func:`ragtrack.load` returns it beside the report tables.
+        """
+        if name in TABLES or not is_safe_key(name) or "_" in name[:1]:
+            raise StoreError(f"not a name for a derived table: {name!r}", file=str(self.root))
+        meta = dict(table.schema.metadata or {})
+        meta[META_SCHEMA_VERSION] = str(SCHEMA_VERSION).encode()
+        meta[META_TABLE] = name.encode()
+        table = table.replace_schema_metadata(meta)
+        txn = self.root / STAGING_NAME / f"{name}-{uuid.uuid4().hex[:10]}"
+        dest = self.root / name / f"{name}.parquet"
+        try:
+            txn.mkdir(parents=True)
+            staged = txn / dest.name
+            pq.write_table(table, staged, compression="zstd")
+            _fsync_file(staged)
+            dest.parent.mkdir(exist_ok=True)
+            os.replace(staged, dest)
+        except OSError as err:
+            raise StoreError(f"cannot write table {name}: {err}", file=str(self.root)) from None
+        finally:
+            shutil.rmtree(txn, ignore_errors=True)
+        return dest
 
     def record_failure(
         self, *, source_path: str, source_name: str, sha256: str, error: str, parser_version: str
