@@ -20,6 +20,13 @@ from ragtrack.store.schema import CATEGORIES, SCHEMAS, conform
 log = logging.getLogger(__name__)
 
 _ATTEMPTS = 5
+#: Integers stay integers in pandas even where some are missing (quarter, outcome_number).
+_NULLABLE_INTS = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+}
 
 
 def _visible_files(root: Path) -> dict[str, list[Path]]:
@@ -56,7 +63,7 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
             column = column.cast(f.type.value_type)
         columns.append(column)
     plain = pa.Table.from_arrays(columns, names=table.column_names)
-    frame = plain.to_pandas()
+    frame = plain.to_pandas(types_mapper=_NULLABLE_INTS.get)
     for name, categories in CATEGORIES.items():
         if name in frame.columns:
             frame[name] = frame[name].astype(pd.CategoricalDtype(list(categories)))
