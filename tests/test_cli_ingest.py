@@ -154,3 +154,15 @@ def test_the_sample_reports_end_to_end(tmp_path: Path) -> None:
     } <= set(docs["source_name"])
     code, out, _ = run("ingest", SAMPLES, "--out", data, "--jobs", "2")
     assert f"{len(docs)} unchanged" in out
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_max_bytes_refuses_a_large_file_with_a_clear_message(tmp_path: Path) -> None:
+    big = write_report(tmp_path / "big.txt", extra="x" * 5000)
+    small = write_report(tmp_path / "small.txt", period="2019-09-30")
+    code, out, err = run("ingest", big, small, "--out", tmp_path / "data", "--max-bytes", "1000")
+    assert code == 1 and "1 new, 1 failed" in out
+    assert err.splitlines() == [
+        f"error: {big}: file is {big.stat().st_size:,} bytes, over the limit of 1,000 bytes "
+        "(raise it with --max-bytes)"
+    ]

@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ragtrack.errors import LockTimeout, RagtrackError
+from ragtrack.extract.reader import DEFAULT_MAX_BYTES
 from ragtrack.normalise.values import canonical_plan_year
 from ragtrack.version import PARSER_VERSION, __version__
 
@@ -162,8 +163,13 @@ def ingest(
         typer.Option(min=0, help="Seconds to wait for another ingest to finish (then exit 3)."),
     ] = 300.0,
     max_bytes: Annotated[
-        int, typer.Option(min=1, help="Refuse text files larger than this many bytes.")
-    ] = 64 * 1024 * 1024,
+        int | None,
+        typer.Option(
+            min=1,
+            help="Refuse input files larger than this many bytes "
+            f"[default: {DEFAULT_MAX_BYTES} for text].",
+        ),
+    ] = None,
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:

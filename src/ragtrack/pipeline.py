@@ -47,7 +47,7 @@ class IngestOptions:
     dry_run: bool = False
     jobs: int = 1
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_bytes: int | None = None  # None: each reader's own default limit
     json_path: Path | None = None
 
 
@@ -184,8 +184,11 @@ def _sha256(path: Path) -> str:
 # -- reading and parsing (runs in worker processes) -----------------------------------------
 
 
-def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
-    """Read a text or PDF source; PDFs need :mod:`ragtrack.extract.pdf`."""
+def read_source(path: Path, *, max_bytes: int | None = None) -> SourceText:
+    """Read a text or PDF source; PDFs need :mod:`ragtrack.extract.pdf`.
+
+    ``max_bytes`` bounds the file size (None: the reader's default limit).
+    """
     if path.suffix.lower() == ".pdf":
         try:
             from ragtrack.extract import pdf
@@ -194,11 +197,11 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText
                 "PDF input is not available in this build (ragtrack.extract.pdf is missing)",
                 file=path.name,
             ) from None
-        reader = getattr(pdf, "read_pdf_file", None) or getattr(pdf, "read_pdf", None)
+        reader = getattr(pdf, "read_pdf_file", None)
         if reader is None:
             raise RagtrackError("PDF reader has no read_pdf_file()", file=path.name)
-        return reader(path)
-    return read_text_file(path, max_bytes=max_bytes)
+        return reader(path) if max_bytes is None else reader(path, max_bytes=max_bytes)
+    return read_text_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
 
 
 def default_parser() -> ParseFn:
