@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ragtrack.errors import StoreError
 from ragtrack.store.dataset import Problem, check_dataset, dataset_files, pending_commits
 from ragtrack.store.layout import MANIFEST_NAME
 from ragtrack.store.manifest import Manifest, ManifestRow
-from ragtrack.store.schema import CATEGORIES, SCHEMAS, conform
+from ragtrack.store.schema import CATEGORIES, SCHEMAS
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +50,12 @@ def _visible_files(root: Path) -> dict[str, list[Path]]:
 
 
 def _read_table(paths: list[Path], schema: pa.Schema) -> pa.Table:
-    parts = [conform(pq.read_table(p), schema) for p in paths]
-    if not parts:
-        return conform(schema.empty_table(), schema)
-    return pa.concat_tables(parts, promote_options="permissive")
+    """Read the files as one table of ``schema``; columns a file lacks come back null."""
+    wanted = pa.schema([f.with_nullable(True) for f in schema])
+    if not paths:
+        return wanted.empty_table()
+    dataset = ds.dataset([str(p) for p in paths], schema=wanted, format="parquet")
+    return dataset.to_table()
 
 
 def _to_pandas(table: pa.Table) -> pd.DataFrame:

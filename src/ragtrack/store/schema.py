@@ -172,26 +172,3 @@ def to_tables(
     }
     return {name: with_metadata(t, name, report_key) for name, t in built.items()}
 
-
-def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """Bring a table read from an older (or newer) file to ``schema``.
-
-    Columns the file lacks become nulls; columns the schema does not know are kept at the end
-    so nothing a newer writer stored is lost.
-    """
-    arrays: list[pa.ChunkedArray | pa.Array] = []
-    fields: list[pa.Field] = []
-    for f in schema:
-        if f.name in table.column_names:
-            column = table.column(f.name)
-            if column.type != f.type:
-                column = column.cast(f.type)
-            arrays.append(column)
-        else:
-            arrays.append(pa.nulls(table.num_rows, type=f.type))
-        fields.append(f.with_nullable(True))
-    for name in table.column_names:
-        if name not in schema.names:
-            arrays.append(table.column(name))
-            fields.append(table.schema.field(name))
-    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
