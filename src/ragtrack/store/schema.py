@@ -171,4 +171,3 @@ def to_tables(
         "documents": _table(documents, DOCUMENTS_SCHEMA),
     }
     return {name: with_metadata(t, name, report_key) for name, t in built.items()}
-
