@@ -123,7 +123,7 @@ def detect_style(
                 if following is not None and following.text.lstrip()[:1].islower():
                     lowercase_continuations += 1
     return CommentaryStyle(
-        labelled=started > 0 and labelled_starts >= max(2, 0.25 * started),
+        labelled=started > 0 and labelled_starts >= max(1, 0.25 * started),
         colon_labels=labels > 0 and colons >= 0.5 * labels,
         double_spaced=nonblank > 0 and lowercase_continuations >= max(2, 0.05 * nonblank),
         ref_style=ref_style,

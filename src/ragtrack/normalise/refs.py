@@ -27,7 +27,7 @@ _KEYWORD_LIST = re.compile(
 
 def canonical_ref(raw: str) -> str:
     """Upper-cased, spaces removed: ``' a1.1 '`` -> ``'A1.1'``. Idempotent."""
-    return re.sub(r"\s+", "", raw).upper()
+    return "".join(raw.split()).upper()
 
 
 def is_ref(raw: str) -> bool:
