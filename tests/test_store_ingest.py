@@ -241,3 +241,14 @@ def test_parallel_and_shuffled_batches_give_the_same_dataset(tmp_path: Path) -> 
     one, two = frames(tmp_path / "serial"), frames(tmp_path / "parallel")
     for table in one:
         pd.testing.assert_frame_equal(one[table], two[table])
+
+
+def test_a_failure_is_forgotten_once_its_file_is_gone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("nothing\n")
+    ingest([bad, write_report(tmp_path / "a.txt")], out, parse=parse_fake)
+    assert [row[2] for row in manifest_rows(out)] == ["failed", "ok"]
+    bad.unlink()
+    ingest([tmp_path / "a.txt"], out, parse=parse_fake)
+    assert [row[2] for row in manifest_rows(out)] == ["ok"]

@@ -358,6 +358,9 @@ def ingest(
     else:
         with Store(root, lock_timeout=options.lock_timeout) as store:
             damaged = store.repair()
+            for failure in store.manifest.failures():
+                if not Path(failure.source_path).exists():  # gone from the inbox: forget it
+                    store.manifest.forget_failure(failure.source_path)
             known = {os.path.realpath(f) for f in files}
             for row in damaged:
                 source = Path(row.source_path)

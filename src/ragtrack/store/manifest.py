@@ -126,6 +126,12 @@ class Manifest:
             )
             self._insert(row)
 
+    def forget_failure(self, source_path: str) -> None:
+        with self._db:
+            self._db.execute(
+                "DELETE FROM reports WHERE status = 'failed' AND source_path = ?", (source_path,)
+            )
+
     def forget_report(self, key: str) -> None:
         with self._db:
             self._db.execute("DELETE FROM reports WHERE status = 'ok' AND report_key = ?", (key,))
