@@ -124,7 +124,8 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResu
 
     Returns the files sorted and without duplicates (two names for one file count once),
     and a failed result for each path that does not exist or folder that cannot be listed.
-    Symlinked folders are followed once; a symlink loop is not followed round.
+    Symlinked folders are followed once; a symlink loop is not followed round. Hidden files
+    and folders (names starting with ``.``) inside folders are skipped.
     """
     found: dict[str, Path] = {}
     errors: list[FileResult] = []
@@ -157,7 +158,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResu
                     dirs[:] = []
                     continue
                 seen_dirs.add(ident)
-                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                         continue
