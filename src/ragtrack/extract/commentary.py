@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import regex as re
+import re
 
 from ragtrack.extract.segment import Section
 from ragtrack.normalise.refs import (
@@ -71,8 +71,8 @@ class Paragraph:
     pieces: list[str] = field(default_factory=list)
     label: str | None = None
 
-    @property
     def text(self) -> str:
+        """The paragraph's words: wrapped pieces joined, HTML removed, spaces folded."""
         return clean_text(join_wrapped(self.pieces))
 
 
@@ -191,20 +191,19 @@ def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -
     return paragraphs
 
 
-def paragraph_refs(paragraph: Paragraph, style: CommentaryStyle) -> list[str]:
+def paragraph_refs(text: str, label: str | None, style: CommentaryStyle) -> list[str]:
     """The label's ref first, then refs named in the prose, each once."""
     refs: dict[str, None] = {}
-    if paragraph.label:
-        refs[paragraph.label] = None
-    for ref in find_prose_refs(paragraph.text, style.ref_style, style.item_refs):
+    if label:
+        refs[label] = None
+    for ref in find_prose_refs(text, style.ref_style, style.item_refs):
         refs.setdefault(ref, None)
     return list(refs)
 
 
-def label_free_text(paragraph: Paragraph) -> str:
-    """The paragraph's text without its leading label, for the nothing-to-report test."""
-    text = paragraph.text
-    if paragraph.label:
+def label_free_text(text: str, label: str | None) -> str:
+    """A paragraph's text without its leading label, for the nothing-to-report test."""
+    if label:
         found = leading_label(text)
         if found:
             text = text[found[2] :]

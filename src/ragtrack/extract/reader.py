@@ -35,6 +35,8 @@ _PAGE_NUMBER = re.compile(
 
 def _is_page_number(text: str) -> bool:
     """``Page 3 of 40``, ``3/40``, ``- 3 -``; not a year span such as ``2021/22``."""
+    if len(text) > 40 or not any(ch.isdigit() for ch in text):
+        return False
     match = _PAGE_NUMBER.match(text)
     if not match:
         return False
@@ -43,6 +45,7 @@ def _is_page_number(text: str) -> bool:
     return True
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 _REGION = 3  # how many non-blank lines at the top and bottom of a page can be furniture
 
@@ -87,7 +90,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(sample))
     return controls / len(sample) > 0.05
 
 
@@ -103,7 +106,10 @@ def split_lines(text: str) -> list[Line]:
                 page += 1
             if not segment.strip() and len(segments) > 1:
                 continue  # the form feed itself is no line of content
-            cleaned = _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", segment)).rstrip()
+            cleaned = (
+                segment if segment.isascii() else _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", segment))
+            )
+            cleaned = cleaned.rstrip()
             lines.append(Line(number=number, page=page, text=cleaned))
     return lines
 

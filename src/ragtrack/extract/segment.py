@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ragtrack.extract.rows import CELL_SEP, split_row_tail
+from ragtrack.extract.rows import CELL_SEP, may_end_row, split_row_tail
 from ragtrack.extract.structure import (
     HEADING_KINDS,
     Classified,
@@ -212,6 +212,8 @@ class Segmenter:
 
     def _check_complete(self, table: TableBlock, row: RawRow) -> None:
         has_colour = any(_has_colour(line, self.rag_colour) for line in row.lines)
+        if not has_colour and not may_end_row(row.lines[-1].text):
+            return
         tail = split_row_tail(
             row.body,
             has_milestone=table.header.has_milestone,
