@@ -24,7 +24,7 @@ class WarningLog:
             text = f"page {line.page}, line {line.number}: {message}"
         else:
             text = f"line {line.number}: {message}"
-        log.warning("%s", text)
+        log.debug("%s", text)  # the pipeline reports warnings, with the file name
         self.messages.append(text)
 
 
