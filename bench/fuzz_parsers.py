@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from mangling import impossible_values, mangle  # noqa: E402
-
 from ragtrack.errors import RagtrackError  # noqa: E402
 from ragtrack.extract import parse_source  # noqa: E402
 from ragtrack.extract.reader import read_text_bytes  # noqa: E402
