@@ -119,8 +119,12 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().casefold()))
+    return _DIGITS.sub("#", _SPACES.sub(" ", text.strip().casefold()))
 
 
 def _is_structural(text: str) -> bool:

@@ -29,20 +29,20 @@ def join_wrapped(parts: Iterable[str]) -> str:
     """Join the lines of one wrapped cell or paragraph into one string.
 
     A line that ends in a hyphen straight after a letter or digit (``8-`` / ``14%``) was
-    broken inside a word or range, so it joins without a space.
+    broken inside a word or range, so it joins without a space. Only the end of the text so
+    far is looked at, so joining is linear in the paragraph's length.
     """
-    out = ""
+    chunks: list[str] = []
+    tail = ""  # the last two characters joined so far: enough for the soft-break test
     for part in parts:
         piece = fold_spaces(part)
         if not piece:
             continue
-        if not out:
-            out = piece
-        elif _SOFT_BREAK.search(out):
-            out += piece
-        else:
-            out += " " + piece
-    return out
+        if chunks and not _SOFT_BREAK.search(tail):
+            piece = " " + piece
+        chunks.append(piece)
+        tail = (tail + piece)[-2:]
+    return "".join(chunks)
 
 
 def clean_text(text: str) -> str:
