@@ -16,6 +16,7 @@ import json
 import logging
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -171,10 +172,38 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResu
     return ordered, errors
 
 
-def _failure(path: str, message: str, **extra: object) -> FileResult:
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be printed and stored: bytes of a file name that are not UTF-8
+    (``caf\\xe9.txt`` from an old archive) are shown as ``\\xe9`` escapes, not kept as the
+    lone surrogates Python decodes them to, which Parquet, SQLite and JSON refuse."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _failure(path: str | Path, message: str, **extra: object) -> FileResult:
+    path = path_text(path)
     message = " ".join(message.split())
     text = message if message.startswith(path) else f"{path}: {message}"
     return FileResult(path=path, status="failed", error=text, **extra)  # type: ignore[arg-type]
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a document, when it is no regular file: a named pipe
+    or a device would block or never end (``/dev/zero``), so nothing is read from it."""
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return None
+    what = (
+        "a named pipe"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a folder"
+        if stat.S_ISDIR(mode)
+        else "not a regular file"
+    )
+    return f"not a document file ({what}); nothing was read from it"
 
 
 def _sha256(path: Path) -> str:
@@ -215,10 +244,10 @@ def default_parser() -> ParseFn:
 def _one_line(err: BaseException, path: Path) -> str:
     if isinstance(err, RagtrackError):
         if err.file in (None, path.name):
-            err.file = str(path)
+            err.file = path_text(path)
         text = str(err)
     else:
-        text = f"{path}: unexpected {type(err).__name__}: {err}"
+        text = f"{path_text(path)}: unexpected {type(err).__name__}: {err}"
     return " ".join(text.split())
 
 
@@ -233,8 +262,12 @@ def parse_file(
     except Exception as err:  # one bad file must never stop the batch
         log.debug("%s: parse failed", path, exc_info=True)
         return _one_line(err, path)
+    document = parsed.document
     if options.council is not None:
-        document = dataclasses.replace(parsed.document, council=options.council)
+        document = dataclasses.replace(document, council=options.council)
+    if document.source_name != path_text(document.source_name):
+        document = dataclasses.replace(document, source_name=path_text(document.source_name))
+    if document is not parsed.document:
         parsed = dataclasses.replace(parsed, document=document)
     return parsed
 
@@ -407,29 +440,32 @@ def _run(
     batch_sha: dict[str, str] = {}
     for path in files:
         try:
-            sha = _sha256(path)
+            kind = _not_a_regular_file(path)
+            sha = "" if kind else _sha256(path)
         except OSError as err:
-            result = _failure(str(path), f"cannot read file: {err.strerror or err}")
+            kind = f"cannot read file: {err.strerror or err}"
+        if kind:
+            result = _failure(path, kind)
             _record_failure(store, path, "", result)
             emit(result)
             continue
         if sha in batch_sha:
             emit(
                 FileResult(
-                    path=str(path),
+                    path=path_text(path),
                     status="unchanged",
                     sha256=sha,
                     note=f"same bytes as {batch_sha[sha]}",
                 )
             )
             continue
-        batch_sha[sha] = str(path)
+        batch_sha[sha] = path_text(path)
         skip = _skip_reason(manifest.by_sha(sha), options)
         if skip is not None:
             held = next(r for r in manifest.by_sha(sha) if r.status == "ok")
             emit(
                 FileResult(
-                    path=str(path),
+                    path=path_text(path),
                     status=skip[0],
                     sha256=sha,
                     report_key=held.report_key,
@@ -448,7 +484,7 @@ def _run(
     parsed_all = _parse_all([p for p, _ in to_parse], options, parse)
     for (path, sha), parsed in zip(to_parse, parsed_all, strict=True):
         if isinstance(parsed, str):
-            result = FileResult(path=str(path), status="failed", sha256=sha, error=parsed)
+            result = FileResult(path=path_text(path), status="failed", sha256=sha, error=parsed)
             _record_failure(store, path, sha, result)
             emit(result)
             continue
@@ -479,14 +515,14 @@ def _commit(
     }
     if key in batch_keys:
         result = _failure(
-            str(path),
+            path,
             f"same report ({key}) as {batch_keys[key]} in this batch, with different "
             "content; skipped",
             **facts,
         )
         _record_failure(store, path, sha, result)
         return result
-    batch_keys[key] = str(path)
+    batch_keys[key] = path_text(path)
     held = manifest.report(key)
     status: Status
     if key in repaired:
@@ -499,20 +535,28 @@ def _commit(
         status = "reparsed"
     if store is not None:
         try:
-            store.write_report(parsed, report_key=key, source_path=os.path.realpath(path))
+            store.write_report(
+                parsed, report_key=key, source_path=path_text(os.path.realpath(path))
+            )
         except StoreError as err:
-            result = _failure(str(path), f"cannot write to the dataset: {err.message}", **facts)
+            result = _failure(path, f"cannot write to the dataset: {err.message}", **facts)
             _record_failure(store, path, sha, result)
             return result
-    return FileResult(path=str(path), status=status, **facts)  # type: ignore[arg-type]
+        except Exception as err:  # one report the store cannot take must not stop the batch
+            log.debug("%s: write failed", path, exc_info=True)
+            message = f"cannot write to the dataset: unexpected {type(err).__name__}: {err}"
+            result = _failure(path, message, **facts)
+            _record_failure(store, path, sha, result)
+            return result
+    return FileResult(path=path_text(path), status=status, **facts)  # type: ignore[arg-type]
 
 
 def _record_failure(store: Store | None, path: Path, sha: str, result: FileResult) -> None:
     if store is None:
         return
     store.record_failure(
-        source_path=os.path.realpath(path),
-        source_name=path.name,
+        source_path=path_text(os.path.realpath(path)),
+        source_name=path_text(path.name),
         sha256=sha,
         error=result.error or "",
         parser_version=PARSER_VERSION,

@@ -65,21 +65,59 @@ def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
         return _strict(data, "utf-8-sig", name), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", name), "utf-16"
-    if b"\x00" in data[:65536]:
+    head = data[:65536]
+    if b"\x00" in head:
+        if _utf16_without_bom(head):
+            raise InputError(
+                "UTF-16 text without a byte-order mark (its encoding cannot be told for sure); "
+                "save it as UTF-8",
+                file=name,
+            )
         raise InputError("binary data, not a text report (NUL bytes found)", file=name)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _control_share(head) > _BINARY_SHARE:
+        # checked before the cp1252 fallback, which decodes almost any bytes: binary
+        # garbage must be called binary, not text in an unknown encoding
+        raise InputError("binary data, not a text report (control bytes found)", file=name)
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as err:
         raise InputError(
-            f"undetectable text encoding (not UTF-8, UTF-16 or cp1252; bad byte at offset "
-            f"{err.start})",
+            f"undetectable text encoding (not UTF-8, UTF-16 or cp1252; byte "
+            f"0x{data[err.start]:02x} at offset {err.start})",
             file=name,
+            line=_line_of(data, err.start),
         ) from None
     return text, "cp1252"
+
+
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x20)])
+_BINARY_SHARE = 0.05  # more control characters than this and it is no text
+
+
+def _control_share(head: bytes) -> float:
+    """The share of control bytes (not tab, line breaks or form feed) in ``head``."""
+    if not head:
+        return 0.0
+    return (len(head) - len(head.translate(None, _CONTROL_BYTES))) / len(head)
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Mostly-ASCII UTF-16 text: NUL in nearly every other byte, and only there."""
+    even, odd = head[0::2], head[1::2]
+    for text, zeros in ((even, odd), (odd, even)):
+        if zeros and zeros.count(0) > 0.9 * len(zeros) and text.count(0) < 0.1 * len(text):
+            return True
+    return False
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The line number (from 1) holding byte ``offset``, counting LF, CRLF and lone CR."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -96,7 +134,7 @@ def _looks_binary(text: str) -> bool:
     if not sample:
         return False
     controls = len(_CONTROL.findall(sample))
-    return controls / len(sample) > 0.05
+    return controls / len(sample) > _BINARY_SHARE
 
 
 def split_lines(text: str) -> list[Line]:
@@ -217,7 +255,8 @@ def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
                 "(raise it with --max-bytes)",
                 file=name,
             )
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # never more than the limit, even if the file grew
+            data = handle.read(max_bytes + 1)
     except OSError as err:
         raise InputError(f"cannot read file: {err.strerror or err}", file=name) from None
     return read_text_bytes(data, name, max_bytes=max_bytes)
