@@ -312,6 +312,17 @@ def parse_progress_report(source: SourceText) -> ParsedDocument:
     for line, why in seg.unplaced:
         warnings.add(line, f"could not place line ({why}): {_quote(line.text)}")
     if not items and not commentary:
+        tables = [b for b in seg.blocks if isinstance(b, TableBlock)]
+        if tables:  # a report after all, but its rows carry no refs to key them on
+            first = tables[0].header_line
+            raise ParseError(
+                f"{len(tables)} table{'s' if len(tables) > 1 else ''} of actions or measures "
+                "found but no row starts with a ref (such as 1.1, M1.1 or A1.1), and no "
+                "commentary: nothing to record",
+                file=source.name,
+                page=first.page if source.pages > 1 else None,
+                line=first.number,
+            )
         raise ParseError(
             "no actions, measures or commentary found: this does not look like "
             "a council plan progress report",

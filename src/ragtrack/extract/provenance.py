@@ -10,12 +10,20 @@ from ragtrack.records import Line
 log = logging.getLogger("ragtrack.extract")
 
 
+#: Warnings kept per document. A damaged file can have a warning on every one of a million
+#: lines; past this many the rest are counted in one closing warning instead of listed (each
+#: is still logged at debug level).
+MAX_WARNINGS = 1000
+
+
 class WarningLog:
     """Collects parser warnings in the dataset's one format: ``[page P, ]line N: message``."""
 
-    def __init__(self, pages: int) -> None:
+    def __init__(self, pages: int, limit: int = MAX_WARNINGS) -> None:
         self.pages = pages
-        self.messages: list[str] = []
+        self.limit = limit
+        self._kept: list[str] = []
+        self.unlisted = 0
 
     def add(self, line: Line | None, message: str) -> None:
         if line is None:
@@ -25,7 +33,18 @@ class WarningLog:
         else:
             text = f"line {line.number}: {message}"
         log.debug("%s", text)  # the pipeline reports warnings, with the file name
-        self.messages.append(text)
+        if len(self._kept) < self.limit:
+            self._kept.append(text)
+        else:
+            self.unlisted += 1
+
+    @property
+    def messages(self) -> list[str]:
+        """The warnings in order, then how many more there were when past the limit."""
+        if not self.unlisted:
+            return list(self._kept)
+        more = f"{self.unlisted:,} more warnings not listed (only the first {self.limit:,} are)"
+        return [*self._kept, more]
 
 
 def stable_id(*parts: object) -> str:
