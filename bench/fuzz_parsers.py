@@ -27,7 +27,15 @@ from ragtrack.extract.reader import read_text_bytes  # noqa: E402
 
 def run(count: int, seed: int) -> tuple[int, int, int, int]:
     """Returns (inputs, crashes, rejected with a clear error, impossible values)."""
-    logging.disable(logging.WARNING)
+    previous = logging.root.manager.disable
+    logging.disable(logging.WARNING)  # parser warnings are expected here; restored after
+    try:
+        return _run(count, seed)
+    finally:
+        logging.disable(previous)
+
+
+def _run(count: int, seed: int) -> tuple[int, int, int, int]:
     samples = sorted((ROOT / "samples").glob("*.txt"))
     texts = [(p.name, p.read_text(encoding="utf-8")) for p in samples]
     crashes = rejected = impossible = 0
