@@ -68,8 +68,8 @@ class LineageSettings:
     #: a cross-year link scoring at least this is taken on its own
     link_threshold: float = 0.45
     #: a weaker link (at least ``link_floor``) needs a clear lead over the runner-up
-    link_floor: float = 0.28
-    min_margin: float = 0.06
+    link_floor: float = 0.25
+    min_margin: float = 0.07
     #: the same two bounds for reconnecting to a lineage absent for a year or more
     reconnect_threshold: float = 0.55
     reconnect_floor: float = 0.4
@@ -131,8 +131,15 @@ _MONTH = re.compile(rf"\b(?:{_MONTHS})\b")
 _NON_WORD = re.compile(r"[^\p{L}\p{N}]+")
 _STOPWORDS = frozenset(
     """a an and are as at be by for from in into is it its of on or our the their this to
-    we will with within which who that those these all any has have been being via per""".split()
+    we will with within which who that those these all any has have been being via per
+    council councils county cumbria cumbrian deliver delivered delivering delivery develop
+    developed developing development implement implemented implementation continue continued
+    ensure ensuring support supporting work working new plan plans including year years
+    further through across take place put identified carried out produced agreed
+    progress progressing undertake undertaken""".split()
 )
+"""Function words, and the verbs and nouns every plan row uses ("deliver", "develop",
+"council", "plan"): they say nothing about which row continues which."""
 
 
 def masked_text(text: str | None) -> str:
@@ -635,20 +642,31 @@ class LineageAssigner:
             for c, col in enumerate(cols):
                 if any((m, col) in forbidden for m in members):
                     scores[r, c] = 0.0
-        allowed = np.where(scores >= floor, scores, 0.0)
-        if not allowed.any():
-            return
-        row_ind, col_ind = linear_sum_assignment(allowed, maximize=True)
-        for r, c in zip(row_ind, col_ind, strict=True):
-            score = float(scores[r, c])
-            runner_up = max(_second(scores[r, :], c), _second(scores[:, c], r))
-            if score < floor or (score < threshold and score - runner_up < s.min_margin):
-                continue
-            ent = todo[c]
-            lineage = candidates[r][0]
-            ent.lineage, ent.method = lineage, "text"
-            ent.score, ent.margin = round(score, 4), round(score - runner_up, 4)
-            lineage_of[lineage].append(ent.index)
+        # Rounds of optimal assignment: a weak link must lead its runner-up among the rows
+        # and columns still free, so links already taken by stronger pairs stop competing.
+        free_rows = np.ones(len(candidates), dtype=bool)
+        free_cols = np.ones(len(cols), dtype=bool)
+        while free_rows.any() and free_cols.any():
+            live = np.where(free_rows[:, None] & free_cols[None, :], scores, 0.0)
+            allowed = np.where(live >= floor, live, 0.0)
+            if not allowed.any():
+                break
+            row_ind, col_ind = linear_sum_assignment(allowed, maximize=True)
+            taken = 0
+            for r, c in zip(row_ind, col_ind, strict=True):
+                score = float(live[r, c])
+                runner_up = max(_second(live[r, :], c), _second(live[:, c], r))
+                if score < floor or (score < threshold and score - runner_up < s.min_margin):
+                    continue
+                ent = todo[c]
+                lineage = candidates[r][0]
+                ent.lineage, ent.method = lineage, "text"
+                ent.score, ent.margin = round(score, 4), round(score - runner_up, 4)
+                lineage_of[lineage].append(ent.index)
+                free_rows[r] = free_cols[c] = False
+                taken += 1
+            if not taken:
+                break
 
     # ------------------------------------------------------------------ IDs and output
 
