@@ -69,7 +69,7 @@ class LineageSettings:
     link_threshold: float = 0.45
     #: a weaker link (at least ``link_floor``) needs a clear lead over the runner-up
     link_floor: float = 0.25
-    min_margin: float = 0.07
+    min_margin: float = 0.08
     #: the same two bounds for reconnecting to a lineage absent for a year or more
     reconnect_threshold: float = 0.55
     reconnect_floor: float = 0.4
@@ -90,7 +90,7 @@ class LineageSettings:
     weight_numbers: float = 0.05
     weight_outcome: float = 0.05
     weight_supporting: float = 0.05
-    weight_ref: float = 0.05
+    weight_ref: float = 0.02
 
 
 @dataclass(frozen=True, slots=True)
