@@ -127,6 +127,7 @@ _MONTHS = (
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*[/-]\s*(?:19|20)?\d\d\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER = re.compile(r"[£$]?\d[\d,]*(?:\.\d+)?\s*(?:%|m\b|k\b|million\b)?")
+_NOT_DIGIT = re.compile(r"[^\d.]")
 _MONTH = re.compile(rf"\b(?:{_MONTHS})\b")
 _NON_WORD = re.compile(r"[^\p{L}\p{N}]+")
 _STOPWORDS = frozenset(
@@ -167,7 +168,7 @@ def numbers_in(text: str | None) -> frozenset[str]:
     text = _YEAR.sub(" ", text)
     found = set()
     for match in _NUMBER.finditer(text):
-        digits = re.sub(r"[^\d.]", "", match.group(0)).strip(".")
+        digits = _NOT_DIGIT.sub("", match.group(0)).strip(".")
         if digits:
             found.add(digits)
     return frozenset(found)
@@ -211,6 +212,40 @@ class _Features:
     outcome: list[str]
     supporting: list[str]
     ref: np.ndarray
+
+
+class _Columns:
+    """Plain-list columns of the items table: ``cols.at[row, name]`` without pandas overhead."""
+
+    def __init__(self, frame: pd.DataFrame, names: Iterable[str]) -> None:
+        self._data = {name: frame[name].tolist() for name in names}
+        self.size = len(frame)
+
+    @property
+    def at(self) -> _Columns:
+        return self
+
+    def __getitem__(self, key: tuple[int, str]) -> object:
+        row, name = key
+        return self._data[name][row]
+
+
+@dataclass(slots=True)
+class _YearIndex:
+    """Where each lineage appears: plan years -> entity, its kind and first year; and which
+    lineages appear in each plan year. Kept up to date as links are made."""
+
+    by_year: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    members: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    kind: dict[str, str] = field(default_factory=dict)
+    first_year: dict[str, int] = field(default_factory=dict)
+
+    def add(self, lineage: str, ent: _Entity) -> None:
+        self.by_year[ent.year].add(lineage)
+        self.members[lineage].setdefault(ent.year, ent.index)
+        if lineage not in self.first_year or ent.year < self.first_year[lineage]:
+            self.first_year[lineage] = ent.year
+            self.kind[lineage] = ent.kind
 
 
 def _doc_order(items: pd.DataFrame) -> pd.Series:
@@ -278,8 +313,10 @@ class LineageAssigner:
         for column in ("outcome", "supporting_outcome"):
             if column not in items:
                 items[column] = None
-        entities = self._entities(items, warnings)
-        features = self._features(items, entities)
+        cols = _Columns(items, ["item_id", "document_id", "kind", "ref", "plan_year", "text",
+                                "outcome", "supporting_outcome", "_order", "_ref", "_masked"])
+        entities = self._entities(cols, warnings)
+        features = self._features(cols, entities)
         old = _existing_map(existing) if keep_existing else {}
         old_rows = (
             existing.set_index("item_id")
@@ -290,7 +327,7 @@ class LineageAssigner:
         used_ids: set[str] = set(old.values())
         # persisted IDs first
         for ent in entities:
-            ids = [old[items.at[r, "item_id"]] for r in ent.rows if items.at[r, "item_id"] in old]
+            ids = [old[cols.at[r, "item_id"]] for r in ent.rows if cols.at[r, "item_id"] in old]
             if ids:
                 chosen = max(set(ids), key=ids.count)
                 if len(set(ids)) > 1:
@@ -300,21 +337,22 @@ class LineageAssigner:
                     )
                 ent.lineage, ent.fixed = chosen, True
                 lineage_of[chosen].append(ent.index)
-        forbidden = self._apply_overrides(entities, items, overrides, lineage_of, used_ids,
+        forbidden = self._apply_overrides(entities, cols, overrides, lineage_of, used_ids,
                                           warnings)
         self._match(entities, features, lineage_of, used_ids, forbidden)
-        table = self._table(items, entities, features, old_rows, lineage_of)
+        table = self._table(cols, entities, old_rows, lineage_of)
         for message in warnings:
             log.warning(message)
         return LineageResult(table=table, warnings=tuple(warnings))
 
     # ------------------------------------------------------------------ entities
 
-    def _entities(self, items: pd.DataFrame, warnings: list[str]) -> list[_Entity]:
+    def _entities(self, items: _Columns, warnings: list[str]) -> list[_Entity]:
         """Group a plan year's items that share kind and ref; split refs printed twice."""
         s = self.settings
         entities: list[_Entity] = []
-        order = items.sort_values(["_order", "document_id"], kind="stable").index
+        order = sorted(range(items.size),
+                       key=lambda r: (items.at[r, "_order"], items.at[r, "document_id"]))
         groups: dict[tuple[str, str, str], list[_Entity]] = defaultdict(list)
         strays: list[_Entity] = []
         for row in order:
@@ -381,7 +419,7 @@ class LineageAssigner:
             ent.rows.sort(key=lambda r: (items.at[r, "_order"], items.at[r, "document_id"]))
         return kept
 
-    def _features(self, items: pd.DataFrame, entities: list[_Entity]) -> _Features:
+    def _features(self, items: _Columns, entities: list[_Entity]) -> _Features:
         texts, numbers, outcomes, supporting, refs = [], [], [], [], []
         for ent in entities:
             first = ent.rows[0]
@@ -424,11 +462,21 @@ class LineageAssigner:
         char_cosine = (f.chars[a] @ f.chars[b].T).toarray()
         token_set = process.cdist(
             [f.text[i] for i in a], [f.text[j] for j in b], scorer=fuzz.token_set_ratio,
-            workers=1,
+            workers=-1,
         ) / 100.0
         total = s.weight_tfidf + s.weight_char + s.weight_token_set
         return (s.weight_tfidf * cosine + s.weight_char * char_cosine
                 + s.weight_token_set * token_set) / total
+
+    def _pair_text_similarity(self, f: _Features, a: int, b: int) -> float:
+        """:meth:`_text_similarity` for one pair."""
+        s = self.settings
+        cosine = f.tfidf[a].multiply(f.tfidf[b]).sum()
+        char_cosine = f.chars[a].multiply(f.chars[b]).sum()
+        token_set = fuzz.token_set_ratio(f.text[a], f.text[b]) / 100.0
+        total = s.weight_tfidf + s.weight_char + s.weight_token_set
+        return float(s.weight_tfidf * cosine + s.weight_char * char_cosine
+                     + s.weight_token_set * token_set) / total
 
     def _score(self, f: _Features, a: Sequence[int], b: Sequence[int]) -> np.ndarray:
         """Score matrix of entities ``a`` (rows) against ``b`` (columns)."""
@@ -456,7 +504,7 @@ class LineageAssigner:
     def _apply_overrides(
         self,
         entities: list[_Entity],
-        items: pd.DataFrame,
+        items: _Columns,
         overrides: Sequence[Override],
         lineage_of: dict[str, list[int]],
         used_ids: set[str],
@@ -543,6 +591,10 @@ class LineageAssigner:
         by_year: dict[int, list[_Entity]] = defaultdict(list)
         for ent in entities:
             by_year[ent.year].append(ent)
+        index = _YearIndex()
+        for lineage, members in lineage_of.items():
+            for i in members:
+                index.add(lineage, entities[i])
         for pos, year in enumerate(years):
             pending = [e for e in by_year[year] if e.lineage is None]
             if not pending:
@@ -556,21 +608,23 @@ class LineageAssigner:
                     todo = [e for e in todo if e.lineage is None]
                     if not todo:
                         break
-                    candidates = self._candidates(entities, lineage_of, year, kind,
-                                                  previous_year, adjacent)
+                    candidates = self._candidates(index, year, kind, previous_year, adjacent)
                     if candidates:
                         self._assign_stage(entities, f, todo, candidates, lineage_of,
                                            forbidden, threshold, floor)
+                        for ent in todo:
+                            if ent.lineage is not None:
+                                index.add(ent.lineage, ent)
             for ent in pending:
                 if ent.lineage is None:
                     ent.lineage = self._new_id(ent, used_ids)
                     ent.method, ent.score, ent.margin = "new", None, None
                     lineage_of[ent.lineage].append(ent.index)
+                    index.add(ent.lineage, ent)
 
     def _candidates(
         self,
-        entities: list[_Entity],
-        lineage_of: dict[str, list[int]],
+        index: _YearIndex,
         year: int,
         kind: str,
         previous_year: int | None,
@@ -584,31 +638,26 @@ class LineageAssigner:
         """
         out = []
         gap = self.settings.max_gap
-        for lineage, members in lineage_of.items():
-            if not members:
+        nearby: set[str] = set()
+        for y in range(year - gap, year + gap + 1):
+            if y != year:
+                nearby |= index.by_year.get(y, set())
+        nearby -= index.by_year.get(year, set())
+        for lineage in sorted(nearby):
+            if index.kind[lineage] != kind:
                 continue
-            ents = [entities[i] for i in members]
-            if ents[0].kind != kind or any(e.year == year for e in ents):
-                continue
-            before = [e for e in ents if e.year < year]
-            after = [e for e in ents if e.year > year]
-            near_before = max(before, key=lambda e: e.year) if before else None
-            near_after = min(after, key=lambda e: e.year) if after else None
-            origin = min(ents, key=lambda e: e.year)
-            in_reach = [e for e in (near_before, near_after)
-                        if e is not None and abs(e.year - year) <= gap]
-            if not in_reach:
-                continue
-            is_adjacent = (near_before is not None and near_before.year == previous_year) or (
-                near_before is None and near_after is not None
-                and near_after.year - year <= 1
+            members = index.members[lineage]
+            before = next((y for y in range(year - 1, year - gap - 1, -1) if y in members), None)
+            after = next((y for y in range(year + 1, year + gap + 1) if y in members), None)
+            first_year = index.first_year[lineage]
+            is_adjacent = (before is not None and before == previous_year) or (
+                first_year > year and after is not None and after - year <= 1
             )
             if is_adjacent != adjacent:
                 continue
-            first = in_reach[0]
-            second = in_reach[1] if len(in_reach) > 1 else None
-            out.append((lineage, first.index, None if second is None else second.index,
-                        origin.index))
+            reach = [members[y] for y in (before, after) if y is not None]
+            out.append((lineage, reach[0], reach[1] if len(reach) > 1 else None,
+                        members[first_year]))
         return out
 
     def _assign_stage(
@@ -630,18 +679,12 @@ class LineageAssigner:
             extra = self._score(f, [o for _, o in others], cols)
             rows = [i for i, _ in others]
             scores[rows] = np.maximum(scores[rows], extra)
-        # drift guard: the new text must share something with the lineage's first appearance
-        origins = [c[3] for c in candidates]
-        multi = [i for i, c in enumerate(candidates) if len(lineage_of[c[0]]) > 1]
-        if multi:
-            drift = self._text_similarity(f, [origins[i] for i in multi], cols)
-            rows_multi = np.array(multi)
-            scores[rows_multi] = np.where(drift < s.drift_floor, 0.0, scores[rows_multi])
-        for r, cand in enumerate(candidates):
-            members = lineage_of[cand[0]]
-            for c, col in enumerate(cols):
-                if any((m, col) in forbidden for m in members):
-                    scores[r, c] = 0.0
+        if forbidden:
+            for r, cand in enumerate(candidates):
+                members = lineage_of[cand[0]]
+                for c, col in enumerate(cols):
+                    if any((m, col) in forbidden for m in members):
+                        scores[r, c] = 0.0
         # Rounds of optimal assignment: a weak link must lead its runner-up among the rows
         # and columns still free, so links already taken by stronger pairs stop competing.
         free_rows = np.ones(len(candidates), dtype=bool)
@@ -652,11 +695,15 @@ class LineageAssigner:
             if not allowed.any():
                 break
             row_ind, col_ind = linear_sum_assignment(allowed, maximize=True)
-            taken = 0
+            taken = drifted = 0
             for r, c in zip(row_ind, col_ind, strict=True):
                 score = float(live[r, c])
                 runner_up = max(_second(live[r, :], c), _second(live[:, c], r))
                 if score < floor or (score < threshold and score - runner_up < s.min_margin):
+                    continue
+                if self._drifts(f, candidates[r], cols[c], lineage_of):
+                    scores[r, c] = 0.0
+                    drifted += 1
                     continue
                 ent = todo[c]
                 lineage = candidates[r][0]
@@ -665,8 +712,17 @@ class LineageAssigner:
                 lineage_of[lineage].append(ent.index)
                 free_rows[r] = free_cols[c] = False
                 taken += 1
-            if not taken:
+            if not taken and not drifted:
                 break
+
+    def _drifts(self, f: _Features, candidate: tuple[str, int, int | None, int], col: int,
+                lineage_of: dict[str, list[int]]) -> bool:
+        """Drift guard: refuse a link whose text has next to nothing in common with the
+        lineage's first appearance (A -> B -> C where C shares nothing with A)."""
+        lineage, neighbour, _, origin = candidate
+        if origin == neighbour or len(lineage_of[lineage]) < 2:
+            return False
+        return self._pair_text_similarity(f, origin, col) < self.settings.drift_floor
 
     # ------------------------------------------------------------------ IDs and output
 
@@ -685,9 +741,8 @@ class LineageAssigner:
 
     def _table(
         self,
-        items: pd.DataFrame,
+        items: _Columns,
         entities: list[_Entity],
-        f: _Features,
         old_rows: pd.DataFrame | None,
         lineage_of: dict[str, list[int]],
     ) -> pd.DataFrame:
@@ -747,7 +802,7 @@ def _fit(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
         return sparse.csr_matrix((len(texts), 1))
 
 
-def _first_str(items: pd.DataFrame, rows: Iterable[int], column: str) -> str | None:
+def _first_str(items: _Columns, rows: Iterable[int], column: str) -> str | None:
     for r in rows:
         value = items.at[r, column]
         if isinstance(value, str) and value.strip():
