@@ -25,17 +25,19 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex as re
 from pdfminer.fontmetrics import FONT_METRICS
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_plan_year
-from ragtrack.extract.plan import PLAN_PARSER_VERSION, Warnings, quote, stable_id
+from ragtrack.extract.plan import Warnings, plan_year_override, quote, stable_id
 from ragtrack.extract.structure import is_header_fragment
 from ragtrack.normalise.text import clean_text, join_wrapped
-from ragtrack.normalise.values import MONTHS, canonical_plan_year
+from ragtrack.normalise.values import MONTHS
 from ragtrack.records import DocumentRecord, ItemRecord, Line, ParsedDocument, SourceText
+from ragtrack.version import PARSER_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,9 @@ _COLUMN_NAMES = ("commitment", "action", "target")
 _WIDTHS = FONT_METRICS["Helvetica"][1]
 _PRIORITY = re.compile(r"^\s*Priority\s*:\s*(?P<title>.*?)\s*$", re.IGNORECASE)
 _WE_WILL = re.compile(r"^\s*We\s+will\b")
+_LETTER = re.compile(r"\p{L}")
+_FIGURE_START = re.compile(r"^[\d£$%]")
+_TARGET_COLUMN = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
 #: A bullet as OCR reads it: a lone "e" (or a real bullet glyph) before a capitalised word.
 _BULLET_START = re.compile(r"^\s*(?:e|[•●▪◦·\-–])\s+(?=[\p{Lu}‘'\"(£\d])")
 _BULLET_INSIDE = re.compile(r"\s+(?:e|[•●▪])\s+(?=[\p{Lu}‘'\"(])")
@@ -60,16 +65,22 @@ _CONNECTOR = re.compile(
 _DETERMINER_END = re.compile(r"\b(?:the|a|an|our|their|its)\s*$", re.IGNORECASE)
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
-_DEADLINE = re.compile(rf"\b(?:by|during|before|until)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?"
-                       rf"(?:(?:{_MONTH})\.?\s+)?(?:19|20)\d{{2}}\b", re.IGNORECASE)
+_DEADLINE = re.compile(
+    rf"\b(?:by|during|before|until)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?"
+    rf"(?:(?:{_MONTH})\.?\s+)?(?:19|20)\d{{2}}\b",
+    re.IGNORECASE,
+)
 
 
+@lru_cache(maxsize=65536)
 def is_column_header(text: str) -> bool:
     """A column heading such as "Target value or date" (not a bare year: that is content)."""
-    return (is_header_fragment(text) and bool(re.search(r"\p{L}", text))
-            and not text.rstrip().endswith("."))
+    return (
+        is_header_fragment(text) and bool(_LETTER.search(text)) and not text.rstrip().endswith(".")
+    )
 
 
+@lru_cache(maxsize=65536)
 def text_width(text: str) -> float:
     """Printed width of ``text`` in 10pt Helvetica (points): the shape of an OCR'd line."""
     return sum(_WIDTHS.get(ch, 556) for ch in text.strip()) / 100.0
@@ -82,13 +93,17 @@ def _starts_lower(text: str) -> bool:
 
 def _starts_new(text: str) -> bool:
     stripped = text.lstrip(" ‘'\"(")
-    return bool(stripped) and (stripped[0].isupper() or stripped[0].isdigit()
-                               or stripped[0] in "£$")
+    return bool(stripped) and (
+        stripped[0].isupper() or stripped[0].isdigit() or stripped[0] in "£$"
+    )
 
 
 def _balanced(text: str) -> bool:
-    return (text.count("(") == text.count(")") and text.count("‘") <= text.count("’")
-            and text.count("“") == text.count("”"))
+    return (
+        text.count("(") == text.count(")")
+        and text.count("‘") <= text.count("’")
+        and text.count("“") == text.count("”")
+    )
 
 
 @dataclass
@@ -115,8 +130,10 @@ class Cell:
 
     @property
     def must_continue(self) -> bool:
-        return bool(self.pieces) and bool(_CONNECTOR.search(self.pieces[-1].text)) \
-            or (bool(self.pieces) and self.pieces[-1].text.rstrip().endswith(":"))
+        if not self.pieces:
+            return False
+        last = self.pieces[-1].text
+        return bool(_CONNECTOR.search(last)) or last.rstrip().endswith(":")
 
     @property
     def max_width(self) -> float:
@@ -173,8 +190,11 @@ def _groups(lines: list[Line], warnings: Warnings) -> list[Group]:
                 if not nxt.strip():
                     j += 1
                     continue
-                if (_CONNECTOR.search(parts[-1]) or _starts_lower(nxt)) and not \
-                        _WE_WILL.match(nxt) and not is_column_header(nxt):
+                if (
+                    (_CONNECTOR.search(parts[-1]) or _starts_lower(nxt))
+                    and not _WE_WILL.match(nxt)
+                    and not is_column_header(nxt)
+                ):
                     parts.append(nxt)
                     j += 1
                     continue
@@ -198,8 +218,9 @@ def _groups(lines: list[Line], warnings: Warnings) -> list[Group]:
             current.lines.append(line)
         i += 1
     if stray:
-        warnings.add(stray[0], f"{len(stray)} line(s) before any commitment ignored: "
-                               f"{quote(stray[0].text)}")
+        warnings.add(
+            stray[0], f"{len(stray)} line(s) before any commitment ignored: {quote(stray[0].text)}"
+        )
     return groups
 
 
@@ -225,7 +246,9 @@ def _is_mixed(line: Line, widths: ColumnWidths) -> bool:
 # ------------------------------------------------------------------ groups read column-wise
 
 
-def _cells_of(blocks: list[list[Line]], column: int) -> list[Cell]:
+def _cells_of(
+    blocks: list[list[Line]], column: int, warnings: Warnings | None = None
+) -> list[Cell]:
     """Cells from blocks of one column: bullets and sentence starts after a full stop at a
     line start open a new cell; lower-case starts and dangling connectors carry on."""
     cells: list[Cell] = []
@@ -234,13 +257,14 @@ def _cells_of(blocks: list[list[Line]], column: int) -> list[Cell]:
             text = line.text.strip()
             bullet = _BULLET_START.match(text)
             if bullet:
-                text = text[bullet.end():]
+                text = text[bullet.end() :]
             cur = cells[-1] if cells else None
             if cur is None:
                 new = True
             elif bullet:
                 new = not cur.pieces[-1].text.rstrip().endswith(":") and not (
-                    cur.bulleted and cur.pieces[0].text.rstrip().endswith(":"))
+                    cur.bulleted and cur.pieces[0].text.rstrip().endswith(":")
+                )
             elif n == 0:
                 new = not (_starts_lower(text) or cur.must_continue)
             else:
@@ -250,6 +274,13 @@ def _cells_of(blocks: list[list[Line]], column: int) -> list[Cell]:
             else:
                 assert cur is not None
                 cur.pieces.append(Piece(line, text))
+                if bullet and warnings is not None:
+                    warnings.add(
+                        line,
+                        f"bullet {quote(text, 40)} kept in the cell it lists "
+                        f"under ({quote(cur.pieces[0].text, 40)}, line "
+                        f"{cur.pieces[0].line.number})",
+                    )
                 cur.bulleted = cur.bulleted or bool(bullet)
     return cells
 
@@ -260,7 +291,7 @@ def _target_score(cell: Cell, widths: ColumnWidths) -> float:
     text = cell.text
     if _DATE.search(text) or _DEADLINE.search(text):
         score += 1.5
-    if re.match(r"^[\d£$%]", text):
+    if _FIGURE_START.match(text):
         score += 1.0
     if cell.bulleted:
         score -= 3.0
@@ -279,14 +310,17 @@ def _split_actions_targets(cells: list[Cell], widths: ColumnWidths) -> int:
     return best_k
 
 
-def _parse_columnwise(group: Group, widths: ColumnWidths) -> None:
+def _parse_columnwise(group: Group, widths: ColumnWidths, warnings: Warnings | None = None) -> None:
     blocks = _blocks(group.lines)
     first = blocks.pop(0)
     commitment = Cell(COMMITMENT, [Piece(ln, ln.text.strip()) for ln in first])
-    while blocks and not commitment.closed and (
-            _starts_lower(blocks[0][0].text) or commitment.must_continue):
+    while (
+        blocks
+        and not commitment.closed
+        and (_starts_lower(blocks[0][0].text) or commitment.must_continue)
+    ):
         commitment.pieces.extend(Piece(ln, ln.text.strip()) for ln in blocks.pop(0))
-    cells = _cells_of(blocks, ACTION)
+    cells = _cells_of(blocks, ACTION, warnings)
     k = _split_actions_targets(cells, widths)
     for cell in cells[k:]:
         cell.column = TARGET
@@ -348,8 +382,11 @@ def _split_mixed(text: str, widths: ColumnWidths, prefer: int) -> tuple[list[str
         spans = [[start]]
         if start == COMMITMENT:
             three = [COMMITMENT, ACTION, TARGET]
-            spans += [three, [COMMITMENT, ACTION], [COMMITMENT, TARGET]] if prefer == 3 \
+            spans += (
+                [three, [COMMITMENT, ACTION], [COMMITMENT, TARGET]]
+                if prefer == 3
                 else [[COMMITMENT, ACTION], [COMMITMENT, TARGET], three]
+            )
         elif start == ACTION:
             spans.append([ACTION, TARGET])
         for span in spans:
@@ -395,9 +432,12 @@ def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -
                 target = current(others[0])
                 assert target is not None
                 target.pieces.append(Piece(cell.pieces[-1].line, moved))
-                warnings.add(cell.pieces[-1].line, f"{quote(moved)} moved from the commitment "
-                             f"to the {_COLUMN_NAMES[others[0]]} column it closes (the "
-                             f"commitment goes on at line {line.number})")
+                warnings.add(
+                    cell.pieces[-1].line,
+                    f"{quote(moved)} moved from the commitment "
+                    f"to the {_COLUMN_NAMES[others[0]]} column it closes (the "
+                    f"commitment goes on at line {line.number})",
+                )
         if new or cell is None:
             cells[col].append(Cell(col, [Piece(line, text)], bulleted=bullet))
         else:
@@ -412,13 +452,15 @@ def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -
         if _is_mixed(line, widths) or (_BULLET_INSIDE.search(text) and not cells[COMMITMENT]):
             pieces, columns = _split_mixed(text, widths, prefer)
             prefer = max(2, len(set(columns)))
-            described = " | ".join(f"{_COLUMN_NAMES[c]}: {quote(p, 40)}"
-                                   for p, c in zip(pieces, columns, strict=True))
+            described = " | ".join(
+                f"{_COLUMN_NAMES[c]}: {quote(p, 40)}" for p, c in zip(pieces, columns, strict=True)
+            )
             warnings.add(line, f"line read across columns, split as {described}")
             for piece, col in zip(pieces, columns, strict=True):
                 cell = current(col)
-                bullet = col == ACTION and piece is not pieces[0] and \
-                    bool(_BULLET_INSIDE.search(text))
+                bullet = (
+                    col == ACTION and piece is not pieces[0] and bool(_BULLET_INSIDE.search(text))
+                )
                 if col == COMMITMENT and _WE_WILL.match(piece):
                     new = True
                 elif cell is None or cell.closed:
@@ -433,7 +475,7 @@ def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -
             continue
         bullet_match = _BULLET_START.match(text)
         if bullet_match:
-            add(ACTION, line, text[bullet_match.end():], True, True)
+            add(ACTION, line, text[bullet_match.end() :], True, True)
         elif _WE_WILL.match(text) and not cells[COMMITMENT]:
             add(COMMITMENT, line, text, True)
         elif not blank_before and last_stream is not None and not after_mixed:
@@ -441,8 +483,7 @@ def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -
             new = cell is not None and cell.closed and _starts_new(text)
             add(last_stream, line, text, new)
         else:
-            col = _choose_stream(line, text, cells, last_stream, after_mixed, widths,
-                                 warnings)
+            col = _choose_stream(line, text, cells, last_stream, after_mixed, widths, warnings)
             cell = current(col)
             new = cell is None or (cell.closed and _starts_new(text))
             add(col, line, text, new)
@@ -457,28 +498,38 @@ def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -
     group.targets = cells[TARGET]
 
 
-def _choose_stream(line: Line, text: str, cells: list[list[Cell]], last_stream: int | None,
-                   after_mixed: bool, widths: ColumnWidths, warnings: Warnings) -> int:
+def _choose_stream(
+    line: Line,
+    text: str,
+    cells: list[list[Cell]],
+    last_stream: int | None,
+    after_mixed: bool,
+    widths: ColumnWidths,
+    warnings: Warnings,
+) -> int:
     """Which column a line goes on with, when nothing on the line itself says."""
     width = text_width(text)
 
     def last(col: int) -> Cell | None:
         return cells[col][-1] if cells[col] else None
 
-    open_cols = [c for c in (COMMITMENT, ACTION, TARGET)
-                 if (cell := last(c)) is not None and not cell.closed]
+    open_cols = [
+        c for c in (COMMITMENT, ACTION, TARGET) if (cell := last(c)) is not None and not cell.closed
+    ]
     fitting = [c for c in open_cols if width <= widths.of(c)]
     if after_mixed and fitting:
         return fitting[0]
     determiner = [c for c in fitting if _DETERMINER_END.search(last(c).pieces[-1].text)]  # type: ignore[union-attr]
     if determiner:
         return determiner[0]
-    if last_stream in fitting and (_starts_lower(text)
-                                   or last(last_stream).must_continue):  # type: ignore[union-attr]
+    if last_stream in fitting and (_starts_lower(text) or last(last_stream).must_continue):  # type: ignore[union-attr]
         if len(fitting) > 1:
-            warnings.add(line, f"{quote(text, 40)} could go on with the "
-                         + " or the ".join(_COLUMN_NAMES[c] for c in fitting)
-                         + f"; taken as the {_COLUMN_NAMES[last_stream]}")
+            warnings.add(
+                line,
+                f"{quote(text, 40)} could go on with the "
+                + " or the ".join(_COLUMN_NAMES[c] for c in fitting)
+                + f"; taken as the {_COLUMN_NAMES[last_stream]}",
+            )
         return last_stream
     hanging = [c for c in fitting if last(c).must_continue]  # type: ignore[union-attr]
     if hanging:
@@ -495,17 +546,22 @@ def _choose_stream(line: Line, text: str, cells: list[list[Cell]], last_stream: 
 
 
 def _two_means_split(values: list[float]) -> float | None:
-    """The cut between two clusters of values (1-D k-means with k=2, exact)."""
+    """The cut between two clusters of values (exact 1-D k-means with k=2, via prefix sums)."""
     data = sorted(values)
-    if len(data) < 4:
+    n = len(data)
+    if n < 4:
         return None
+    total = sum(data)
+    total_sq = sum(v * v for v in data)
     best: tuple[float, float] | None = None
-    for k in range(1, len(data)):
-        left, right = data[:k], data[k:]
-        ml, mr = sum(left) / len(left), sum(right) / len(right)
-        cost = sum((v - ml) ** 2 for v in left) + sum((v - mr) ** 2 for v in right)
+    left = left_sq = 0.0
+    for k in range(1, n):
+        left += data[k - 1]
+        left_sq += data[k - 1] ** 2
+        right, right_sq = total - left, total_sq - left_sq
+        cost = (left_sq - left * left / k) + (right_sq - right * right / (n - k))
         if best is None or cost < best[0]:
-            best = (cost, (ml + mr) / 2)
+            best = (cost, (left / k + right / (n - k)) / 2)
     return best[1] if best else None
 
 
@@ -522,11 +578,12 @@ def _measure_widths(groups: list[Group]) -> ColumnWidths:
         widths.split = split
     for group in plain:
         _parse_columnwise(group, widths)
+
     def widest(cells: list[Cell], default: float) -> float:
         found = [text_width(p.text) for c in cells for p in c.pieces]
         return max(found) if found else default
-    widths.commitment = widest([g.commitment for g in plain if g.commitment],
-                               widths.commitment)
+
+    widths.commitment = widest([g.commitment for g in plain if g.commitment], widths.commitment)
     widths.action = widest([c for g in plain for c in g.actions], widths.action)
     widths.target = widest([c for g in plain for c in g.targets], widths.target)
     return widths
@@ -543,15 +600,22 @@ def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> P
     ``measure``, with no refs. Raises :class:`ParseError` when no rows are found.
     """
     warnings = Warnings(source.pages)
-    lines = list(source.lines)
+    # spacing carries no meaning in this layout: fold tabs and runs of spaces, trim the ends
+    lines = [Line(ln.number, ln.page, " ".join(ln.text.split())) for ln in source.lines]
+    if not any(_PRIORITY.match(ln.text) or _TARGET_COLUMN.match(ln.text) for ln in lines):
+        raise ParseError(
+            "no 'Priority:' heading or 'Target value or date' column found: "
+            "this does not read as a three-column commitment plan",
+            file=source.name,
+        )
     groups = _groups(lines, warnings)
     widths = _measure_widths(groups)
     for group in groups:
         if any(_is_mixed(ln, widths) for ln in group.lines):
             _parse_interleaved(group, widths, warnings)
         else:
-            _parse_columnwise(group, widths)
-    year = canonical_plan_year(plan_year) if plan_year else detect_plan_year(source)
+            _parse_columnwise(group, widths, warnings)
+    year = plan_year_override(plan_year, source.name) or detect_plan_year(source)
     items: list[ItemRecord] = []
     ordinal: Counter[str] = Counter()
     for group in groups:
@@ -563,34 +627,54 @@ def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> P
         for kind, cells in (("action", group.actions), ("measure", group.targets)):
             for cell in cells:
                 if not cell.closed and not cell.text.endswith(":"):
-                    warnings.add(cell.pieces[-1].line, f"{kind} {quote(cell.text, 50)} ends "
-                                 "without a full stop; check it is whole")
+                    warnings.add(
+                        cell.pieces[-1].line,
+                        f"{kind} {quote(cell.text, 50)} ends "
+                        "without a full stop; check it is whole",
+                    )
                 numbers = cell.lines
-                items.append(ItemRecord(
-                    document_id=source.sha256,
-                    item_id=stable_id(source.sha256, kind, None, ordinal[kind]),
-                    kind=kind,  # type: ignore[arg-type]
-                    ref=None,
-                    outcome_number=group.outcome_number,
-                    outcome=group.outcome or None,
-                    supporting_outcome=commitment,
-                    section="actions" if kind == "action" else "targets",
-                    text=cell.text,
-                    milestone=None, milestone_date=None,
-                    rag=None, direction=None, direction_raw=None, responsible=None,
-                    page=cell.pieces[0].line.page,
-                    line_start=min(numbers), line_end=max(numbers),
-                ))
+                items.append(
+                    ItemRecord(
+                        document_id=source.sha256,
+                        item_id=stable_id(source.sha256, kind, None, ordinal[kind]),
+                        kind=kind,  # type: ignore[arg-type]
+                        ref=None,
+                        outcome_number=group.outcome_number,
+                        outcome=group.outcome or None,
+                        supporting_outcome=commitment,
+                        section="actions" if kind == "action" else "targets",
+                        text=cell.text,
+                        milestone=None,
+                        milestone_date=None,
+                        rag=None,
+                        direction=None,
+                        direction_raw=None,
+                        responsible=None,
+                        page=cell.pieces[0].line.page,
+                        line_start=min(numbers),
+                        line_end=max(numbers),
+                    )
+                )
                 ordinal[kind] += 1
     if not items:
-        raise ParseError("no commitments with actions or targets found: this does not read "
-                         "as a three-column commitment plan", file=source.name)
+        raise ParseError(
+            "no commitments with actions or targets found: this does not read "
+            "as a three-column commitment plan",
+            file=source.name,
+        )
     document = DocumentRecord(
-        document_id=source.sha256, source_name=source.name,
-        source_format=source.source_format, encoding=source.encoding,
-        doc_type="delivery_plan", council=None, title=None, plan_year=year,
-        period_end=None, quarter=None, pages=source.pages,
-        parser_version=PLAN_PARSER_VERSION,
+        document_id=source.sha256,
+        source_name=source.name,
+        source_format=source.source_format,
+        encoding=source.encoding,
+        doc_type="delivery_plan",
+        council=None,
+        title=None,
+        plan_year=year,
+        period_end=None,
+        quarter=None,
+        pages=source.pages,
+        parser_version=PARSER_VERSION,
         warnings=tuple(source.warnings) + tuple(warnings.messages),
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=())

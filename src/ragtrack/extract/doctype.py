@@ -13,7 +13,7 @@ from collections import Counter
 import regex as re
 
 from ragtrack.errors import ParseError
-from ragtrack.extract.structure import LineKind, classify_line
+from ragtrack.extract.structure import Classified, LineKind, classify_line
 from ragtrack.normalise.values import (
     MONTHS,
     canonical_plan_year,
@@ -22,8 +22,9 @@ from ragtrack.normalise.values import (
 )
 from ragtrack.records import DocType, SourceText
 
-_PROGRESS_TO = re.compile(r"\bProgress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+\p{L}+",
-                          re.IGNORECASE)
+_PROGRESS_TO = re.compile(
+    r"\bProgress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+\p{L}+", re.IGNORECASE
+)
 _RAG_HEADER = re.compile(r"\bRAG\b|\bDirection\s+of\s+travel\b")
 _TARGET_HEADER = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
 _PRIORITY = re.compile(r"^\s*Priority\s*:", re.IGNORECASE)
@@ -41,17 +42,22 @@ _MONTH_YEAR = re.compile(
 _SPAN = re.compile(r"\b(?:19|20)\d{2}/\d{2}\b")
 
 
-def doc_type_scores(source: SourceText) -> dict[str, int]:
-    """Evidence counts for each document type (what :func:`detect_doc_type` weighs)."""
+def doc_type_scores(source: SourceText, classes: list[Classified] | None = None) -> dict[str, int]:
+    """Evidence counts for each document type (what :func:`detect_doc_type` weighs).
+
+    ``classes`` are the lines already classified, when the caller has them."""
     plan = progress = 0
-    for line in source.lines:
+    if classes is None:
+        classes = [classify_line(line.text) for line in source.lines]
+    for line, c in zip(source.lines, classes, strict=True):
         text = line.text
-        c = classify_line(text)
+        if c.kind is LineKind.BLANK:
+            continue
         if c.kind in (LineKind.PLAN_ACTIONS, LineKind.PLAN_MEASURES):
             plan += 3
-        elif c.kind is LineKind.COMMENTARY:
-            progress += 3
-        elif c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text):
+        elif c.kind is LineKind.COMMENTARY or (
+            c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text)
+        ):
             progress += 3
         elif _TARGET_HEADER.match(text):
             plan += 3
@@ -59,8 +65,11 @@ def doc_type_scores(source: SourceText) -> dict[str, int]:
             plan += 1
         if _PROGRESS_TO.search(text):
             progress += 3
-        if c.kind is LineKind.TABLE_HEADER and not _RAG_HEADER.search(text) \
-                and re.search(r"\bResponsible|Director|Officer", text, re.IGNORECASE):
+        if (
+            c.kind is LineKind.TABLE_HEADER
+            and not _RAG_HEADER.search(text)
+            and re.search(r"\bResponsible|Director|Officer", text, re.IGNORECASE)
+        ):
             plan += 1
     return {"delivery_plan": plan, "progress_report": progress}
 

@@ -11,14 +11,16 @@ unnumbered outcome headings -> cut rows -> split each row into its cells -> atta
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
 import regex as re
 
-from ragtrack.errors import ParseError
+from ragtrack.errors import InputError, ParseError
+from ragtrack.extract.doctype import doc_type_scores, is_commitment_table
+from ragtrack.extract.provenance import WarningLog as Warnings
+from ragtrack.extract.provenance import stable_id
 from ragtrack.extract.structure import (
     Classified,
     LineKind,
@@ -30,11 +32,10 @@ from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
 from ragtrack.normalise.text import clean_text, fold_spaces, join_wrapped
 from ragtrack.normalise.values import MONTHS, canonical_plan_year, milestone_date
 from ragtrack.records import DocumentRecord, ItemRecord, Line, ParsedDocument, SourceText
+from ragtrack.version import PARSER_VERSION
 
 log = logging.getLogger(__name__)
 
-#: Version of the delivery-plan parsers, stored with every document they produce.
-PLAN_PARSER_VERSION = "plan-1.0"
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: A milestone cell: "By March 2020", "By September" (year wrapped to the next line),
@@ -65,35 +66,9 @@ _OFFICER_OPEN_END = re.compile(
     re.IGNORECASE,
 )
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?\s*$")
-_COUNCIL_LINE = re.compile(
-    r"^\s*(?P<name>\p{Lu}[\w'’-]+(?:\s+\p{Lu}[\w'’-]+){0,3}\s+Council)\s*$"
-)
+_COUNCIL_LINE = re.compile(r"^\s*(?P<name>\p{Lu}[\w'’-]+(?:\s+\p{Lu}[\w'’-]+){0,3}\s+Council)\s*$")
 _TITLE_LIKE = re.compile(r"^\s*\p{Lu}[^\d.:;!?]*$")
 _CONNECTOR_END = re.compile(r"\b(?:and|or|of|for|to|the|a|an|in|with|by|&)\s*$", re.IGNORECASE)
-
-
-def stable_id(*parts: object) -> str:
-    """A short deterministic id: the same parts always give the same id."""
-    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode())
-    return digest.hexdigest()[:20]
-
-
-class Warnings:
-    """Parser warnings in the dataset's one format: ``[page P, ]line N: message``."""
-
-    def __init__(self, pages: int) -> None:
-        self.pages = pages
-        self.messages: list[str] = []
-
-    def add(self, line: Line | None, message: str) -> None:
-        if line is None:
-            text = message
-        elif self.pages > 1:
-            text = f"page {line.page}, line {line.number}: {message}"
-        else:
-            text = f"line {line.number}: {message}"
-        log.warning("%s", text)
-        self.messages.append(text)
 
 
 def quote(text: str, limit: int = 60) -> str:
@@ -104,8 +79,11 @@ def quote(text: str, limit: int = 60) -> str:
 # ------------------------------------------------------------------ furniture and headings
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.split()).casefold())
+    return _DIGITS.sub("#", " ".join(text.split()).casefold())
 
 
 def _structural(c: Classified) -> bool:
@@ -139,9 +117,16 @@ def find_furniture(lines: list[Line], classes: list[Classified]) -> set[int]:
             prev = lines[nonblank[n - 1]].text if n else ""
             if prev and _OFFICER_OPEN_END.search(prev):
                 wrapped = True
-            window = nonblank[max(0, n - 2): n] + nonblank[n + 1: n + 3]
-            if any(_structural(classes[j]) or _key(lines[j].text) in occurrences
-                   and len(occurrences[_key(lines[j].text)]) >= 3 and j != i for j in window):
+            window = nonblank[max(0, n - 2) : n] + nonblank[n + 1 : n + 3]
+            if any(
+                _structural(classes[j])
+                or (
+                    _key(lines[j].text) in occurrences
+                    and len(occurrences[_key(lines[j].text)]) >= 3
+                    and j != i
+                )
+                for j in window
+            ):
                 near += 1
         if not wrapped and near * 2 >= len(found):
             furniture.update(found)
@@ -183,8 +168,11 @@ def find_unnumbered_outcomes(
                 numbered.add(number)
             candidates = []
             continue
-        if (_TITLE_LIKE.match(line.text) and 3 <= len(line.text.split()) <= 12
-                and _standalone(classes, i)):
+        if (
+            _TITLE_LIKE.match(line.text)
+            and 3 <= len(line.text.split()) <= 12
+            and _standalone(classes, i)
+        ):
             candidates.append(i)
     for i, (line, c) in enumerate(zip(lines, classes, strict=True)):
         if c.kind is LineKind.TEXT and i not in found and _key(line.text) in titles:
@@ -230,8 +218,11 @@ def _officer_continues(current: str, line: str) -> bool | None:
     if ends_open or stripped[:1] in "-–&/" or stripped[:1].islower():
         return True
     words = stripped.split()
-    if (len(words) <= 4 and not re.search(r"\d|[.;:!?]$|\(", stripped)
-            and all(w[:1].isupper() or w.casefold() in {"and", "&", "of", "for"} for w in words)):
+    if (
+        len(words) <= 4
+        and not re.search(r"\d|[.;:!?]$|\(", stripped)
+        and all(w[:1].isupper() or w.casefold() in {"and", "&", "of", "for"} for w in words)
+    ):
         return True
     return None
 
@@ -273,7 +264,7 @@ def split_cells(row: RawRow, warnings: Warnings) -> Cells:
     lines = row.lines
     i = 0
     first = lines[0].text
-    first_body = first.strip()[len(row.ref):] if first.strip().startswith(row.ref) else first
+    first_body = first.strip()[len(row.ref) :] if first.strip().startswith(row.ref) else first
     bodies = [first_body] + [ln.text for ln in lines[1:]]
     while i < len(lines):
         line, body, blank_before = lines[i], bodies[i], row.after_blank[i]
@@ -316,8 +307,13 @@ def split_cells(row: RawRow, warnings: Warnings) -> Cells:
     line_end = max([last, *used_lines]) if resp_pieces[:used] else max(used_lines)
     if milestone:
         milestone = fold_spaces(milestone)
-    return Cells(text=text, milestone=milestone, responsible=responsible, line_end=line_end,
-                 leftover=leftover)
+    return Cells(
+        text=text,
+        milestone=milestone,
+        responsible=responsible,
+        line_end=line_end,
+        leftover=leftover,
+    )
 
 
 # ------------------------------------------------------------------ the whole document
@@ -331,8 +327,11 @@ def _majority(values: list[str]) -> str | None:
 
 def detect_table_plan_year(source: SourceText) -> str | None:
     """The plan year the action-table headings state, by majority ("(2019/20)")."""
-    years = [c.plan_year for c in (classify_line(ln.text) for ln in source.lines)
-             if c.kind is LineKind.PLAN_ACTIONS and c.plan_year]
+    years = [
+        c.plan_year
+        for c in (classify_line(ln.text) for ln in source.lines)
+        if c.kind is LineKind.PLAN_ACTIONS and c.plan_year
+    ]
     return _majority(years)
 
 
@@ -345,34 +344,54 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
     warnings = Warnings(source.pages)
     lines = list(source.lines)
     classes = [classify_line(ln.text) for ln in lines]
+    scores = doc_type_scores(source, classes)
+    if scores["delivery_plan"] == 0 and scores["progress_report"] > 0:
+        raise ParseError(
+            "this reads as a progress report (RAG column, 'Progress to' date or "
+            "commentary headings), not a delivery plan",
+            file=source.name,
+        )
     furniture = find_furniture(lines, classes)
     unnumbered = find_unnumbered_outcomes(lines, classes, furniture)
     furniture -= set(unnumbered)
 
-    stated_years = [(i, c.plan_year) for i, c in enumerate(classes)
-                    if c.kind is LineKind.PLAN_ACTIONS and c.plan_year]
+    stated_years = [
+        (i, c.plan_year)
+        for i, c in enumerate(classes)
+        if c.kind is LineKind.PLAN_ACTIONS and c.plan_year
+    ]
     table_year = _majority([y for _, y in stated_years])
-    year = canonical_plan_year(plan_year) if plan_year else table_year
+    year = plan_year_override(plan_year, source.name) or table_year
     if year is None:
-        year = _majority([c.plan_year for c in classes
-                          if c.kind is LineKind.PLAN_MEASURES and c.plan_year])
+        year = _majority(
+            [c.plan_year for c in classes if c.kind is LineKind.PLAN_MEASURES and c.plan_year]
+        )
     for i, stated in stated_years:
         if year and stated != year:
-            warnings.add(lines[i], f"table heading states {stated} in a {year} plan; its rows "
-                                   f"are kept as {year}")
+            warnings.add(
+                lines[i],
+                f"table heading states {stated} in a {year} plan; its rows are kept as {year}",
+            )
 
     outcome_titles: dict[int, list[str]] = {}
-    for i, c in enumerate(classes):
+    for c in classes:
         if c.kind is LineKind.OUTCOME and c.number is not None and c.value:
             outcome_titles.setdefault(c.number, []).append(fold_spaces(c.value))
     for number, title in unnumbered.values():
         outcome_titles.setdefault(number, []).append(title)
     titles = {n: _majority(v) for n, v in outcome_titles.items()}
     for i, c in enumerate(classes):
-        if (c.kind is LineKind.OUTCOME and c.number is not None and c.value
-                and fold_spaces(c.value) != titles[c.number]):
-            warnings.add(lines[i], f"outcome {c.number} printed as {quote(c.value)}; "
-                                   f"taken as {quote(titles[c.number] or '')} as elsewhere")
+        if (
+            c.kind is LineKind.OUTCOME
+            and c.number is not None
+            and c.value
+            and fold_spaces(c.value) != titles[c.number]
+        ):
+            warnings.add(
+                lines[i],
+                f"outcome {c.number} printed as {quote(c.value)}; "
+                f"taken as {quote(titles[c.number] or '')} as elsewhere",
+            )
 
     rows: list[RawRow] = []
     section = "actions"
@@ -399,6 +418,7 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
             continue
         if i in unnumbered or c.kind is LineKind.OUTCOME:
             current = None
+            measures_context = False
             number = unnumbered[i][0] if i in unnumbered else c.number
             if number is not None:
                 outcome_number = number
@@ -407,9 +427,11 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
         if c.kind is LineKind.SUPPORTING:
             current = None
             parts = [c.value or ""]
-            while (i + 1 < len(lines) and classes[i + 1].kind is LineKind.TEXT
-                   and (lines[i + 1].text.strip()[:1].islower()
-                        or _CONNECTOR_END.search(parts[-1]))):
+            while (
+                i + 1 < len(lines)
+                and classes[i + 1].kind is LineKind.TEXT
+                and (lines[i + 1].text.strip()[:1].islower() or _CONNECTOR_END.search(parts[-1]))
+            ):
                 i += 1
                 parts.append(lines[i].text)
             supporting_events.append((len(rows), join_wrapped(parts)))
@@ -434,16 +456,24 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
             continue
         if c.kind in (LineKind.MEASURES, LineKind.PLAN_MEASURES):
             current = None
-            measures_context = c.kind is LineKind.MEASURES
+            # a heading above a list makes its bare refs measures; one printed below the list
+            # is followed by the next outcome's heading, which clears this again
+            measures_context = True
             i += 1
             continue
         if _structural(c):
             current = None
-            warnings.add(line, f"heading not expected in a delivery plan ignored: "
-                               f"{quote(line.text)}")
+            warnings.add(
+                line, f"heading not expected in a delivery plan ignored: {quote(line.text)}"
+            )
             i += 1
             continue
         ref = row_ref(line.text)
+        if ref is not None and current is not None and not blank_seen:
+            # "3.5 million of savings ..." wrapped inside a row is a figure, not a new row
+            after = line.text.strip()[len(ref) :].lstrip()
+            if after[:1].islower():
+                ref = None
         if ref is not None:
             ref = canonical_ref(ref)
             is_measure = ref_prefix(ref) == "M" or measures_context
@@ -451,7 +481,9 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
             if outcome_number is not None and number is not None and number != outcome_number:
                 warnings.add(line, f"ref {ref} sits under outcome {outcome_number}")
             current = RawRow(
-                ref=ref, lines=[line], after_blank=[False],
+                ref=ref,
+                lines=[line],
+                after_blank=[False],
                 kind="measure" if is_measure else "action",
                 section="measures" if is_measure else section,
                 has_milestone=has_milestone and not is_measure,
@@ -479,8 +511,11 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
     for row, cells, sup in zip(rows, cells_by_row, supporting, strict=True):
         key = (row.kind, row.ref)
         if key in seen:
-            warnings.add(row.lines[0], f"ref {row.ref} printed again (first at line "
-                                       f"{seen[key][0].lines[0].number}); both rows kept")
+            warnings.add(
+                row.lines[0],
+                f"ref {row.ref} printed again (first at line "
+                f"{seen[key][0].lines[0].number}); both rows kept",
+            )
         seen.setdefault(key, []).append(row)
         if row.kind == "action" and cells.responsible is None:
             warnings.add(row.lines[0], f"no responsible officer found for {row.ref}")
@@ -488,43 +523,86 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
             warnings.add(row.lines[0], f"no milestone found for {row.ref}")
         if not cells.text:
             warnings.add(row.lines[0], f"row {row.ref} has no text")
-        items.append(ItemRecord(
-            document_id=source.sha256,
-            item_id=stable_id(source.sha256, row.kind, row.ref, ordinal[key]),
-            kind=row.kind,  # type: ignore[arg-type]
-            ref=row.ref,
-            outcome_number=row.outcome_number,
-            outcome=titles.get(row.outcome_number) if row.outcome_number else None,
-            supporting_outcome=sup if row.kind == "action" else None,
-            section=row.section,
-            text=cells.text,
-            milestone=cells.milestone,
-            milestone_date=milestone_date(cells.milestone),
-            rag=None, direction=None, direction_raw=None,
-            responsible=cells.responsible,
-            page=row.lines[0].page,
-            line_start=row.lines[0].number,
-            line_end=cells.line_end,
-        ))
+        items.append(
+            ItemRecord(
+                document_id=source.sha256,
+                item_id=stable_id(source.sha256, row.kind, row.ref, ordinal[key]),
+                kind=row.kind,  # type: ignore[arg-type]
+                ref=row.ref,
+                outcome_number=row.outcome_number,
+                outcome=titles.get(row.outcome_number) if row.outcome_number else None,
+                supporting_outcome=sup if row.kind == "action" else None,
+                section=row.section,
+                text=cells.text,
+                milestone=cells.milestone,
+                milestone_date=milestone_date(cells.milestone),
+                rag=None,
+                direction=None,
+                direction_raw=None,
+                responsible=cells.responsible,
+                page=row.lines[0].page,
+                line_start=row.lines[0].number,
+                line_end=cells.line_end,
+            )
+        )
         ordinal[key] += 1
     if not items:
         raise ParseError(
             "no action or measure rows found: this does not read as a tabular delivery plan "
-            "(rows start with a ref such as 1.1 or M1.1)", file=source.name)
+            "(rows start with a ref such as 1.1 or M1.1)",
+            file=source.name,
+        )
     _warn_unplaced(unplaced, lines, warnings)
-    council = next((m["name"] for i in sorted(furniture)
-                    if (m := _COUNCIL_LINE.match(lines[i].text))), None)
-    title = next((fold_spaces(lines[i].text) for i in sorted(furniture)
-                  if re.search(r"\b(?:Delivery|Council)\s+Plan\b", lines[i].text)), None)
+    council = next(
+        (m["name"] for i in sorted(furniture) if (m := _COUNCIL_LINE.match(lines[i].text))), None
+    )
+    title = next(
+        (
+            fold_spaces(lines[i].text)
+            for i in sorted(furniture)
+            if re.search(r"\b(?:Delivery|Council)\s+Plan\b", lines[i].text)
+        ),
+        None,
+    )
     document = DocumentRecord(
-        document_id=source.sha256, source_name=source.name,
-        source_format=source.source_format, encoding=source.encoding,
-        doc_type="delivery_plan", council=council, title=title, plan_year=year,
-        period_end=None, quarter=None, pages=source.pages,
-        parser_version=PLAN_PARSER_VERSION,
+        document_id=source.sha256,
+        source_name=source.name,
+        source_format=source.source_format,
+        encoding=source.encoding,
+        doc_type="delivery_plan",
+        council=council,
+        title=title,
+        plan_year=year,
+        period_end=None,
+        quarter=None,
+        pages=source.pages,
+        parser_version=PARSER_VERSION,
         warnings=tuple(source.warnings) + tuple(warnings.messages),
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=())
+
+
+def plan_year_override(plan_year: str | None, name: str) -> str | None:
+    """A plan year given by the user (``2019/20``, ``2019-2020``) in canonical form."""
+    if not plan_year:
+        return None
+    year = canonical_plan_year(plan_year)
+    if year is None:
+        raise InputError(
+            f"plan year {plan_year!r} is not a financial year such as 2019/20", file=name
+        )
+    return year
+
+
+def parse_plan(source: SourceText, plan_year: str | None = None) -> ParsedDocument:
+    """Parse any delivery plan: the three-column commitment layout (OCR'd 2017/18) or the
+    ref-numbered tables (2019/20), told apart from the text."""
+    # imported here: the commitment-plan parser builds on this module
+    from ragtrack.extract.commitment_plan import parse_commitment_plan
+
+    if is_commitment_table(source):
+        return parse_commitment_plan(source, plan_year)
+    return parse_delivery_plan(source, plan_year)
 
 
 def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: Warnings) -> None:
@@ -535,7 +613,7 @@ def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: Warnings) 
         if is_header_fragment(line.text):
             continue
         if runs:
-            gap = lines[order[runs[-1][-1].number] + 1: order[line.number]]
+            gap = lines[order[runs[-1][-1].number] + 1 : order[line.number]]
             if all(not ln.text.strip() for ln in gap):
                 runs[-1].append(line)
                 continue
@@ -544,12 +622,16 @@ def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: Warnings) 
         if len(run) == 1:
             warnings.add(run[0], f"text outside any table ignored: {quote(run[0].text)}")
         else:
-            warnings.add(run[0], f"{len(run)} lines of text outside any table ignored (to line "
-                                 f"{run[-1].number}): {quote(run[0].text)}")
+            warnings.add(
+                run[0],
+                f"{len(run)} lines of text outside any table ignored (to line "
+                f"{run[-1].number}): {quote(run[0].text)}",
+            )
 
 
-def _assign_supporting(rows: list[RawRow], events: list[tuple[int, str]],
-                       resets: list[int]) -> list[str | None]:
+def _assign_supporting(
+    rows: list[RawRow], events: list[tuple[int, str]], resets: list[int]
+) -> list[str | None]:
     """The supporting outcome of each action row.
 
     When the first label comes after rows of its outcome, the document prints labels after
@@ -570,6 +652,10 @@ def _assign_supporting(rows: list[RawRow], events: list[tuple[int, str]],
     pending: list[int] = []
     outcome: int | None = None
     for index in range(len(rows) + 1):
+        row = rows[index] if index < len(rows) else None
+        if not labels_after and row is not None and row.outcome_number != outcome:
+            outcome = row.outcome_number
+            current = None
         for label in by_count.get(index, []):
             if labels_after:
                 for p in pending:
@@ -577,10 +663,9 @@ def _assign_supporting(rows: list[RawRow], events: list[tuple[int, str]],
                         result[p] = label
                 pending = []
             current = label
-        if index == len(rows):
+        if row is None:
             break
-        row = rows[index]
-        if row.outcome_number != outcome:
+        if labels_after and row.outcome_number != outcome:
             outcome = row.outcome_number
             current = None
             pending = []

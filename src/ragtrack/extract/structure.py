@@ -74,9 +74,7 @@ _PLAN_ACTIONS = re.compile(
 _PLAN_MEASURES = re.compile(
     r"^\s*How\s+we\s+will\s+measure\s+(?:our\s+)?progress\b(?P<rest>.*)$", re.IGNORECASE
 )
-_MEASURES_SUFFIX = re.compile(
-    r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE
-)
+_MEASURES_SUFFIX = re.compile(r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE)
 _SUPPORTING = re.compile(r"^\s*Supporting\s+Outcome\s*[:\-–]\s*(?P<text>.*?)\s*$", re.IGNORECASE)
 _MEASURES = re.compile(
     r"^\s*(?:Key\s+Outcome\s+Indicators|(?:Key\s+|Performance\s+)?Measures)\s*:?\s*$",
@@ -103,12 +101,66 @@ _CAPS_HEADING = re.compile(r"^\s*(?=(?:.*\p{Lu}){12})[\p{Lu}\d ,&'’\-–:/()]+
 
 #: Words that make up table header rows and their wrapped continuation lines.
 HEADER_WORDS = frozenset(
-    """ref action actions measure measures for milestone milestones rag against target
-    direction of travel since last report improving sustained declining responsible officer
-    officers lead status the and assistant director directors delivery target value or date
-    """.split()
+    [
+        "ref",
+        "action",
+        "actions",
+        "measure",
+        "measures",
+        "for",
+        "milestone",
+        "milestones",
+        "rag",
+        "against",
+        "target",
+        "direction",
+        "of",
+        "travel",
+        "since",
+        "last",
+        "report",
+        "improving",
+        "sustained",
+        "declining",
+        "responsible",
+        "officer",
+        "officers",
+        "lead",
+        "status",
+        "the",
+        "and",
+        # delivery plans: "Assistant Director(s) / Responsible for Delivery", "Target value or date"
+        "assistant",
+        "director",
+        "directors",
+        "delivery",
+        "value",
+        "or",
+        "date",
+    ]
 )
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
+
+
+#: The first words structural lines open with (an upper-case line may also be a heading).
+STRUCTURE_FIRST_WORDS = frozenset(
+    [
+        "commentary",
+        "ref",
+        "outcome",
+        "supporting",
+        "key",
+        "measures",
+        "performance",
+        "delivery",
+        "quarter",
+        "year",
+        "actions",
+        "how",
+    ]
+)
+_BLANK = Classified(LineKind.BLANK)
+_TEXT = Classified(LineKind.TEXT)
 
 
 def commentary_category(what: str) -> str | None:
@@ -133,8 +185,14 @@ def is_caps_heading(text: str) -> bool:
 
 def classify_line(text: str) -> Classified:
     """Say what kind of structural line ``text`` is (``TEXT`` when it is none)."""
-    if not text.strip():
-        return Classified(LineKind.BLANK)
+    stripped = text.strip()
+    if not stripped:
+        return _BLANK
+    # Most lines are prose: only lines opening with a structural word, or printed in
+    # capitals, can be structure, so the patterns below run on few lines.
+    first = stripped.split(None, 1)[0].casefold().rstrip(":.")
+    if first not in STRUCTURE_FIRST_WORDS and not stripped.isupper():
+        return _TEXT
     if m := _COMMENTARY.match(text):
         category = commentary_category(m["what"])
         if category:
@@ -152,10 +210,14 @@ def classify_line(text: str) -> Classified:
     if m := _PLAN_ACTIONS.match(text):
         if m["later"]:
             years = re.sub(r"\s*[-–]\s*", "_", m["later"])
-            return Classified(LineKind.PLAN_ACTIONS, value=f"planned_actions_years_{years}",
-                              plan_year=canonical_plan_year(m["lrest"]))
-        return Classified(LineKind.PLAN_ACTIONS, value="year_actions",
-                          plan_year=canonical_plan_year(m["rest"]))
+            return Classified(
+                LineKind.PLAN_ACTIONS,
+                value=f"planned_actions_years_{years}",
+                plan_year=canonical_plan_year(m["lrest"]),
+            )
+        return Classified(
+            LineKind.PLAN_ACTIONS, value="year_actions", plan_year=canonical_plan_year(m["rest"])
+        )
     if m := _PLAN_MEASURES.match(text):
         return Classified(LineKind.PLAN_MEASURES, plan_year=canonical_plan_year(m["rest"]))
     if m := _OUTCOME.match(text):
@@ -165,7 +227,8 @@ def classify_line(text: str) -> Classified:
             title = _MEASURES_SUFFIX.sub("", title)
         return Classified(LineKind.OUTCOME, number=int(m["num"]), value=title, measures=measures)
     if (m := _OUTCOME_SPACED.match(text)) and len(m["title"].split()) <= 12:
-        return Classified(LineKind.OUTCOME, number=int(m["num"]), value=" ".join(m["title"].split()))
+        title = " ".join(m["title"].split())
+        return Classified(LineKind.OUTCOME, number=int(m["num"]), value=title)
     if m := _SUPPORTING.match(text):
         return Classified(LineKind.SUPPORTING, value=m["text"])
     if _MEASURES.match(text):
@@ -183,7 +246,7 @@ def classify_line(text: str) -> Classified:
         if measures:
             title = _MEASURES_SUFFIX.sub("", title)
         return Classified(LineKind.OUTCOME, number=None, value=title, measures=measures)
-    return Classified(LineKind.TEXT)
+    return _TEXT
 
 
 def is_header_fragment(text: str) -> bool:
@@ -200,6 +263,9 @@ _ROW_REF = re.compile(rf"^\s*(?P<ref>{REF_TOKEN})(?=\s|$)")
 
 def row_ref(text: str) -> str | None:
     """The ref that opens a table row (``1.17``, ``A2.14``, ``M1.11``), if any."""
+    head = text.lstrip()[:3]
+    if not (head[:1].isdigit() or head[1:2].isdigit() or head[2:3].isdigit()):
+        return None
     m = _ROW_REF.match(text)
     if not m:
         return None
