@@ -75,8 +75,9 @@ class LineageSettings:
     reconnect_floor: float = 0.4
     #: how many plan years back an item may reconnect
     max_gap: int = 2
-    #: below this text similarity to a lineage's first appearance a link is refused
-    drift_floor: float = 0.15
+    #: a link is refused when less than this share of its words (the shorter text's) are
+    #: shared with the lineage's first appearance
+    drift_floor: float = 0.1
     #: same ref, same year: texts less similar than this give a warning
     same_year_warn_below: float = 0.5
     #: a ref printed twice in one document re-attaches to another ref of its year at/above this
@@ -205,6 +206,7 @@ class _Features:
     """Per-entity matching features, precomputed once per run."""
 
     text: list[str]
+    words: list[frozenset[str]]
     tfidf: sparse.csr_matrix
     chars: sparse.csr_matrix
     numbers: sparse.csr_matrix
@@ -444,6 +446,7 @@ class LineageAssigner:
         )
         return _Features(
             text=texts,
+            words=[frozenset(t.split()) for t in texts],
             tfidf=tfidf,
             chars=char_matrix,
             numbers=number_matrix,
@@ -467,16 +470,6 @@ class LineageAssigner:
         total = s.weight_tfidf + s.weight_char + s.weight_token_set
         return (s.weight_tfidf * cosine + s.weight_char * char_cosine
                 + s.weight_token_set * token_set) / total
-
-    def _pair_text_similarity(self, f: _Features, a: int, b: int) -> float:
-        """:meth:`_text_similarity` for one pair."""
-        s = self.settings
-        cosine = f.tfidf[a].multiply(f.tfidf[b]).sum()
-        char_cosine = f.chars[a].multiply(f.chars[b]).sum()
-        token_set = fuzz.token_set_ratio(f.text[a], f.text[b]) / 100.0
-        total = s.weight_tfidf + s.weight_char + s.weight_token_set
-        return float(s.weight_tfidf * cosine + s.weight_char * char_cosine
-                     + s.weight_token_set * token_set) / total
 
     def _score(self, f: _Features, a: Sequence[int], b: Sequence[int]) -> np.ndarray:
         """Score matrix of entities ``a`` (rows) against ``b`` (columns)."""
@@ -722,7 +715,11 @@ class LineageAssigner:
         lineage, neighbour, _, origin = candidate
         if origin == neighbour or len(lineage_of[lineage]) < 2:
             return False
-        return self._pair_text_similarity(f, origin, col) < self.settings.drift_floor
+        first, new = f.words[origin], f.words[col]
+        if not first or not new:
+            return False
+        shared = len(first & new) / min(len(first), len(new))
+        return shared < self.settings.drift_floor
 
     # ------------------------------------------------------------------ IDs and output
 
