@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -116,11 +117,12 @@ def show(
     except RagtrackError as err:
         raise _fail(err) from err
     table = Table(title=f"lineage {history['lineage_id'].iloc[0]}")
-    for column in ("plan year", "period", "ref", "RAG", "arrow", "milestone", "text"):
+    for column in ("plan year", "period", "ref", "RAG", "arrow", "milestone"):
         table.add_column(column, overflow="fold")
+    table.add_column("text", overflow="fold", min_width=40)
     for row in history.itertuples():
         period = "plan" if row.doc_type == "delivery_plan" else _text(row.period_end)
-        if row.quarter is not None and row.quarter == row.quarter and period != "plan":
+        if not pd.isna(row.quarter) and period != "plan":
             period = f"Q{int(row.quarter)} to {period}"
         table.add_row(
             _text(row.plan_year), period, _text(row.ref), _text(row.rag),
@@ -147,6 +149,6 @@ def rebuild(out: OutDir = Path("ragtrack-data")) -> None:
 
 
 def _text(value: object) -> str:
-    if value is None or value != value:  # None or NaN
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return str(value)

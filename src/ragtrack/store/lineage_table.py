@@ -169,18 +169,16 @@ def _now() -> str:
 
 def items_for_linking(root: Path) -> pd.DataFrame:
     """The dataset's items with the document fields lineage needs (plan year, period, type)."""
-    root = Path(root)
-    if not (root / "items").exists() or not (root / "documents").exists():
-        return pd.DataFrame(columns=["document_id", "item_id", "kind", "ref", "plan_year",
-                                     "text"])
-    items = pd.read_parquet(root / "items")
-    documents = pd.read_parquet(root / "documents")
+    from ragtrack.store.reading import load
+
+    tables = load(Path(root))
+    items, documents = tables["items"], tables["documents"]
     keep = [c for c in ("document_id", "plan_year", "period_end", "doc_type", "quarter")
             if c in documents.columns]
     docs = documents[keep].drop_duplicates("document_id")
     items = items.drop(columns=[c for c in keep if c != "document_id" and c in items.columns])
     merged = items.merge(docs, on="document_id", how="left")
-    for column in ("kind", "plan_year", "doc_type"):
+    for column in ("kind", "plan_year", "doc_type", "rag", "direction"):
         if column in merged:
             merged[column] = merged[column].astype("object")
     missing = merged["plan_year"].isna()
