@@ -10,6 +10,7 @@ scratch and the share of true continuations found. Target: under 10 s on 2 cores
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import random
 import time
@@ -46,9 +47,18 @@ def synthetic_items(years: int, per_year: int, seed: int = 7) -> tuple[pd.DataFr
             ref = ("M" if kind == "measure" else "") + f"{1 + counts[kind] // 40}.{counts[kind]}"
             item_id = f"i{y}-{lineage}"
             text = " ".join(words) + f" to {rng.randint(1, 99)}% by March {1801 + y}"
-            rows.append({"document_id": f"d{y}", "item_id": item_id, "kind": kind, "ref": ref,
-                         "plan_year": plan_year, "text": text, "outcome": None,
-                         "supporting_outcome": None})
+            rows.append(
+                {
+                    "document_id": f"d{y}",
+                    "item_id": item_id,
+                    "kind": kind,
+                    "ref": ref,
+                    "plan_year": plan_year,
+                    "text": text,
+                    "outcome": None,
+                    "supporting_outcome": None,
+                }
+            )
             truth[item_id] = lineage
     return pd.DataFrame(rows), truth
 
@@ -69,10 +79,12 @@ def main() -> None:
     for item_id in items["item_id"]:
         by_truth.setdefault(truth[item_id], []).append(item_id)
     ids = dict(zip(table["item_id"], table["lineage_id"], strict=True))
-    pairs = [(a, b) for chain in by_truth.values() for a, b in zip(chain, chain[1:])]
+    pairs = [pair for chain in by_truth.values() for pair in itertools.pairwise(chain)]
     found = sum(ids[a] == ids[b] for a, b in pairs)
-    print(f"{args.years} plan years x {args.items} items ({len(items)} items) linked in "
-          f"{elapsed:.2f} s; {found}/{len(pairs)} continuations found")
+    print(
+        f"{args.years} plan years x {args.items} items ({len(items)} items) linked in "
+        f"{elapsed:.2f} s; {found}/{len(pairs)} continuations found"
+    )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,9 @@ def item_nodes(items: pd.DataFrame) -> pd.Series:
     return pd.Series(nodes, index=items.index)
 
 
-def _resolve(items: pd.DataFrame, plan_year: str, kind: str, ref: str, text_key: str
-             ) -> Node | None:
+def _resolve(
+    items: pd.DataFrame, plan_year: str, kind: str, ref: str, text_key: str
+) -> Node | None:
     if ref:
         return (plan_year, kind, ref.upper())
     pool = items[(items.plan_year == plan_year) & (items.kind == kind)]

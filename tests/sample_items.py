@@ -1,8 +1,4 @@
-"""The five samples as one items table, parsed by the real parsers (for the lineage tests).
-
-Falls back to the stop-gap reader (sample_items_stopgap) for any document whose parser is not
-available on this branch yet, so the lineage tests keep running while parsers land.
-"""
+"""The five samples as one items table, parsed by the real parsers (for the lineage tests)."""
 
 from __future__ import annotations
 
@@ -12,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ragtrack.extract import parse_source
 from ragtrack.extract.reader import read_text_file
-from ragtrack.records import ParsedDocument, SourceText
+from ragtrack.records import ParsedDocument
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SAMPLE_FILES = [
@@ -23,26 +20,6 @@ SAMPLE_FILES = [
     "000_965dd161175208ce.txt",  # progress Q3 2019/20
     "001_7d2f7bf68617a22e.txt",  # progress Q2 2021/22
 ]
-
-
-def _parse(source: SourceText) -> ParsedDocument:
-    try:
-        from ragtrack.extract.doctype import detect_doc_type, is_commitment_table
-    except ImportError:  # plans not merged: the dispatcher is all there is
-        from ragtrack.extract import parse_source
-
-        return parse_source(source)
-    if detect_doc_type(source) == "delivery_plan":
-        if is_commitment_table(source):
-            from ragtrack.extract.commitment_plan import parse_commitment_plan
-
-            return parse_commitment_plan(source)
-        from ragtrack.extract.plan import parse_delivery_plan
-
-        return parse_delivery_plan(source)
-    from ragtrack.extract import parse_source
-
-    return parse_source(source)
 
 
 def document_items(parsed: ParsedDocument) -> pd.DataFrame:
@@ -59,5 +36,5 @@ def parsed_sample_items(names: list[str] | None = None) -> pd.DataFrame:
     logging.getLogger("ragtrack").setLevel(logging.ERROR)
     frames = []
     for name in names or SAMPLE_FILES:
-        frames.append(document_items(_parse(read_text_file(SAMPLES / name))))
+        frames.append(document_items(parse_source(read_text_file(SAMPLES / name))))
     return pd.concat(frames, ignore_index=True)

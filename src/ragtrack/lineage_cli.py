@@ -30,9 +30,7 @@ lineage_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-OutDir = Annotated[
-    Path, typer.Option("--out", "-o", help="Dataset directory.", show_default=True)
-]
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Dataset directory.", show_default=True)]
 
 
 def _fail(err: Exception) -> typer.Exit:
@@ -89,8 +87,11 @@ def review(
         if accept or reject:
             verdict = "a" if accept else "r"
         else:
-            verdict = typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit",
-                                   default="s").strip().lower()[:1]
+            verdict = (
+                typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s")
+                .strip()
+                .lower()[:1]
+            )
         if verdict == "q":
             break
         if verdict not in ("a", "r"):
@@ -125,8 +126,12 @@ def show(
         if not pd.isna(row.quarter) and period != "plan":
             period = f"Q{int(row.quarter)} to {period}"
         table.add_row(
-            _text(row.plan_year), period, _text(row.ref), _text(row.rag),
-            _text(row.direction_raw or row.direction), _text(row.milestone),
+            _text(row.plan_year),
+            period,
+            _text(row.ref),
+            _text(row.rag),
+            _text(row.direction_raw or row.direction),
+            _text(row.milestone),
             textwrap.shorten(_text(row.text), 160),
         )
     Console().print(table)

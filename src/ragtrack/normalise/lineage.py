@@ -132,13 +132,91 @@ _NOT_DIGIT = re.compile(r"[^\d.]")
 _MONTH = re.compile(rf"\b(?:{_MONTHS})\b")
 _NON_WORD = re.compile(r"[^\p{L}\p{N}]+")
 _STOPWORDS = frozenset(
-    """a an and are as at be by for from in into is it its of on or our the their this to
-    we will with within which who that those these all any has have been being via per
-    council councils county cumbria cumbrian deliver delivered delivering delivery develop
-    developed developing development implement implemented implementation continue continued
-    ensure ensuring support supporting work working new plan plans including year years
-    further through across take place put identified carried out produced agreed
-    progress progressing undertake undertaken""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "their",
+        "this",
+        "to",
+        "we",
+        "will",
+        "with",
+        "within",
+        "which",
+        "who",
+        "that",
+        "those",
+        "these",
+        "all",
+        "any",
+        "has",
+        "have",
+        "been",
+        "being",
+        "via",
+        "per",
+        "council",
+        "councils",
+        "county",
+        "deliver",
+        "delivered",
+        "delivering",
+        "delivery",
+        "develop",
+        "developed",
+        "developing",
+        "development",
+        "implement",
+        "implemented",
+        "implementation",
+        "continue",
+        "continued",
+        "ensure",
+        "ensuring",
+        "support",
+        "supporting",
+        "work",
+        "working",
+        "new",
+        "plan",
+        "plans",
+        "including",
+        "year",
+        "years",
+        "further",
+        "through",
+        "across",
+        "take",
+        "place",
+        "put",
+        "identified",
+        "carried",
+        "out",
+        "produced",
+        "agreed",
+        "progress",
+        "progressing",
+        "undertake",
+        "undertaken",
+    ]
 )
 """Function words, and the verbs and nouns every plan row uses ("deliver", "develop",
 "council", "plan"): they say nothing about which row continues which."""
@@ -309,14 +387,29 @@ class LineageAssigner:
         if items.empty:
             return LineageResult(pd.DataFrame(columns=LINEAGE_COLUMNS), ())
         items["_order"] = _doc_order(items)
-        items["_ref"] = [canonical_ref(r) if isinstance(r, str) and r.strip() else None
-                         for r in items["ref"]]
+        items["_ref"] = [
+            canonical_ref(r) if isinstance(r, str) and r.strip() else None for r in items["ref"]
+        ]
         items["_masked"] = [masked_text(t) for t in items["text"]]
         for column in ("outcome", "supporting_outcome"):
             if column not in items:
                 items[column] = None
-        cols = _Columns(items, ["item_id", "document_id", "kind", "ref", "plan_year", "text",
-                                "outcome", "supporting_outcome", "_order", "_ref", "_masked"])
+        cols = _Columns(
+            items,
+            [
+                "item_id",
+                "document_id",
+                "kind",
+                "ref",
+                "plan_year",
+                "text",
+                "outcome",
+                "supporting_outcome",
+                "_order",
+                "_ref",
+                "_masked",
+            ],
+        )
         entities = self._entities(cols, warnings)
         features = self._features(cols, entities)
         old = _existing_map(existing) if keep_existing else {}
@@ -339,8 +432,7 @@ class LineageAssigner:
                     )
                 ent.lineage, ent.fixed = chosen, True
                 lineage_of[chosen].append(ent.index)
-        forbidden = self._apply_overrides(entities, cols, overrides, lineage_of, used_ids,
-                                          warnings)
+        forbidden = self._apply_overrides(entities, cols, overrides, lineage_of, used_ids, warnings)
         self._match(entities, features, lineage_of, used_ids, forbidden)
         table = self._table(cols, entities, old_rows, lineage_of)
         for message in warnings:
@@ -353,16 +445,27 @@ class LineageAssigner:
         """Group a plan year's items that share kind and ref; split refs printed twice."""
         s = self.settings
         entities: list[_Entity] = []
-        order = sorted(range(items.size),
-                       key=lambda r: (items.at[r, "_order"], items.at[r, "document_id"]))
+        order = sorted(
+            range(items.size), key=lambda r: (items.at[r, "_order"], items.at[r, "document_id"])
+        )
         groups: dict[tuple[str, str, str], list[_Entity]] = defaultdict(list)
         strays: list[_Entity] = []
         for row in order:
-            plan_year, kind, ref = (items.at[row, "plan_year"], items.at[row, "kind"],
-                                    items.at[row, "_ref"])
+            plan_year, kind, ref = (
+                items.at[row, "plan_year"],
+                items.at[row, "kind"],
+                items.at[row, "_ref"],
+            )
             if not isinstance(ref, str):
-                ent = _Entity(len(entities), plan_year, plan_year_start(plan_year), kind, None,
-                              f"{plan_year}|{kind}|{items.at[row, 'item_id']}", [row])
+                ent = _Entity(
+                    len(entities),
+                    plan_year,
+                    plan_year_start(plan_year),
+                    kind,
+                    None,
+                    f"{plan_year}|{kind}|{items.at[row, 'item_id']}",
+                    [row],
+                )
                 entities.append(ent)
                 continue
             doc = items.at[row, "document_id"]
@@ -383,8 +486,15 @@ class LineageAssigner:
                     )
                 best.rows.append(row)
                 continue
-            ent = _Entity(len(entities), plan_year, plan_year_start(plan_year), kind, ref,
-                          f"{plan_year}|{kind}|{ref}", [row])
+            ent = _Entity(
+                len(entities),
+                plan_year,
+                plan_year_start(plan_year),
+                kind,
+                ref,
+                f"{plan_year}|{kind}|{ref}",
+                [row],
+            )
             if groups[(plan_year, kind, ref)]:
                 ent.key = f"{plan_year}|{kind}|{ref}|{items.at[row, 'item_id']}"
                 warnings.append(
@@ -399,13 +509,23 @@ class LineageAssigner:
             best, best_sim = None, 0.0
             stray_docs = {items.at[r, "document_id"] for r in stray.rows}
             for ent in entities:
-                if (ent is stray or ent.plan_year != stray.plan_year or ent.kind != stray.kind
-                        or ent.ref is None or ent.ref == stray.ref or not ent.rows):
+                if (
+                    ent is stray
+                    or ent.plan_year != stray.plan_year
+                    or ent.kind != stray.kind
+                    or ent.ref is None
+                    or ent.ref == stray.ref
+                    or not ent.rows
+                ):
                     continue
                 if stray_docs & {items.at[r, "document_id"] for r in ent.rows}:
                     continue
-                sim = fuzz.token_set_ratio(items.at[stray.rows[0], "_masked"],
-                                           items.at[ent.rows[0], "_masked"]) / 100
+                sim = (
+                    fuzz.token_set_ratio(
+                        items.at[stray.rows[0], "_masked"], items.at[ent.rows[0], "_masked"]
+                    )
+                    / 100
+                )
                 if sim > best_sim:
                     best, best_sim = ent, sim
             if best is not None and best_sim >= s.same_year_text_match:
@@ -430,8 +550,9 @@ class LineageAssigner:
             outcomes.append(masked_text(_first_str(items, ent.rows, "outcome")))
             supporting.append(masked_text(_first_str(items, ent.rows, "supporting_outcome")))
             refs.append(ent.ref or "")
-        words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
-                                token_pattern=r"(?u)\b\w\w+\b")
+        words = TfidfVectorizer(
+            ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b"
+        )
         # character n-grams within words catch inflections: obese/obesity, rate/rates
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
         tfidf, char_matrix = (_fit(v, texts) for v in (words, chars))
@@ -463,13 +584,19 @@ class LineageAssigner:
         a, b = list(a), list(b)
         cosine = (f.tfidf[a] @ f.tfidf[b].T).toarray()
         char_cosine = (f.chars[a] @ f.chars[b].T).toarray()
-        token_set = process.cdist(
-            [f.text[i] for i in a], [f.text[j] for j in b], scorer=fuzz.token_set_ratio,
-            workers=-1,
-        ) / 100.0
+        token_set = (
+            process.cdist(
+                [f.text[i] for i in a],
+                [f.text[j] for j in b],
+                scorer=fuzz.token_set_ratio,
+                workers=-1,
+            )
+            / 100.0
+        )
         total = s.weight_tfidf + s.weight_char + s.weight_token_set
-        return (s.weight_tfidf * cosine + s.weight_char * char_cosine
-                + s.weight_token_set * token_set) / total
+        return (
+            s.weight_tfidf * cosine + s.weight_char * char_cosine + s.weight_token_set * token_set
+        ) / total
 
     def _score(self, f: _Features, a: Sequence[int], b: Sequence[int]) -> np.ndarray:
         """Score matrix of entities ``a`` (rows) against ``b`` (columns)."""
@@ -518,8 +645,9 @@ class LineageAssigner:
             return by_key.get(key) or by_key.get((plan_year, kind, ref))
 
         forbidden: set[tuple[int, int]] = set()
-        ordered = sorted(overrides, key=lambda o: (o.decision != "cannot_link",
-                                                   plan_year_start(o.plan_year_b)))
+        ordered = sorted(
+            overrides, key=lambda o: (o.decision != "cannot_link", plan_year_start(o.plan_year_b))
+        )
         for o in ordered:
             a = find(o.plan_year_a, o.kind, o.ref_a)
             b = find(o.plan_year_b, o.kind, o.ref_b)
@@ -545,8 +673,9 @@ class LineageAssigner:
             if b.lineage != a.lineage:
                 movers = [b]
                 if b.lineage is not None:
-                    movers = [entities[i] for i in lineage_of[b.lineage]
-                              if entities[i].year >= b.year]
+                    movers = [
+                        entities[i] for i in lineage_of[b.lineage] if entities[i].year >= b.year
+                    ]
                     for m in movers:
                         lineage_of[b.lineage].remove(m.index)
                 for m in movers:
@@ -555,8 +684,13 @@ class LineageAssigner:
             b.fixed, b.method, b.score, b.margin = True, "override", None, None
         return forbidden
 
-    def _cut(self, b: _Entity, entities: list[_Entity], lineage_of: dict[str, list[int]],
-             used_ids: set[str]) -> None:
+    def _cut(
+        self,
+        b: _Entity,
+        entities: list[_Entity],
+        lineage_of: dict[str, list[int]],
+        used_ids: set[str],
+    ) -> None:
         """Detach ``b`` and the later members of its lineage into a lineage of their own."""
         old = b.lineage
         assert old is not None
@@ -595,16 +729,19 @@ class LineageAssigner:
             previous_year = years[pos - 1] if pos > 0 else None
             for kind in sorted({e.kind for e in pending}):
                 todo = [e for e in pending if e.kind == kind]
-                stages = [(True, s.link_threshold, s.link_floor),
-                          (False, s.reconnect_threshold, s.reconnect_floor)]
+                stages = [
+                    (True, s.link_threshold, s.link_floor),
+                    (False, s.reconnect_threshold, s.reconnect_floor),
+                ]
                 for adjacent, threshold, floor in stages:
                     todo = [e for e in todo if e.lineage is None]
                     if not todo:
                         break
                     candidates = self._candidates(index, year, kind, previous_year, adjacent)
                     if candidates:
-                        self._assign_stage(entities, f, todo, candidates, lineage_of,
-                                           forbidden, threshold, floor)
+                        self._assign_stage(
+                            entities, f, todo, candidates, lineage_of, forbidden, threshold, floor
+                        )
                         for ent in todo:
                             if ent.lineage is not None:
                                 index.add(ent.lineage, ent)
@@ -649,8 +786,9 @@ class LineageAssigner:
             if is_adjacent != adjacent:
                 continue
             reach = [members[y] for y in (before, after) if y is not None]
-            out.append((lineage, reach[0], reach[1] if len(reach) > 1 else None,
-                        members[first_year]))
+            out.append(
+                (lineage, reach[0], reach[1] if len(reach) > 1 else None, members[first_year])
+            )
         return out
 
     def _assign_stage(
@@ -708,8 +846,13 @@ class LineageAssigner:
             if not taken and not drifted:
                 break
 
-    def _drifts(self, f: _Features, candidate: tuple[str, int, int | None, int], col: int,
-                lineage_of: dict[str, list[int]]) -> bool:
+    def _drifts(
+        self,
+        f: _Features,
+        candidate: tuple[str, int, int | None, int],
+        col: int,
+        lineage_of: dict[str, list[int]],
+    ) -> bool:
         """Drift guard: refuse a link whose text has next to nothing in common with the
         lineage's first appearance (A -> B -> C where C shares nothing with A)."""
         lineage, neighbour, _, origin = candidate
@@ -729,8 +872,9 @@ class LineageAssigner:
         base = hashlib.sha1(ent.key.encode()).hexdigest()
         n = 0
         while True:
-            candidate = "L" + (base if n == 0 else hashlib.sha1(f"{base}#{n}".encode())
-                               .hexdigest())[:11]
+            candidate = (
+                "L" + (base if n == 0 else hashlib.sha1(f"{base}#{n}".encode()).hexdigest())[:11]
+            )
             if candidate not in used:
                 used.add(candidate)
                 return candidate
@@ -751,8 +895,9 @@ class LineageAssigner:
                 previous_entity[idx] = chain[k - 1] if k else None
         for ent in entities:
             prev_idx = previous_entity.get(ent.index)
-            prev_item = (items.at[entities[prev_idx].rows[-1], "item_id"]
-                         if prev_idx is not None else None)
+            prev_item = (
+                items.at[entities[prev_idx].rows[-1], "item_id"] if prev_idx is not None else None
+            )
             first_text = items.at[ent.rows[0], "_masked"]
             for k, row in enumerate(ent.rows):
                 item_id = items.at[row, "item_id"]
@@ -760,11 +905,16 @@ class LineageAssigner:
                     method, score, margin, previous = ent.method, ent.score, ent.margin, prev_item
                 else:
                     method = "same_year_ref"
-                    score = round(fuzz.token_set_ratio(items.at[row, "_masked"], first_text)
-                                  / 100, 4)
+                    score = round(
+                        fuzz.token_set_ratio(items.at[row, "_masked"], first_text) / 100, 4
+                    )
                     margin, previous = None, items.at[ent.rows[k - 1], "item_id"]
-                if (old_rows is not None and item_id in old_rows.index and ent.fixed
-                        and ent.method != "override"):
+                if (
+                    old_rows is not None
+                    and item_id in old_rows.index
+                    and ent.fixed
+                    and ent.method != "override"
+                ):
                     kept = old_rows.loc[item_id]
                     if isinstance(kept, pd.DataFrame):
                         kept = kept.iloc[0]
@@ -826,8 +976,9 @@ def _second(values: np.ndarray, skip: int) -> float:
 def _existing_map(existing: pd.DataFrame | None) -> dict[str, str]:
     if existing is None or existing.empty:
         return {}
-    return dict(zip(existing["item_id"].astype(str), existing["lineage_id"].astype(str),
-                    strict=True))
+    return dict(
+        zip(existing["item_id"].astype(str), existing["lineage_id"].astype(str), strict=True)
+    )
 
 
 def _rename_by_overlap(fresh: pd.DataFrame, existing: pd.DataFrame) -> pd.Series:
@@ -844,8 +995,9 @@ def _rename_by_overlap(fresh: pd.DataFrame, existing: pd.DataFrame) -> pd.Series
         if item_id in old:
             overlap[fi[lineage], oi[old[item_id]]] += 1
     rows, cols = linear_sum_assignment(overlap, maximize=True)
-    mapping = {fresh_ids[r]: old_ids[c] for r, c in zip(rows, cols, strict=True)
-               if overlap[r, c] > 0}
+    mapping = {
+        fresh_ids[r]: old_ids[c] for r, c in zip(rows, cols, strict=True) if overlap[r, c] > 0
+    }
     taken = set(mapping.values())
     for fid in fresh_ids:
         if fid not in mapping:

@@ -173,8 +173,11 @@ def items_for_linking(root: Path) -> pd.DataFrame:
 
     tables = load(Path(root))
     items, documents = tables["items"], tables["documents"]
-    keep = [c for c in ("document_id", "plan_year", "period_end", "doc_type", "quarter")
-            if c in documents.columns]
+    keep = [
+        c
+        for c in ("document_id", "plan_year", "period_end", "doc_type", "quarter")
+        if c in documents.columns
+    ]
     docs = documents[keep].drop_duplicates("document_id")
     items = items.drop(columns=[c for c in keep if c != "document_id" and c in items.columns])
     merged = items.merge(docs, on="document_id", how="left")
@@ -225,9 +228,7 @@ def link_dataset(
     root = Path(out_dir)
     with _DatasetLock(root, take_lock, lock_timeout):
         items = items_for_linking(root)
-        result = LineageAssigner(settings).assign(
-            items, read_lineage(root), read_overrides(root)
-        )
+        result = LineageAssigner(settings).assign(items, read_lineage(root), read_overrides(root))
         write_lineage(root, result.table)
     return result
 
@@ -243,9 +244,7 @@ def rebuild_dataset(
     root = Path(out_dir)
     with _DatasetLock(root, take_lock, lock_timeout):
         items = items_for_linking(root)
-        result = LineageAssigner(settings).rebuild(
-            items, read_lineage(root), read_overrides(root)
-        )
+        result = LineageAssigner(settings).rebuild(items, read_lineage(root), read_overrides(root))
         write_lineage(root, result.table)
     return result
 
@@ -382,13 +381,33 @@ def item_history(out_dir: Path, ref_or_id: str, plan_year: str | None = None) ->
     members = lineage[lineage["lineage_id"] == lineage_id][["item_id", "lineage_id", "method"]]
     items = items_for_linking(root)
     history = members.merge(items, on="item_id", how="left")
-    for column in ("period_end", "doc_type", "rag", "direction", "direction_raw", "milestone",
-                   "quarter"):
+    for column in (
+        "period_end",
+        "doc_type",
+        "rag",
+        "direction",
+        "direction_raw",
+        "milestone",
+        "quarter",
+    ):
         if column not in history:
             history[column] = None
     history["_year"] = history["plan_year"].astype(str)
     history["_period"] = pd.to_datetime(history["period_end"], errors="coerce")
     history = history.sort_values(["_year", "_period"], na_position="first")
-    columns = ["lineage_id", "plan_year", "doc_type", "period_end", "quarter", "ref", "rag",
-               "direction", "direction_raw", "milestone", "text", "method", "item_id"]
+    columns = [
+        "lineage_id",
+        "plan_year",
+        "doc_type",
+        "period_end",
+        "quarter",
+        "ref",
+        "rag",
+        "direction",
+        "direction_raw",
+        "milestone",
+        "text",
+        "method",
+        "item_id",
+    ]
     return history[columns].reset_index(drop=True)
