@@ -90,7 +90,7 @@ class LineageSettings:
     weight_token_set: float = 0.2
     weight_numbers: float = 0.05
     weight_outcome: float = 0.05
-    weight_supporting: float = 0.05
+    weight_supporting: float = 0.1
     weight_ref: float = 0.02
 
 
