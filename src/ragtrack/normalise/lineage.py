@@ -29,7 +29,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,6 @@ import regex as re
 from rapidfuzz import fuzz, process
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ragtrack.normalise.refs import canonical_ref
 from ragtrack.normalise.text import clean_text
@@ -542,6 +541,10 @@ class LineageAssigner:
         return kept
 
     def _features(self, items: _Columns, entities: list[_Entity]) -> _Features:
+        # scikit-learn is imported here, not at module level, so that reading the lineage
+        # table (ragtrack.load) does not pay for it
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         texts, numbers, outcomes, supporting, refs = [], [], [], [], []
         for ent in entities:
             first = ent.rows[0]
@@ -942,7 +945,8 @@ class LineageAssigner:
 # --------------------------------------------------------------------------- small pieces
 
 
-def _fit(vectorizer: TfidfVectorizer, texts: list[str]) -> sparse.csr_matrix:
+def _fit(vectorizer: Any, texts: list[str]) -> sparse.csr_matrix:
+    """TF-IDF matrix of ``texts`` (a scikit-learn ``TfidfVectorizer``), empty when no words."""
     try:
         return vectorizer.fit_transform(texts).tocsr()
     except ValueError:  # every text empty
