@@ -45,6 +45,13 @@ def join_wrapped(parts: Iterable[str]) -> str:
     return out
 
 
+#: A line break kept inside one table cell (U+2028 LINE SEPARATOR), as PDF cells give it.
+CELL_LINE_BREAK = "\u2028"
+
+
 def clean_text(text: str) -> str:
-    """Canonical text for a cell or paragraph: HTML removed, whitespace folded."""
+    """Canonical text for a cell or paragraph: lines kept inside a cell joined as wrapped
+    lines, HTML removed, whitespace folded."""
+    if CELL_LINE_BREAK in text:
+        text = join_wrapped(text.split(CELL_LINE_BREAK))
     return fold_spaces(strip_html(text))
