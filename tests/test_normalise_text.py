@@ -6,14 +6,13 @@ import regex as re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ragtrack.normalise.text import fold_spaces, join_wrapped
+from ragtrack.normalise.text import CELL_LINE_BREAK, fold_spaces, join_wrapped
 
 
 def joined_by_spec(parts: list[str]) -> str:
     """The rule as written: a piece joins tight after text ending letter/digit + hyphen."""
     out = ""
-    for part in parts:
-        piece = fold_spaces(part)
+    for piece in (fold_spaces(line) for part in parts for line in part.split(CELL_LINE_BREAK)):
         if not piece:
             continue
         if out and not re.search(r"(?<=[\p{L}\p{N}])-$", out):
@@ -28,7 +27,7 @@ def test_soft_breaks_join_tight() -> None:
     assert join_wrapped(["x-", "-", "y"]) == "x-- y"  # "--" is no soft break either
 
 
-@given(st.lists(st.text(alphabet="ab1- \t-é", max_size=6), max_size=8))
+@given(st.lists(st.text(alphabet="ab1- \t-é\u2028", max_size=6), max_size=8))
 def test_join_follows_the_rule_on_any_pieces(parts: list[str]) -> None:
     assert join_wrapped(parts) == joined_by_spec(parts)
 
