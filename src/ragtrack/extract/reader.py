@@ -24,8 +24,11 @@ log = logging.getLogger(__name__)
 #: Default upper bound on a text source, in bytes; configurable per call.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+#: Non-breaking and other Unicode spaces become plain spaces; zero-width characters go.
+_SPACE_TABLE = str.maketrans(
+    {ch: " " for ch in "\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))}
+    | {ch: None for ch in "\u200b\u200c\u200d\u2060\ufeff"}
+)
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s+(?P<n>\d+)(?:\s*(?:of|/)\s*(?P<of>\d+))?|(?P<n>\d+)\s*(?:of|/)\s*(?P<of>\d+)"
     r"|[-–]\s*\d+\s*[-–])\s*$",
@@ -143,7 +146,7 @@ def split_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\f" not in text:  # one page: the common case, in one pass
         if not text.isascii():
-            text = _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", text))
+            text = text.translate(_SPACE_TABLE)
         return [Line(n, 1, raw.rstrip()) for n, raw in enumerate(text.split("\n"), start=1)]
     lines: list[Line] = []
     page = 1
@@ -154,9 +157,7 @@ def split_lines(text: str) -> list[Line]:
                 page += 1
             if not segment.strip() and len(segments) > 1:
                 continue  # the form feed itself is no line of content
-            cleaned = (
-                segment if segment.isascii() else _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", segment))
-            )
+            cleaned = segment if segment.isascii() else segment.translate(_SPACE_TABLE)
             lines.append(Line(number=number, page=page, text=cleaned.rstrip()))
     return lines
 
