@@ -67,9 +67,17 @@ def run(*args: str | Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+REPORT_TABLES = ("documents", "items", "commentary")
+
+
 def dataset_files(root: Path) -> dict[str, bytes]:
-    """The bytes of every data file under ``root`` (not the manifest), by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.parquet"))}
+    """The bytes of every report file under ``root``, by relative path (not the manifest, nor
+    derived tables such as lineage, which follow every report added)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for table in REPORT_TABLES
+        for p in sorted((root / table).rglob("*.parquet"))
+    }
 
 
 def errors(stderr: str) -> list[str]:
