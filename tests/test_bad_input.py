@@ -213,6 +213,17 @@ def test_a_very_large_text_file_is_refused_by_its_size_unread(tmp_path: Path) ->
     assert peak < 4 * 1024 * 1024  # hashed in chunks and refused by size: never read whole
 
 
+def test_millions_of_tiny_lines_are_refused_by_their_count_before_parsing(tmp_path: Path) -> None:
+    """6 MB is under the size limit, but 3 million lines would take gigabytes to parse: the
+    line count the size limit allows (one line per 32 bytes) refuses it, before splitting."""
+    path = write(tmp_path / "inbox" / "tiny.txt", "x\n" * 3_000_000)
+    line = assert_fails_alone(tmp_path, path, "lines, over the limit of")
+    assert line == (
+        f"error: {path}: file has 3,000,001 lines, over the limit of 2,097,152 lines (one per "
+        "32 bytes of the 67,108,864-byte size limit; raise it with --max-bytes)"
+    )
+
+
 @pytest.mark.slow  # about 20-30 s
 def test_a_million_short_lines_of_commentary_are_read_whole(tmp_path: Path) -> None:
     """One paragraph of a million short lines (joining it was quadratic: hours); see

@@ -91,3 +91,9 @@ def test_unreadable_input_is_a_one_line_error_naming_the_file(data: bytes, messa
 def test_size_limit() -> None:
     with pytest.raises(InputError, match="over the limit"):
         read_text_bytes(b"x" * 100, "big.txt", max_bytes=10)
+
+
+def test_line_limit_follows_the_size_limit() -> None:
+    assert len(read_text_bytes(b"a\n" * 9, "ok.txt", max_bytes=320).lines) == 10
+    with pytest.raises(InputError, match=r"file has 11 lines, over the limit of 10 lines"):
+        read_text_bytes(b"a\r\n" * 5 + b"b\r" * 3 + b"c\f" * 2, "long.txt", max_bytes=320)

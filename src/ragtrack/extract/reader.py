@@ -227,6 +227,25 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
     return kept, page_count
 
 
+#: Bytes of the size limit per line allowed. Memory follows the number of lines (a few hundred
+#: bytes each while parsing), so a file of tiny lines is held to fewer lines than its bytes
+#: suggest: the 64 MB default allows 2 million lines (report text averages 34 bytes a line).
+BYTES_PER_LINE_ALLOWED = 32
+
+
+def _check_line_count(text: str, name: str, max_bytes: int) -> None:
+    """Refuse text with more lines than the size limit allows (before splitting it)."""
+    limit = max(max_bytes // BYTES_PER_LINE_ALLOWED, 1)
+    count = text.count("\n") + text.count("\r") - text.count("\r\n") + text.count("\f") + 1
+    if count > limit:
+        raise InputError(
+            f"file has {count:,} lines, over the limit of {limit:,} lines (one per "
+            f"{BYTES_PER_LINE_ALLOWED} bytes of the {max_bytes:,}-byte size limit; raise it "
+            "with --max-bytes)",
+            file=name,
+        )
+
+
 def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Turn the bytes of a text report into a :class:`SourceText`."""
     if len(data) > max_bytes:
@@ -242,6 +261,7 @@ def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTE
         )
     if _looks_binary(text):
         raise InputError("binary data, not a text report", file=name)
+    _check_line_count(text, name, max_bytes)
     lines, page_count = drop_page_furniture(split_lines(text))
     log.debug("%s: read %d lines over %d pages as %s", name, len(lines), page_count, encoding)
     return SourceText(
