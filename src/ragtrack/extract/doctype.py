@@ -53,6 +53,13 @@ def doc_type_scores(source: SourceText, classes: list[Classified] | None = None)
         text = line.text
         if c.kind is LineKind.BLANK:
             continue
+        if c.kind is LineKind.TEXT and "rogress" not in text:  # most lines: prose
+            opening = text.lstrip()[:8].casefold()
+            if opening.startswith("target") and _TARGET_HEADER.match(text):
+                plan += 3
+            elif opening.startswith("priority") and _PRIORITY.match(text):
+                plan += 1
+            continue
         if c.kind in (LineKind.PLAN_ACTIONS, LineKind.PLAN_MEASURES):
             plan += 3
         elif c.kind is LineKind.COMMENTARY or (

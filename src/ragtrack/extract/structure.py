@@ -205,7 +205,7 @@ def classify_line(text: str) -> Classified:
         return _BLANK
     # Most lines are prose: only lines opening with a structural word, or printed in
     # capitals, can be structure, so the patterns below run on few lines.
-    first = stripped.split(None, 1)[0].casefold().rstrip(":.")
+    first = stripped[:16].split(None, 1)[0].casefold().rstrip(":.")
     if first not in STRUCTURE_FIRST_WORDS and not stripped.isupper():
         return _TEXT
     if m := _COMMENTARY.match(text):
