@@ -160,7 +160,9 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
         if line.text.strip():
             pages.setdefault(line.page, []).append(index)
     page_count = max((line.page for line in lines), default=1)
-    drop: set[int] = {i for i, line in enumerate(lines) if _is_page_number(line.text)}
+    drop: set[int] = {
+        i for i, line in enumerate(lines) if 0 < len(line.text) <= 40 and _is_page_number(line.text)
+    }
     if page_count > 1:
         first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
         # a line that also stands inside a page, away from its edges, is content
