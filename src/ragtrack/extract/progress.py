@@ -145,7 +145,7 @@ def _row_record(
     warnings: WarningLog,
 ) -> ItemRecord:
     colour = next((colours[line.number] for line in row.lines if line.number in colours), None)
-    tail = split_row_tail(
+    tail = row.tail or split_row_tail(
         row.body,
         has_milestone=table.header.has_milestone,
         has_colour=colour is not None,

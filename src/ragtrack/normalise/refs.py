@@ -101,7 +101,8 @@ class RefStyle:
 # Refs in prose: find every ref-shaped token once, group tokens that stand in one list
 # ("1.2, 1.3 & 1.4", "4.7/ 4.8"), then read what introduces each list. Plain ``re``: this
 # runs on every paragraph.
-_REF_AT = std_re.compile(REF_TOKEN, std_re.I)
+_REF_NUMBER = std_re.compile(r"\d{1,2}\.\d{1,3}(?![\d%]|\.\d|\w)")
+_NOT_BEFORE_REF = frozenset("_.£$€/-")
 _LIST_GAP = std_re.compile(rf"{_LIST_SEP}", std_re.I)
 _KEYWORD_BEFORE = std_re.compile(r"\b(?P<kw>actions?|measures?|indicators?)\s*[:#]?\s*$", std_re.I)
 _CONTEXT_BEFORE = std_re.compile(
@@ -110,16 +111,33 @@ _CONTEXT_BEFORE = std_re.compile(
 _LOOK_BACK = 40  # characters before a list in which its introducing words stand
 
 
+def _ref_tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of ref-shaped tokens: found by their numbers (a fast scan), then widened over a
+    letter prefix of up to two letters, and checked on both sides."""
+    spans: list[tuple[int, int]] = []
+    for match in _REF_NUMBER.finditer(text):
+        start = match.start()
+        while start > match.start() - 2 and start > 0 and text[start - 1].isalpha():
+            start -= 1
+        if start > 0 and (text[start - 1] in _NOT_BEFORE_REF or text[start - 1].isalnum()):
+            continue
+        if start < match.start() and not text[start : match.start()].isascii():
+            continue
+        spans.append((start, match.end()))
+    return spans
+
+
 def _ref_lists(text: str) -> list[tuple[int, int, list[tuple[int, str]]]]:
     """Ref-shaped tokens grouped into lists: ``(start, end, [(offset, ref), ...])``."""
     lists: list[tuple[int, int, list[tuple[int, str]]]] = []
-    for match in _REF_AT.finditer(text):
-        if lists and _LIST_GAP.fullmatch(text, lists[-1][1], match.start()):
+    for begin, end in _ref_tokens(text):
+        token = (begin, text[begin:end])
+        if lists and _LIST_GAP.fullmatch(text, lists[-1][1], begin):
             start, _, refs = lists[-1]
-            refs.append((match.start(), match.group()))
-            lists[-1] = (start, match.end(), refs)
+            refs.append(token)
+            lists[-1] = (start, end, refs)
         else:
-            lists.append((match.start(), match.end(), [(match.start(), match.group())]))
+            lists.append((begin, end, [token]))
     return lists
 
 
