@@ -5,8 +5,11 @@ and parsers, next to a good report: the bad file gets one line naming it (with t
 page where that helps), the good report is still ingested, the exit status is 1, and the
 reports already in the dataset keep their files byte for byte.
 
-Covered elsewhere, with the stand-in parser: a dangling symlink, a symlink loop when listing
-folders and a file without read permission (tests/test_store_ingest.py), ``--max-bytes``
+Bad PDFs are in tests/test_bad_input_pdf.py, properties (any text, Parquet round trip, file
+order) in tests/test_bad_input_properties.py. Covered elsewhere, with the stand-in parser: a
+file without read permission (tests/test_store_ingest.py; skipped when run as root, who can
+read anything: here pipes, devices and dangling links stand for unreadable files), the
+symlink loop when listing folders, and ``--max-bytes``
 (tests/test_cli_ingest.py::test_max_bytes_refuses_a_large_file_with_a_clear_message).
 """
 
@@ -344,17 +347,6 @@ def test_unreadable_files_fail_alone(tmp_path: Path) -> None:
         f"error: {inbox / 'pipe.txt'}: not a document file (a named pipe); nothing was read "
         "from it",
     ]
-
-
-def test_a_file_without_read_permission_fails_alone(tmp_path: Path) -> None:
-    locked = write(tmp_path / "inbox" / "locked.txt", report_text(3))
-    locked.chmod(0)
-    try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running as a user who can read anything (root)")
-        assert_fails_alone(tmp_path, locked, "cannot read file: Permission denied")
-    finally:
-        locked.chmod(0o644)
 
 
 def test_file_names_with_spaces_and_non_ascii_characters(tmp_path: Path) -> None:
