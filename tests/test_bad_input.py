@@ -98,7 +98,7 @@ def assert_fails_alone(tmp_path: Path, bad: Path, message: str, *extra: str) -> 
     good = write(tmp_path / "good" / "q2.txt", report_text(2))
     code, out, err = run("ingest", bad, good, "--out", data, *extra)
     assert code == 1
-    [line] = errors(err)
+    [line] = err.splitlines()  # one line, and nothing else on stderr
     assert line.startswith(f"error: {path_text(bad)}") and message in line, line
     assert "1 new, 1 failed" in out
     after = dataset_files(data)
