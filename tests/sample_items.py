@@ -10,7 +10,6 @@ import pandas as pd
 
 from ragtrack.extract import parse_source
 from ragtrack.extract.reader import read_text_file
-from ragtrack.normalise.lineage import commentary_by_item
 from ragtrack.records import ParsedDocument
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -24,14 +23,8 @@ SAMPLE_FILES = [
 
 
 def document_items(parsed: ParsedDocument) -> pd.DataFrame:
-    """One parsed document's items with the document fields lineage orders by, and the
-    commentary its report prints about each item."""
+    """One parsed document's items with the document fields lineage orders by."""
     frame = pd.DataFrame([asdict(item) for item in parsed.items])
-    notes = pd.DataFrame(
-        [asdict(c) for c in parsed.commentary],
-        columns=["document_id", "refs", "text", "empty"],
-    )
-    frame["commentary"] = commentary_by_item(frame, notes)
     frame["plan_year"] = parsed.document.plan_year
     frame["period_end"] = parsed.document.period_end
     frame["doc_type"] = parsed.document.doc_type

@@ -29,7 +29,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -92,12 +91,6 @@ class LineageSettings:
     weight_outcome: float = 0.05
     weight_supporting: float = 0.1
     weight_ref: float = 0.02
-    #: share of the text similarity taken from the item's text plus the commentary its
-    #: reports print about it
-    weight_context: float = 0.0
-    #: a weak link's margin is what the whole assignment loses without it (else: the lead
-    #: over the runner-up in its row and column)
-    global_margin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,15 +244,12 @@ _STOPWORDS = frozenset(
         "line",
         "level",
         "levels",
-        "be",
         "so",
         "up",
         "above",
         "below",
-        "or",
         "over",
         "under",
-        "than",
     ]
 )
 """Function words, and the verbs and nouns every plan row uses ("deliver", "develop",
@@ -283,21 +273,6 @@ def masked_text(text: str | None) -> str:
     return " ".join(words)
 
 
-def stemmed(masked: str) -> str:
-    """Snowball (Porter 2) stems of masked words: "strategies"/"strategy", "commissioned"/
-    "commissioning" count as the same word."""
-    if not masked:
-        return ""
-    return " ".join(_stemmer().stemWords(masked.split()))
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
-
-
 def numbers_in(text: str | None) -> frozenset[str]:
     """The figures a text states (years excluded): ``'to 91.1%'`` -> ``{'91.1'}``."""
     if not text:
@@ -310,34 +285,6 @@ def numbers_in(text: str | None) -> frozenset[str]:
         if digits:
             found.add(digits)
     return frozenset(found)
-
-
-def commentary_by_item(items: pd.DataFrame, commentary: pd.DataFrame) -> pd.Series:
-    """For each item, the text of the commentary paragraphs of its own document that name
-    its ref (joined with spaces; None where there are none).
-
-    A report's commentary says in other words what an action is about ("the workforce
-    strategy with the NHS"), which helps when next year's plan rewords the action itself.
-    A paragraph naming several refs counts for each; empty paragraphs ("no update") are
-    skipped.
-    """
-    texts: dict[tuple[str, str], list[str]] = defaultdict(list)
-    if not commentary.empty:
-        empty = commentary["empty"] if "empty" in commentary else [False] * len(commentary)
-        for doc, refs, text, blank in zip(
-            commentary["document_id"], commentary["refs"], commentary["text"], empty, strict=True
-        ):
-            if blank or not isinstance(text, str) or refs is None:
-                continue
-            for ref in refs:
-                if isinstance(ref, str) and ref.strip():
-                    texts[(str(doc), canonical_ref(ref))].append(text)
-    out = []
-    for doc, ref in zip(items["document_id"], items["ref"], strict=True):
-        key = (str(doc), canonical_ref(ref)) if isinstance(ref, str) and ref.strip() else None
-        found = texts.get(key) if key else None
-        out.append(" ".join(found) if found else None)
-    return pd.Series(out, index=items.index, dtype=object)
 
 
 def plan_year_start(plan_year: str) -> int:
@@ -374,8 +321,6 @@ class _Features:
     words: list[frozenset[str]]
     tfidf: sparse.csr_matrix
     chars: sparse.csr_matrix
-    context: sparse.csr_matrix
-    has_context: np.ndarray
     numbers: sparse.csr_matrix
     number_counts: np.ndarray
     outcome: list[str]
@@ -480,7 +425,7 @@ class LineageAssigner:
             canonical_ref(r) if isinstance(r, str) and r.strip() else None for r in items["ref"]
         ]
         items["_masked"] = [masked_text(t) for t in items["text"]]
-        for column in ("outcome", "supporting_outcome", "commentary"):
+        for column in ("outcome", "supporting_outcome"):
             if column not in items:
                 items[column] = None
         cols = _Columns(
@@ -494,7 +439,6 @@ class LineageAssigner:
                 "text",
                 "outcome",
                 "supporting_outcome",
-                "commentary",
                 "_order",
                 "_ref",
                 "_masked",
@@ -636,19 +580,10 @@ class LineageAssigner:
         # table (ragtrack.load) does not pay for it
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        texts, stems, contexts, numbers, outcomes, supporting, refs = [], [], [], [], [], [], []
-        has_context: list[bool] = []
+        texts, numbers, outcomes, supporting, refs = [], [], [], [], []
         for ent in entities:
             first = ent.rows[0]
             texts.append(items.at[first, "_masked"])
-            stems.append(stemmed(items.at[first, "_masked"]))
-            notes = [
-                items.at[r, "commentary"]
-                for r in ent.rows
-                if isinstance(items.at[r, "commentary"], str)
-            ]
-            contexts.append(stemmed(masked_text(" ".join([str(items.at[first, "text"]), *notes]))))
-            has_context.append(bool(notes))
             numbers.append(numbers_in(items.at[first, "text"]))
             outcomes.append(masked_text(_first_str(items, ent.rows, "outcome")))
             supporting.append(masked_text(_first_str(items, ent.rows, "supporting_outcome")))
@@ -658,11 +593,7 @@ class LineageAssigner:
         )
         # character n-grams within words catch inflections: obese/obesity, rate/rates
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        tfidf, char_matrix = _fit(words, stems), _fit(chars, texts)
-        context = _fit(
-            TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b", max_df=0.5),
-            contexts,
-        )
+        tfidf, char_matrix = (_fit(v, texts) for v in (words, chars))
         vocabulary: dict[str, int] = {}
         rows, cols = [], []
         for i, nums in enumerate(numbers):
@@ -674,9 +605,7 @@ class LineageAssigner:
         )
         return _Features(
             text=texts,
-            words=[frozenset(t.split()) for t in stems],
-            context=context,
-            has_context=np.array(has_context, dtype=bool),
+            words=[frozenset(t.split()) for t in texts],
             tfidf=tfidf,
             chars=char_matrix,
             numbers=number_matrix,
@@ -720,13 +649,6 @@ class LineageAssigner:
         ref_a, ref_b = f.ref[a], f.ref[b]
         same_ref = (ref_a[:, None] == ref_b[None, :]) & (ref_a[:, None] != "")
         text_weight = s.weight_tfidf + s.weight_char + s.weight_token_set
-        if s.weight_context:
-            # only where both sides have commentary: like is compared with like
-            context = (f.context[a] @ f.context[b].T).toarray()
-            both = f.has_context[a][:, None] & f.has_context[b][None, :]
-            text = np.where(
-                both, (1 - s.weight_context) * text + s.weight_context * context, text
-            )
         return (
             text_weight * text
             + s.weight_numbers * numbers
@@ -942,13 +864,10 @@ class LineageAssigner:
             if not allowed.any():
                 break
             row_ind, col_ind = linear_sum_assignment(allowed, maximize=True)
-            total = float(allowed[row_ind, col_ind].sum())
             taken = drifted = 0
             for r, c in zip(row_ind, col_ind, strict=True):
                 score = float(live[r, c])
                 runner_up = max(_second(live[r, :], c), _second(live[:, c], r))
-                if s.global_margin and floor <= score < threshold:
-                    runner_up = score - _assignment_margin(allowed, r, c, total)
                 if score < floor or (score < threshold and score - runner_up < s.min_margin):
                     continue
                 if self._drifts(f, candidates[r], cols[c], lineage_of):
@@ -1086,18 +1005,6 @@ def _cdist_or_zero(a: list[str], b: list[str]) -> np.ndarray:
     matrix[empty_a, :] = 0.0
     matrix[:, empty_b] = 0.0
     return matrix
-
-
-def _assignment_margin(allowed: np.ndarray, r: int, c: int, total: float) -> float:
-    """How much the best one-to-one assignment loses when pair (r, c) is forbidden: the
-    lead of this link over the best other explanation of both its row and its column
-    (a runner-up that is better matched elsewhere does not count against it)."""
-    rows = np.flatnonzero(allowed.any(axis=1))
-    cols = np.flatnonzero(allowed.any(axis=0))
-    sub = allowed[np.ix_(rows, cols)].copy()
-    sub[np.searchsorted(rows, r), np.searchsorted(cols, c)] = 0.0
-    ri, ci = linear_sum_assignment(sub, maximize=True)
-    return total - float(sub[ri, ci].sum())
 
 
 def _second(values: np.ndarray, skip: int) -> float:
