@@ -67,8 +67,8 @@ class LineageSettings:
     #: a cross-year link scoring at least this is taken on its own
     link_threshold: float = 0.45
     #: a weaker link (at least ``link_floor``) needs a clear lead over the runner-up
-    link_floor: float = 0.25
-    min_margin: float = 0.06
+    link_floor: float = 0.3
+    min_margin: float = 0.08
     #: the same two bounds for reconnecting to a lineage absent for a year or more
     reconnect_threshold: float = 0.55
     reconnect_floor: float = 0.4
@@ -84,6 +84,9 @@ class LineageSettings:
     #: links scoring below this, or with a margin below ``review_margin``, are up for review
     review_below: float = 0.6
     review_margin: float = 0.08
+    #: a runner-up already matched to a partner it scores higher with competes with
+    #: its score lowered by this share of its lead there (0: every runner-up counts in full)
+    partner_discount: float = 0.5
     weight_tfidf: float = 0.3
     weight_char: float = 0.3
     weight_token_set: float = 0.2
@@ -867,10 +870,11 @@ class LineageAssigner:
             if not allowed.any():
                 break
             row_ind, col_ind = linear_sum_assignment(allowed, maximize=True)
+            rivals = _rival_scores(live, allowed, row_ind, col_ind, s.partner_discount)
             taken = drifted = 0
             for r, c in zip(row_ind, col_ind, strict=True):
                 score = float(live[r, c])
-                runner_up = max(_second(live[r, :], c), _second(live[:, c], r))
+                runner_up = max(_second(rivals[r, :], c), _second(rivals[:, c], r))
                 if score < floor or (score < threshold and score - runner_up < s.min_margin):
                     continue
                 if self._drifts(f, candidates[r], cols[c], lineage_of):
@@ -1008,6 +1012,32 @@ def _cdist_or_zero(a: list[str], b: list[str]) -> np.ndarray:
     matrix[empty_a, :] = 0.0
     matrix[:, empty_b] = 0.0
     return matrix
+
+
+def _rival_scores(
+    live: np.ndarray,
+    allowed: np.ndarray,
+    row_ind: np.ndarray,
+    col_ind: np.ndarray,
+    discount: float,
+) -> np.ndarray:
+    """How strongly each pair competes with the links the assignment chose.
+
+    A runner-up that the assignment gave a partner it scores higher with competes less: its
+    score is lowered by ``discount`` times its lead with that partner. Two reworded actions
+    that each came second to the other's match (workforce plan / workforce strategy) then no
+    longer block each other, while an item with no better partner still competes fully.
+    """
+    if not discount:
+        return live
+    own_row = np.zeros(live.shape[0])
+    own_col = np.zeros(live.shape[1])
+    chosen = allowed[row_ind, col_ind]
+    own_row[row_ind] = chosen
+    own_col[col_ind] = chosen
+    lead = np.maximum(own_row[:, None] - live, 0.0), np.maximum(own_col[None, :] - live, 0.0)
+    # pair (r', c) competes with link (r, c) as r' would, so r''s lead counts; likewise c'
+    return live - discount * np.maximum(lead[0], lead[1])
 
 
 def _second(values: np.ndarray, skip: int) -> float:
