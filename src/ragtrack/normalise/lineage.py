@@ -7,11 +7,14 @@ years. Linking works in three layers:
    are the same *entity* (a warning where their texts disagree, and a ref printed twice in one
    document is split and re-attached by text).
 2. Across plan years entities are scored by text similarity with numbers, dates and years
-   masked (TF-IDF cosine from scikit-learn plus rapidfuzz token-set similarity), with number
+   masked and the wording of targets dropped (TF-IDF cosine from scikit-learn plus rapidfuzz
+   token-set similarity), with number
    agreement, outcome and supporting-outcome similarity and a shared ref as weak features. Kind
    must match. Links are chosen by optimal one-to-one assignment
    (``scipy.optimize.linear_sum_assignment``) between each plan year and the lineages seen in
-   the previous plan year, with a no-match threshold; entities left over may reconnect to
+   the previous plan year, with a no-match threshold: a link below it must lead its
+   runner-up, where a runner-up the assignment already gave a better partner competes only
+   in part; entities left over may reconnect to
    lineages last seen up to ``max_gap`` plan years earlier. A drift guard refuses a link whose
    text has nothing in common with the lineage's first appearance.
 3. Persisted IDs are kept: an item already in the lineage table keeps its ``lineage_id``; only
@@ -67,7 +70,7 @@ class LineageSettings:
     #: a cross-year link scoring at least this is taken on its own
     link_threshold: float = 0.45
     #: a weaker link (at least ``link_floor``) needs a clear lead over the runner-up
-    link_floor: float = 0.3
+    link_floor: float = 0.25
     min_margin: float = 0.08
     #: the same two bounds for reconnecting to a lineage absent for a year or more
     reconnect_threshold: float = 0.55
