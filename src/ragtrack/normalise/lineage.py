@@ -7,11 +7,14 @@ years. Linking works in three layers:
    are the same *entity* (a warning where their texts disagree, and a ref printed twice in one
    document is split and re-attached by text).
 2. Across plan years entities are scored by text similarity with numbers, dates and years
-   masked (TF-IDF cosine from scikit-learn plus rapidfuzz token-set similarity), with number
+   masked and the wording of targets dropped (TF-IDF cosine from scikit-learn plus rapidfuzz
+   token-set similarity), with number
    agreement, outcome and supporting-outcome similarity and a shared ref as weak features. Kind
    must match. Links are chosen by optimal one-to-one assignment
    (``scipy.optimize.linear_sum_assignment``) between each plan year and the lineages seen in
-   the previous plan year, with a no-match threshold; entities left over may reconnect to
+   the previous plan year, with a no-match threshold: a link below it must lead its
+   runner-up, where a runner-up the assignment already gave a better partner competes only
+   in part; entities left over may reconnect to
    lineages last seen up to ``max_gap`` plan years earlier. A drift guard refuses a link whose
    text has nothing in common with the lineage's first appearance.
 3. Persisted IDs are kept: an item already in the lineage table keeps its ``lineage_id``; only
@@ -84,6 +87,9 @@ class LineageSettings:
     #: links scoring below this, or with a margin below ``review_margin``, are up for review
     review_below: float = 0.6
     review_margin: float = 0.08
+    #: a runner-up already matched to a partner it scores higher with competes with
+    #: its score lowered by this share of its lead there (0: every runner-up counts in full)
+    partner_discount: float = 0.5
     weight_tfidf: float = 0.3
     weight_char: float = 0.3
     weight_token_set: float = 0.2
@@ -215,10 +221,48 @@ _STOPWORDS = frozenset(
         "progressing",
         "undertake",
         "undertaken",
+        # the wording of any target: "the number of ... to be less than ...", "an increase
+        # in the percentage of ...", "maintain ... at least ..."
+        "number",
+        "numbers",
+        "proportion",
+        "percentage",
+        "rate",
+        "rates",
+        "increase",
+        "increased",
+        "increasing",
+        "reduce",
+        "reduced",
+        "reduction",
+        "less",
+        "than",
+        "greater",
+        "more",
+        "least",
+        "maintain",
+        "maintained",
+        "improve",
+        "improved",
+        "improvement",
+        "target",
+        "targets",
+        "line",
+        "level",
+        "levels",
+        "so",
+        "up",
+        "above",
+        "below",
+        "over",
+        "under",
     ]
 )
-"""Function words, and the verbs and nouns every plan row uses ("deliver", "develop",
-"council", "plan"): they say nothing about which row continues which."""
+"""Function words, the verbs and nouns every plan row uses ("deliver", "develop",
+"council", "plan") and the wording of any target ("the number of ... to be less than"): they
+say nothing about which row continues which. Without the target words two measures sharing
+only a reused ref and that template (road traffic collisions / fire protection audits) scored
+as a continuation."""
 
 
 def masked_text(text: str | None) -> str:
@@ -829,10 +873,11 @@ class LineageAssigner:
             if not allowed.any():
                 break
             row_ind, col_ind = linear_sum_assignment(allowed, maximize=True)
+            rivals = _rival_scores(live, allowed, row_ind, col_ind, s.partner_discount)
             taken = drifted = 0
             for r, c in zip(row_ind, col_ind, strict=True):
                 score = float(live[r, c])
-                runner_up = max(_second(live[r, :], c), _second(live[:, c], r))
+                runner_up = max(_second(rivals[r, :], c), _second(rivals[:, c], r))
                 if score < floor or (score < threshold and score - runner_up < s.min_margin):
                     continue
                 if self._drifts(f, candidates[r], cols[c], lineage_of):
@@ -970,6 +1015,32 @@ def _cdist_or_zero(a: list[str], b: list[str]) -> np.ndarray:
     matrix[empty_a, :] = 0.0
     matrix[:, empty_b] = 0.0
     return matrix
+
+
+def _rival_scores(
+    live: np.ndarray,
+    allowed: np.ndarray,
+    row_ind: np.ndarray,
+    col_ind: np.ndarray,
+    discount: float,
+) -> np.ndarray:
+    """How strongly each pair competes with the links the assignment chose.
+
+    A runner-up that the assignment gave a partner it scores higher with competes less: its
+    score is lowered by ``discount`` times its lead with that partner. Two reworded actions
+    that each came second to the other's match (workforce plan / workforce strategy) then no
+    longer block each other, while an item with no better partner still competes fully.
+    """
+    if not discount:
+        return live
+    own_row = np.zeros(live.shape[0])
+    own_col = np.zeros(live.shape[1])
+    chosen = allowed[row_ind, col_ind]
+    own_row[row_ind] = chosen
+    own_col[col_ind] = chosen
+    lead = np.maximum(own_row[:, None] - live, 0.0), np.maximum(own_col[None, :] - live, 0.0)
+    # pair (r', c) competes with link (r, c) as r' would, so r''s lead counts; likewise c'
+    return live - discount * np.maximum(lead[0], lead[1])
 
 
 def _second(values: np.ndarray, skip: int) -> float:
