@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +46,7 @@ STRUCTURE = [
     "We will keep people safe",
     "Commentary for areas of progress:",
     "Commentary for Risk updates:",
+    "Commentary for :",
     "(Progress to 31 December 2019 - Quarter 3)",
     "Page 3 of 40",
     "1.1",
@@ -81,6 +83,18 @@ def test_parsers_never_crash_on_any_text(
         assert "\n" not in str(err) and str(err).startswith("any.txt")
         return
     assert impossible_values(parsed, text) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Commentary for :inance\tuA/at3s:",  # bench/fuzz_parsers.py seed 2269: no category words
+    ],
+)
+def test_lines_that_crashed_a_parser_once(line: str) -> None:
+    text = SAMPLE_TEXTS["004_37aa582fc5e89633.txt"].replace("\n", f"\n{line}\n", 40)
+    parsed = parse_source(read_text_bytes(text.encode("utf-8"), "r.txt"))
+    assert parsed.items and impossible_values(parsed, text) == []
 
 
 def _rows(parsed: ParsedDocument) -> list[tuple[str, object]]:

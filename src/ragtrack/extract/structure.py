@@ -210,7 +210,7 @@ def classify_line(text: str) -> Classified:
     if first not in STRUCTURE_FIRST_WORDS and not stripped.isupper():
         return _TEXT
     if m := _COMMENTARY.match(text):
-        category = commentary_category(m["what"] or m["bare"])
+        category = commentary_category(m["what"] or m["bare"] or "")  # "Commentary for :"
         if category:
             return Classified(LineKind.COMMENTARY, value=category, remainder=m["rest"] or None)
     if m := _TABLE_HEADER.match(text):
