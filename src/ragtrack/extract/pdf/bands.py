@@ -1,0 +1,96 @@
+"""Tables without rulings: rows from word positions against the header row's column bands.
+
+When a free line reads as a table header (``Ref  Action for 2019/20  Milestone  RAG ...``),
+the starts of its widely spaced phrases are the column bands; each following line's words go
+to the band they start in; a ref in the first band starts a row, a line with nothing there
+continues it (also across a page break); anything else ends the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
+from ragtrack.extract.pdf.text_lines import TextLine
+from ragtrack.extract.structure import LineKind, classify_line, is_header_fragment, row_ref
+from ragtrack.normalise.text import join_wrapped
+
+#: A gap between words wider than this share of the font size separates two columns.
+_COLUMN_GAP = 0.6
+_SLACK = 2.0
+
+
+@dataclass(slots=True)
+class _Table:
+    starts: list[float]
+    header: Row
+    row: Row | None = None
+    in_header: bool = True
+
+
+def _phrase_starts(line: TextLine) -> list[float]:
+    starts = [line.words[0].x0]
+    for before, after in zip(line.words, line.words[1:], strict=False):
+        if after.x0 - before.x1 > _COLUMN_GAP * line.height:
+            starts.append(after.x0)
+    return starts
+
+
+def _split(line: TextLine, starts: list[float]) -> list[str]:
+    cells: list[list[str]] = [[] for _ in starts]
+    for word in line.words:
+        index = 0
+        for i, start in enumerate(starts):
+            if word.x0 + _SLACK >= start:
+                index = i
+        cells[index].append(word.text)
+    return [" ".join(parts) for parts in cells]
+
+
+def _extend(row: Row, texts: list[str]) -> None:
+    for cell, text in zip(row.cells, texts, strict=False):
+        if text:
+            cell.text = join_wrapped([cell.text, text])
+
+
+def apply_bands(pages: list[PageLayout]) -> None:
+    """Turn free lines under an unruled table header into rows, in place."""
+    table: _Table | None = None
+    for page in pages:
+        out: list[Row | Free] = []
+        for entry in page.entries:
+            if isinstance(entry, Row):
+                table = None
+                out.append(entry)
+                continue
+            line = entry.line
+            kind = classify_line(line.text).kind
+            if kind is LineKind.TABLE_HEADER:
+                starts = _phrase_starts(line)
+                if len(starts) >= 2:
+                    header = Row([Cell(t) for t in _split(line, starts)], line.top, page.number,
+                                 source="bands")
+                    # a header repeated on the next page keeps the open row, which a split
+                    # row continues below it
+                    carried = table.row if table is not None else None
+                    table = _Table(starts, header, carried)
+                    out.append(header)
+                    continue
+            if table is None:
+                out.append(entry)
+                continue
+            texts = _split(line, table.starts)
+            if table.in_header and is_header_fragment(line.text):
+                _extend(table.header, texts)
+                continue
+            table.in_header = False
+            ref = row_ref(texts[0]) if texts[0] else None
+            if ref is not None and texts[0].strip() == ref:
+                table.row = Row([Cell(t) for t in texts], line.top, page.number, source="bands")
+                out.append(table.row)
+            elif not texts[0] and table.row is not None and kind is LineKind.TEXT:
+                _extend(table.row, texts)
+            else:
+                table = None
+                out.append(entry)
+        page.entries = out

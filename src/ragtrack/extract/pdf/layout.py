@@ -1,0 +1,116 @@
+"""One page's content as reading-order entries: table rows (cells with text, fill and any
+drawn shape) and free text lines (everything outside ruled tables)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ragtrack.extract.pdf.grid import BBox, Grid, find_grids
+from ragtrack.extract.pdf.page import Char, PageContent
+from ragtrack.extract.pdf.text_lines import TextLine, group_lines
+from ragtrack.normalise.text import join_wrapped
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    rgb: tuple[float, float, float] | None = None
+    #: "shape" or "image" when something other than text is drawn in the cell
+    drawn: str | None = None
+
+
+@dataclass(slots=True)
+class Row:
+    """One table row on one page."""
+
+    cells: list[Cell]
+    top: float
+    page: int
+    #: the row comes from ruling lines ("ruled") or from header column bands ("bands")
+    source: str = "ruled"
+
+    @property
+    def tabbed(self) -> str:
+        return "\t".join(c.text for c in self.cells)
+
+
+@dataclass(slots=True)
+class Free:
+    """A printed line outside any table."""
+
+    line: TextLine
+    page: int
+
+    @property
+    def top(self) -> float:
+        return self.line.top
+
+
+@dataclass(slots=True)
+class PageLayout:
+    number: int
+    height: float
+    entries: list[Row | Free] = field(default_factory=list)
+    text_chars: int = 0
+    unmapped: int = 0
+    image_cover: float = 0.0
+
+
+def _overlap(a: BBox, b: BBox) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _cell_rows(grid: Grid, cell_chars: dict[tuple[int, int], list[Char]],
+               content: PageContent) -> list[Row]:
+    rows = []
+    for r, cells in enumerate(grid.rows):
+        out = []
+        for c, bbox in enumerate(cells):
+            lines = group_lines(cell_chars.get((r, c), ()))
+            cell = Cell(join_wrapped(line.text for line in lines))
+            area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
+            for fill in content.fills:
+                if area > 0 and _overlap(bbox, (fill.x0, fill.top, fill.x1, fill.bottom)) \
+                        >= 0.5 * area:
+                    cell.rgb = fill.rgb  # the last painted fill is the one seen
+            if not cell.text:
+                for box in content.boxes:
+                    mx, my = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+                    if bbox[0] <= mx <= bbox[2] and bbox[1] <= my <= bbox[3] \
+                            and (box.x1 - box.x0) < (bbox[2] - bbox[0]) + 1:
+                        cell.drawn = box.kind
+            out.append(cell)
+        if any(cell.text or cell.rgb or cell.drawn for cell in out):
+            rows.append(Row(out, cells[0][1], content.number))
+    return rows
+
+
+def lay_out(content: PageContent) -> PageLayout:
+    """Split a page into ruled-table rows and free lines, in reading order (top down)."""
+    grids = find_grids(content.rules)
+    free_chars: list[Char] = []
+    per_grid: list[dict[tuple[int, int], list[Char]]] = [{} for _ in grids]
+    text_chars = 0
+    for ch in content.chars:
+        if ch.text != " ":
+            text_chars += 1
+        x, y = ch.mid_x, ch.mid_y
+        for g, grid in enumerate(grids):
+            where = grid.locate(x, y)
+            if where is not None:
+                per_grid[g].setdefault(where, []).append(ch)
+                break
+        else:
+            free_chars.append(ch)
+    entries: list[Row | Free] = []
+    for g, grid in enumerate(grids):
+        entries.extend(_cell_rows(grid, per_grid[g], content))
+    entries.extend(Free(line, content.number) for line in group_lines(free_chars))
+    entries.sort(key=lambda e: e.top)
+    page_area = max(content.width * content.height, 1.0)
+    image_cover = sum((b.x1 - b.x0) * (b.bottom - b.top) for b in content.boxes
+                      if b.kind == "image") / page_area
+    return PageLayout(content.number, content.height, entries, text_chars, content.unmapped,
+                      min(image_cover, 1.0))

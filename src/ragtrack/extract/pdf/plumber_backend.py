@@ -1,0 +1,109 @@
+"""The reference backend: pdfplumber (pdfminer.six) objects turned into page primitives.
+
+Slow but well understood; the pypdfium2 backend must give the same rows. Characters are read
+one by one with their font names, so Symbol-font arrows (which pdfminer decodes as "fi"/"fl")
+are mapped before anything joins them into words.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+
+from ragtrack.errors import InputError
+from ragtrack.extract.pdf.glyphs import map_glyph
+from ragtrack.extract.pdf.page import (
+    Box,
+    Char,
+    PageContent,
+    Rule,
+    colour_to_rgb,
+    rect_parts,
+)
+
+
+class PlumberPages:
+    """An open PDF read through pdfplumber."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.name = name
+        try:
+            self._pdf = pdfplumber.open(io.BytesIO(data))
+            self.page_count = len(self._pdf.pages)
+        except (PDFPasswordIncorrect, PDFEncryptionError):
+            raise InputError("encrypted PDF (a password is needed to open it)",
+                             file=name) from None
+        except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
+            raise InputError(f"not a readable PDF ({type(err).__name__}: {err})",
+                             file=name) from None
+        except Exception as err:  # pdfminer raises many ad hoc types on broken files
+            if "password" in str(err).lower() or "encrypt" in type(err).__name__.lower():
+                raise InputError("encrypted PDF (a password is needed to open it)",
+                                 file=name) from None
+            raise InputError(f"not a readable PDF ({type(err).__name__}: {err})",
+                             file=name) from None
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    def pages(self) -> Iterator[PageContent]:
+        for index, page in enumerate(self._pdf.pages):
+            try:
+                content = _read_page(page, index + 1)
+            except Exception as err:  # pdfminer: a broken content stream
+                raise InputError(f"page cannot be read ({type(err).__name__}: {err})",
+                                 file=self.name, page=index + 1) from None
+            finally:
+                page.flush_cache()
+            yield content
+
+
+def _read_page(page: Any, number: int) -> PageContent:
+    content = PageContent(number=number, width=float(page.width), height=float(page.height))
+    for obj in page.chars:
+        text: str = obj["text"]
+        font: str = obj.get("fontname") or ""
+        if text.startswith("(cid:") or text in ("\ufffd", "\x00"):
+            content.unmapped += 1
+            continue  # no Unicode for this glyph: counted, never printed
+        if text.isspace():
+            text = " "
+        else:
+            text = map_glyph(text, font)
+        matrix = obj.get("matrix")
+        baseline = float(obj["bottom"])
+        if matrix is not None:
+            baseline = float(obj["bottom"]) + (float(obj["y0"]) - float(matrix[5]))
+        content.chars.append(Char(text, font, float(obj["x0"]), float(obj["x1"]), baseline,
+                                  float(obj.get("size") or (obj["bottom"] - obj["top"]))))
+    for obj in page.rects:
+        rgb = colour_to_rgb(obj.get("non_stroking_color")) if obj.get("fill") else None
+        fill, rules = rect_parts(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
+                                 float(obj["bottom"]), filled=bool(obj.get("fill")),
+                                 stroked=bool(obj.get("stroke")), rgb=rgb)
+        if fill:
+            content.fills.append(fill)
+        content.rules.extend(rules)
+    for obj in page.lines:
+        x0, top, x1, bottom = (float(obj[k]) for k in ("x0", "top", "x1", "bottom"))
+        if abs(x1 - x0) < 0.5 or abs(bottom - top) < 0.5:  # axis-aligned only
+            if abs(bottom - top) < 0.5:
+                top = bottom = round((top + bottom) / 2, 3)
+            else:
+                x0 = x1 = round((x0 + x1) / 2, 3)
+            content.rules.append(Rule(x0, top, x1, bottom))
+        else:
+            content.boxes.append(Box(x0, top, x1, bottom, "shape"))
+    for obj in page.curves:
+        content.boxes.append(Box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
+                                 float(obj["bottom"]), "shape"))
+    for obj in page.images:
+        content.boxes.append(Box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
+                                 float(obj["bottom"]), "image"))
+    return content
