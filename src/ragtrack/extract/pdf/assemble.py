@@ -18,6 +18,7 @@ from ragtrack.extract.pdf.colours import hex_colour, rag_of_fill
 from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
 from ragtrack.extract.pdf.text_lines import TextLine
 from ragtrack.extract.structure import LineKind, classify_line, row_ref
+from ragtrack.normalise.refs import REF_TOKEN
 from ragtrack.normalise.text import join_wrapped
 from ragtrack.records import Line
 
@@ -25,6 +26,8 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|[-–]\s*\d+\s*[-–]|\d{1,4})\s*$",
     re.IGNORECASE,
 )
+#: A commentary label opening a line (``A2.14:``, ``M1.3 -``).
+_LABEL = re.compile(rf"^\s*{REF_TOKEN}\s*[:\-–]\s")
 _EDGE_LINES = 2  # how many free lines at the top and bottom of a page can be furniture
 _SAME_PLACE = 3.0  # points: a running header sits at the same height on every page
 
@@ -130,6 +133,7 @@ def _blocks(pages: list[PageLayout], dropped: set[tuple[int, int]]
             ) -> list[_Paragraph | Row]:
     pitch = _line_pitch(pages, dropped)
     limit = max(pitch * 1.25, pitch + 0.25)
+    right = _text_right_edges(pages, dropped)
     out: list[_Paragraph | Row] = []
     current: _Paragraph | None = None
     for p, page in enumerate(pages):
@@ -145,8 +149,12 @@ def _blocks(pages: list[PageLayout], dropped: set[tuple[int, int]]
                 last = current.lines[-1]
                 same_page = current.page == entry.page
                 gap = (line.baseline - last.baseline) / max(last.height, 1.0)
+                # over a page break a paragraph goes on only if its last line ran to the
+                # right edge of the text; a short last line ended it
+                full = last.x1 >= right.get(current.page, 0.0) - 2 * last.height
+                runs_on = full and not _LABEL.match(line.text)
                 joined = (
-                    (not same_page or gap <= limit)
+                    (gap <= limit if same_page else runs_on)
                     and last.bold == line.bold
                     and abs(last.height - line.height) < 0.5
                     and classify_line(line.text).kind not in _STARTS_BLOCK
@@ -157,6 +165,17 @@ def _blocks(pages: list[PageLayout], dropped: set[tuple[int, int]]
             current = _Paragraph([line], entry.page)
             out.append(current)
     return out
+
+
+def _text_right_edges(pages: list[PageLayout], dropped: set[tuple[int, int]]
+                      ) -> dict[int, float]:
+    """Per page, how far right the longest free line reaches: the text's right margin."""
+    edges: dict[int, float] = {}
+    for p, page in enumerate(pages):
+        for i, entry in enumerate(page.entries):
+            if isinstance(entry, Free) and (p, i) not in dropped:
+                edges[entry.page] = max(edges.get(entry.page, 0.0), entry.line.x1)
+    return edges
 
 
 def _is_header(row: Row) -> bool:
@@ -205,9 +224,13 @@ def assemble(pages: list[PageLayout]) -> Assembled:
             items.append(_TableRow(row, header=True))
             continue
         if (after_break and isinstance(previous, _TableRow) and not previous.header
-                and len(previous.row.cells) == len(row.cells) and not row.cells[0].text
-                and any(c.text for c in row.cells[1:])):
-            _join_rows(previous.row, row)
+                and len(previous.row.cells) == len(row.cells) and not row.cells[0].text):
+            _join_rows(previous.row, row)  # the rest of a row split over the page break
+            continue
+        if not any(c.text for c in row.cells):
+            # no text at all: only a stray fill or shape, e.g. the empty tail of a split row
+            # under a repeated header; say so rather than drop it unseen
+            warnings.append(f"page {row.page}: a table row with no text was skipped")
             continue
         items.append(_TableRow(row, header=False))
     # RAG colours and drawn arrows, now that split rows are whole

@@ -71,12 +71,51 @@ def _edge(rule: Rule) -> dict[str, object] | None:
             "height": bottom - top, "orientation": "v", "object_type": "rule"}
 
 
+def _closing_edges(edges: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Horizontal edges that close a table left open at a page break.
+
+    A row split over pages is often drawn without its bottom (or top) border; its column
+    rules then run past the last horizontal rule. Where two or more verticals end together
+    past every horizontal rule they cross, draw the missing rule across them.
+    """
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+    open_ends: list[tuple[str, float, float]] = []  # (which end, y, x)
+    for v in edges:
+        if v["orientation"] != "v":
+            continue
+        x, top, bottom = float(v["x0"]), float(v["top"]), float(v["bottom"])  # type: ignore[arg-type]
+        crossing = [float(h["top"]) for h in horizontals  # type: ignore[arg-type]
+                    if float(h["x0"]) - _SNAP <= x <= float(h["x1"]) + _SNAP  # type: ignore[arg-type]
+                    and top - _SNAP <= float(h["top"]) <= bottom + _SNAP]  # type: ignore[arg-type]
+        if not crossing:
+            continue
+        if bottom > max(crossing) + _SNAP:
+            open_ends.append(("bottom", bottom, x))
+        if top < min(crossing) - _SNAP:
+            open_ends.append(("top", top, x))
+    added = []
+    open_ends.sort()
+    group: list[tuple[str, float, float]] = []
+    for end in [*open_ends, ("", 0.0, 0.0)]:
+        if group and (end[0] != group[0][0] or end[1] - group[-1][1] > _SNAP):
+            if len(group) >= 2:
+                xs = [x for _, _, x in group]
+                y = sum(y for _, y, _ in group) / len(group)
+                added.append({"x0": min(xs), "x1": max(xs), "top": y, "bottom": y,
+                              "width": max(xs) - min(xs), "height": 0.0, "orientation": "h",
+                              "object_type": "rule"})
+            group = []
+        group.append(end)
+    return added
+
+
 def find_grids(rules: Sequence[Rule]) -> list[Grid]:
     """Tables of at least two rows and two columns made by the rulings, top to bottom."""
     edges = [e for e in (_edge(r) for r in rules) if e is not None]
     if len(edges) < 4:
         return []
     edges = merge_edges(edges, _SNAP, _SNAP, _SNAP, _SNAP)
+    edges += _closing_edges(edges)
     cells = intersections_to_cells(edges_to_intersections(edges, _SNAP, _SNAP))
     grids = []
     for table in cells_to_tables(cells):

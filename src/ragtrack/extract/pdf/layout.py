@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ragtrack.extract.pdf.colours import rag_of_fill
 from ragtrack.extract.pdf.grid import BBox, Grid, find_grids
 from ragtrack.extract.pdf.page import Char, PageContent
 from ragtrack.extract.pdf.text_lines import TextLine, group_lines
@@ -82,7 +83,7 @@ def _cell_rows(grid: Grid, cell_chars: dict[tuple[int, int], list[Char]],
                             and (box.x1 - box.x0) < (bbox[2] - bbox[0]) + 1:
                         cell.drawn = box.kind
             out.append(cell)
-        if any(cell.text or cell.rgb or cell.drawn for cell in out):
+        if any(cell.text or cell.drawn or rag_of_fill(cell.rgb) != "none" for cell in out):
             rows.append(Row(out, cells[0][1], content.number))
     return rows
 
@@ -93,15 +94,18 @@ def lay_out(content: PageContent) -> PageLayout:
     free_chars: list[Char] = []
     per_grid: list[dict[tuple[int, int], list[Char]]] = [{} for _ in grids]
     text_chars = 0
+    boxes = [(g, grid.bbox) for g, grid in enumerate(grids)]
     for ch in content.chars:
         if ch.text != " ":
             text_chars += 1
-        x, y = ch.mid_x, ch.mid_y
-        for g, grid in enumerate(grids):
-            where = grid.locate(x, y)
-            if where is not None:
-                per_grid[g].setdefault(where, []).append(ch)
-                break
+        x = (ch.x0 + ch.x1) / 2
+        y = ch.baseline - 0.3 * ch.height
+        for g, (x0, top, x1, bottom) in boxes:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                where = grids[g].locate(x, y)
+                if where is not None:
+                    per_grid[g].setdefault(where, []).append(ch)
+                    break
         else:
             free_chars.append(ch)
     entries: list[Row | Free] = []

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True, slots=True)
-class Char:
+class Char(NamedTuple):
     """One character as drawn: its text (arrows already mapped), font name and box.
 
     ``baseline`` is where the glyph sits; ``height`` is about the font size. Lines are grouped
     on baselines, which all backends agree on, rather than on glyph boxes, which they do not.
+    A named tuple, because pages hold thousands and building them is the hot path.
     """
 
     text: str
@@ -26,14 +26,6 @@ class Char:
     x1: float
     baseline: float
     height: float
-
-    @property
-    def mid_x(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def mid_y(self) -> float:
-        return self.baseline - 0.3 * self.height
 
 
 @dataclass(frozen=True, slots=True)

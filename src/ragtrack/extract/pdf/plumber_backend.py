@@ -72,10 +72,7 @@ def _read_page(page: Any, number: int) -> PageContent:
         if text.startswith("(cid:") or text in ("\ufffd", "\x00"):
             content.unmapped += 1
             continue  # no Unicode for this glyph: counted, never printed
-        if text.isspace():
-            text = " "
-        else:
-            text = map_glyph(text, font)
+        text = " " if text.isspace() else map_glyph(text, font)
         matrix = obj.get("matrix")
         baseline = float(obj["bottom"])
         if matrix is not None:

@@ -47,29 +47,34 @@ _SPACE_GAP = 0.15
 _SAME_LINE = 0.45
 
 
+_BOLD: dict[str, bool] = {}
+
+
 def _is_bold(font: str) -> bool:
-    lowered = font.casefold()
-    return "bold" in lowered or "black" in lowered or "heavy" in lowered
+    bold = _BOLD.get(font)
+    if bold is None:
+        lowered = font.casefold()
+        bold = _BOLD[font] = "bold" in lowered or "black" in lowered or "heavy" in lowered
+    return bold
 
 
 def group_lines(chars: Iterable[Char]) -> list[TextLine]:
     """Group characters into lines (top to bottom) and each line into words (left to right)."""
     ordered = sorted(chars, key=lambda c: (c.baseline, c.x0))
-    clusters: list[list[Char]] = []
+    lines: list[TextLine] = []
     current: list[Char] = []
     anchor = 0.0
     for ch in ordered:
-        if current and ch.baseline - anchor > _SAME_LINE * max(ch.height, 1.0):
-            clusters.append(current)
+        if current and ch.baseline - anchor > _SAME_LINE * (ch.height if ch.height > 1.0 else 1.0):
+            line = _make_line(current)
+            if line is not None:
+                lines.append(line)
             current = []
         if not current:
             anchor = ch.baseline
         current.append(ch)
     if current:
-        clusters.append(current)
-    lines = []
-    for cluster in clusters:
-        line = _make_line(cluster)
+        line = _make_line(current)
         if line is not None:
             lines.append(line)
     return lines
@@ -80,32 +85,35 @@ def _make_line(chars: list[Char]) -> TextLine | None:
     words: list[Word] = []
     parts: list[str] = []
     start = end = 0.0
-    previous: Char | None = None
-    bold = 0
-    visible = 0
-    for ch in chars:
-        if ch.text == " ":
+    prev_text, prev_x0 = "", -1e9
+    height = max(c.height for c in chars)
+    gap = _SPACE_GAP * (height if height > 1.0 else 1.0)
+    fonts: dict[str, int] = {}
+    for text, font, x0, x1, _baseline, _height in chars:
+        if text == " ":
             if parts:
                 words.append(Word("".join(parts), start, end))
                 parts = []
-            previous = None
+            prev_text = ""
             continue
-        if previous is not None and previous.text == ch.text and abs(previous.x0 - ch.x0) < 0.5:
+        if text == prev_text and -0.5 < x0 - prev_x0 < 0.5:
             continue  # the same glyph drawn twice (fake bold, shadows)
-        if parts and ch.x0 - end > _SPACE_GAP * max(ch.height, 1.0):
+        if parts and x0 - end > gap:
             words.append(Word("".join(parts), start, end))
             parts = []
         if not parts:
-            start = ch.x0
-        parts.append(ch.text)
-        end = max(end, ch.x1) if len(parts) > 1 else ch.x1
-        previous = ch
-        visible += 1
-        bold += _is_bold(ch.font)
+            start = x0
+            end = x1
+        elif x1 > end:
+            end = x1
+        parts.append(text)
+        prev_text, prev_x0 = text, x0
+        fonts[font] = fonts.get(font, 0) + 1
     if parts:
         words.append(Word("".join(parts), start, end))
     if not words:
         return None
+    visible = sum(fonts.values())
+    bold = sum(n for font, n in fonts.items() if _is_bold(font))
     baseline = max(c.baseline for c in chars)
-    height = max(c.height for c in chars)
     return TextLine(tuple(words), baseline, height, bold * 2 > visible)

@@ -1,0 +1,237 @@
+"""Build report PDFs for tests: landscape pages, ruled tables, commentary paragraphs, a running
+header and a ``Page N`` footer, in the shapes real council report PDFs take (RAG as a letter
+or only as a cell colour, arrows as Unicode, private-use or Symbol-font glyphs or drawn
+shapes, rows split over page breaks, scanned pages, encryption).
+
+A document is a list of blocks (:class:`Para`, :class:`Table`); :func:`blocks_from_tabbed`
+makes them from a tab-separated text report and :func:`blocks_from_parsed` from parsed rows.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+ARROWS = {"↑": 0xF0E9, "→": 0xF0E8, "↓": 0xF0EA}
+RAG_LETTERS = {"red": "R", "amber": "A", "green": "G"}
+RGB = {"red": (0.85, 0.1, 0.1), "amber": (1.0, 0.75, 0.0), "green": (0.0, 0.69, 0.31)}
+CMYK = {"red": (0.0, 0.9, 0.9, 0.1), "amber": (0.0, 0.25, 1.0, 0.0),
+        "green": (0.8, 0.0, 0.9, 0.1)}
+
+
+def _register_fonts() -> None:
+    if "Body" in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont("Body", str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("Body-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    # arrows at Wingdings-style private-use code points (U+F0E8..U+F0EA) in a text font;
+    # patched after registering, as registering can swap in a shared face
+    pdfmetrics.registerFont(TTFont("PuaArrows", str(FONT_DIR / "DejaVuSansCondensed.ttf")))
+    pua = pdfmetrics.getFont("PuaArrows").face
+    for glyph, code in ARROWS.items():
+        pua.charToGlyph[code] = pua.charToGlyph[ord(glyph)]
+        pua.charWidths[code] = pua.charWidths[ord(glyph)]
+    # a font named Wingdings whose arrows sit at the bare byte codes (no Unicode meaning)
+    pdfmetrics.registerFont(TTFont("Wingdings", str(FONT_DIR / "DejaVuSansMono.ttf")))
+    wing = pdfmetrics.getFont("Wingdings").face
+    for glyph, code in ARROWS.items():
+        wing.charToGlyph[code - 0xF000] = wing.charToGlyph[ord(glyph)]
+        wing.charWidths[code - 0xF000] = wing.charWidths[ord(glyph)]
+    wing.name = b"Wingdings-Regular"
+
+
+@dataclass
+class Para:
+    text: str
+    heading: bool = False
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    #: column of the RAG letter and of the direction arrow, if any
+    rag_col: int | None = None
+    dir_col: int | None = None
+    widths: list[float] | None = None
+
+
+@dataclass
+class Options:
+    rag: str = "letter"  # letter | colour | both
+    colour_space: str = "rgb"  # rgb | cmyk
+    arrows: str = "unicode"  # unicode | pua | wingdings | symbol | shape
+    running_header: str = "Council Plan Delivery Plan Progress Report"
+    font_size: float = 8.5
+    split_rows: bool = True
+    ruled: bool = True
+    scanned_pages: Sequence[int] = ()
+    encrypt: str | None = None
+    title: str = "Report"
+    rag_colours: dict[str, str] = field(default_factory=dict)
+
+
+class _ArrowShape(Flowable):
+    """An arrow drawn as a filled triangle, not as text."""
+
+    def __init__(self, up: bool) -> None:
+        super().__init__()
+        self.up = up
+        self.width = self.height = 8
+
+    def draw(self) -> None:
+        path = self.canv.beginPath()
+        if self.up:
+            path.moveTo(0, 0), path.lineTo(8, 0), path.lineTo(4, 8)
+        else:
+            path.moveTo(0, 8), path.lineTo(8, 8), path.lineTo(4, 0)
+        path.close()
+        self.canv.drawPath(path, fill=1, stroke=0)
+
+
+def _arrow_cell(glyph: str, options: Options, style: ParagraphStyle) -> object:
+    if glyph not in ARROWS:
+        return Paragraph(escape(glyph), style)
+    if options.arrows == "pua":
+        return Paragraph(f'<font name="PuaArrows">{chr(ARROWS[glyph])}</font>', style)
+    if options.arrows == "wingdings":
+        return Paragraph(f'<font name="Wingdings">{chr(ARROWS[glyph] - 0xF000)}</font>', style)
+    if options.arrows == "symbol":
+        return Paragraph(f'<font name="Symbol">{glyph}</font>', style)
+    if options.arrows == "shape":
+        return _ArrowShape(up=glyph == "↑")
+    return Paragraph(glyph, style)
+
+
+def _table(block: Table, options: Options, body: ParagraphStyle, bold: ParagraphStyle,
+           width: float) -> RLTable:
+    data: list[list[object]] = [[Paragraph(escape(h), bold) for h in block.header]]
+    style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if options.ruled:
+        style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+    style.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.85, 0.9, 1.0)))
+    for r, row in enumerate(block.rows, start=1):
+        cells: list[object] = []
+        for c, text in enumerate(row):
+            if c == block.rag_col and text.strip().upper() in ("R", "A", "G"):
+                name = {"R": "red", "A": "amber", "G": "green"}[text.strip().upper()]
+                name = options.rag_colours.get(f"{r - 1}", name)
+                if options.rag in ("colour", "both"):
+                    colour = (colors.CMYKColor(*CMYK[name]) if options.colour_space == "cmyk"
+                              else colors.Color(*RGB[name]))
+                    style.append(("BACKGROUND", (c, r), (c, r), colour))
+                cells.append(Paragraph("" if options.rag == "colour" else escape(text), body))
+            elif c == block.dir_col:
+                cells.append(_arrow_cell(text.strip(), options, body))
+            else:
+                cells.append(Paragraph(escape(text), body))
+        data.append(cells)
+    widths = block.widths or _widths(len(block.header), width, block)
+    return RLTable(data, colWidths=widths, repeatRows=1, style=TableStyle(style),
+                   splitInRow=1 if options.split_rows else 0, hAlign="LEFT")
+
+
+def _widths(columns: int, width: float, block: Table) -> list[float]:
+    narrow = {block.rag_col, block.dir_col}
+    fixed = {0: 16 * mm}
+    for c in range(columns):
+        if c in narrow:
+            fixed[c] = 24 * mm
+    milestone = [c for c in range(columns) if c not in fixed and c != 1]
+    for c in milestone:
+        fixed[c] = 34 * mm
+    rest = width - sum(fixed.values())
+    return [fixed.get(c, rest) for c in range(columns)]
+
+
+def render(blocks: Iterable[Para | Table], options: Options | None = None) -> bytes:
+    """The blocks as a landscape report PDF."""
+    options = options or Options()
+    _register_fonts()
+    size = options.font_size
+    body = ParagraphStyle("body", fontName="Body", fontSize=size, leading=size * 1.2)
+    para = ParagraphStyle("para", parent=body, spaceAfter=size * 0.9)
+    heading = ParagraphStyle("heading", fontName="Body-Bold", fontSize=size + 1.5,
+                             leading=(size + 1.5) * 1.2, spaceBefore=4, spaceAfter=size * 0.9)
+    bold = ParagraphStyle("bold", fontName="Body-Bold", fontSize=size, leading=size * 1.2)
+    out = io.BytesIO()
+    page_size = landscape(A4)
+    doc = SimpleDocTemplate(out, pagesize=page_size, leftMargin=15 * mm, rightMargin=15 * mm,
+                            topMargin=18 * mm, bottomMargin=16 * mm, title=options.title,
+                            encrypt=options.encrypt)
+    story: list[Flowable] = []
+    for block in blocks:
+        if isinstance(block, Para):
+            story.append(Paragraph(escape(block.text), heading if block.heading else para))
+        else:
+            story.append(_table(block, options, body, bold, doc.width))
+            story.append(Spacer(1, size))
+
+    def furniture(canvas: object, document: object) -> None:
+        canvas.saveState()  # type: ignore[attr-defined]
+        number = canvas.getPageNumber()  # type: ignore[attr-defined]
+        if number in options.scanned_pages:
+            _scanned_page(canvas, page_size)
+        canvas.setFont("Body", 8)  # type: ignore[attr-defined]
+        canvas.drawString(15 * mm, page_size[1] - 10 * mm, options.running_header)  # type: ignore[attr-defined]
+        canvas.drawRightString(page_size[0] - 15 * mm, 8 * mm, f"Page {number}")  # type: ignore[attr-defined]
+        canvas.restoreState()  # type: ignore[attr-defined]
+
+    doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return out.getvalue()
+
+
+def _scanned_page(canvas: object, page_size: tuple[float, float]) -> None:
+    """Paint an image of text over the page, as a scanner would leave it."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    image = Image.new("RGB", (842, 595), "white")
+    draw = ImageDraw.Draw(image)
+    for i in range(20):
+        draw.text((40, 40 + 25 * i), f"Scanned line {i} of a page with no text layer", fill="black")
+    canvas.drawImage(ImageReader(image), 0, 0, width=page_size[0], height=page_size[1])  # type: ignore[attr-defined]
+
+
+def blocks_from_tabbed(text: str) -> list[Para | Table]:
+    """Blocks from a tab-separated text report: runs of tabbed lines are tables (the first
+    row the header), other lines paragraphs; structural lines become headings."""
+    from ragtrack.extract.structure import LineKind, classify_line
+
+    blocks: list[Para | Table] = []
+    table: Table | None = None
+    for raw in text.splitlines():
+        line = raw.strip(" \ufeff")
+        if "\t" in line:
+            cells = [c.strip() for c in line.split("\t")]
+            if table is None or len(cells) != len(table.header) \
+                    or classify_line(line).kind is LineKind.TABLE_HEADER:
+                table = Table(cells, [])
+                lowered = [c.casefold() for c in cells]
+                table.rag_col = next((i for i, c in enumerate(lowered) if c.startswith("rag")),
+                                     None)
+                table.dir_col = next((i for i, c in enumerate(lowered) if "direction" in c),
+                                     None)
+                blocks.append(table)
+            else:
+                table.rows.append(cells)
+            continue
+        table = None
+        if line.strip():
+            kind = classify_line(line).kind
+            blocks.append(Para(line.strip(), heading=kind not in (LineKind.TEXT,)))
+    return blocks
