@@ -16,6 +16,7 @@ from pathlib import Path
 import regex as re
 
 from ragtrack.errors import InputError
+from ragtrack.extract.structure import STRUCTURAL_KINDS, LineKind, classify_line, row_ref
 from ragtrack.records import Line, SourceText
 
 log = logging.getLogger(__name__)
@@ -98,53 +99,59 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().casefold()))
 
 
+def _is_structural(text: str) -> bool:
+    """Lines a parser needs (headings, table headers, rows) are never page furniture."""
+    kind = classify_line(text)
+    numbered_outcome = kind.kind is LineKind.OUTCOME and kind.number is not None
+    return kind.kind in STRUCTURAL_KINDS or numbered_outcome or row_ref(text) is not None
+
+
 def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
     """Remove running headers, footers and page numbers; return kept lines and pages.
 
-    A line is furniture when it is a page-number line (``Page 3 of 40``, ``- 3 -``), a bare
-    number at the edge of a page, or a line that recurs at the top or bottom of several pages
-    (digits ignored) or repeats a line from the top of the first page.
+    Furniture is a page-number line anywhere (``Page 3 of 40``, ``- 3 -``), a bare number at
+    the edge of a page, and the lines at the very top or bottom of pages that recur there on
+    several pages (digits ignored) or repeat the first page's opening lines. Edges are peeled
+    one line at a time, so a two-line running header goes but content below it stays; lines a
+    parser recognises as structure are never taken for furniture.
     """
     pages: dict[int, list[int]] = {}
     for index, line in enumerate(lines):
         if line.text.strip():
             pages.setdefault(line.page, []).append(index)
     page_count = max((line.page for line in lines), default=1)
-    drop: set[int] = set()
-    for index, line in enumerate(lines):
-        if _PAGE_NUMBER.match(line.text):
-            drop.add(index)
+    drop: set[int] = {i for i, line in enumerate(lines) if _PAGE_NUMBER.match(line.text)}
     if page_count > 1:
-        tops: dict[int, list[int]] = {p: idx[:_REGION] for p, idx in pages.items()}
-        bottoms: dict[int, list[int]] = {p: idx[-_REGION:] for p, idx in pages.items()}
-        for region in (tops, bottoms):
-            for p, idx in region.items():
-                for i in idx:
-                    if _BARE_NUMBER.match(lines[i].text) and p > 0:
-                        edge = idx[0] == i if region is tops else idx[-1] == i
-                        if edge:
-                            drop.add(i)
-        first_page_top = {_furniture_key(lines[i].text) for i in tops.get(1, [])}
-        for region in (tops, bottoms):
-            counts: Counter[str] = Counter()
-            for p, idx in region.items():
-                counts.update({_furniture_key(lines[i].text) for i in idx})
-            later_pages = max(1, len([p for p in region if p > 1]))
-            for p, idx in region.items():
-                if p == 1 and region is tops:
-                    continue
-                for i in idx:
-                    key = _furniture_key(lines[i].text)
-                    repeated = counts[key] >= 2 and counts[key] >= 0.5 * later_pages
-                    if repeated or (region is tops and key in first_page_top):
+        first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
+        for from_top in (True, False):
+            # each page's lines from the edge inwards, skipping what is already dropped
+            edges = {
+                p: [i for i in (idx if from_top else idx[::-1]) if i not in drop]
+                for p, idx in pages.items()
+                if not (from_top and p == 1)
+            }
+            for depth in range(_REGION):
+                at_edge = {p: e[depth] for p, e in edges.items() if len(e) > depth}
+                counts = Counter(_furniture_key(lines[i].text) for i in at_edge.values())
+                peeled = False
+                for p, i in at_edge.items():
+                    text = lines[i].text
+                    key = _furniture_key(text)
+                    repeated = counts[key] >= 2 and counts[key] >= 0.5 * len(edges)
+                    title_again = from_top and key in first_page_top
+                    bare_number = depth == 0 and bool(_BARE_NUMBER.match(text))
+                    if (repeated or title_again or bare_number) and not _is_structural(text):
                         drop.add(i)
+                        peeled = True
+                    else:
+                        edges[p] = edges[p][:depth]  # stop peeling this page
+                if not peeled:
+                    break
     kept = [line for i, line in enumerate(lines) if i not in drop]
     return kept, page_count
 
 
-def read_text_bytes(
-    data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES
-) -> SourceText:
+def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Turn the bytes of a text report into a :class:`SourceText`."""
     if len(data) > max_bytes:
         raise InputError(
@@ -154,8 +161,9 @@ def read_text_bytes(
         )
     text, encoding = decode(data, name)
     if not text.strip():
-        raise InputError("empty file (no text)" if not text else "file holds only whitespace",
-                         file=name)
+        raise InputError(
+            "empty file (no text)" if not text else "file holds only whitespace", file=name
+        )
     if _looks_binary(text):
         raise InputError("binary data, not a text report", file=name)
     lines, page_count = drop_page_furniture(split_lines(text))

@@ -28,6 +28,11 @@ class LineKind(Enum):
     TEXT = "text"
 
 
+#: Kinds of line that carry a document's structure (never running page furniture).
+STRUCTURAL_KINDS = frozenset(
+    {LineKind.SUPPORTING, LineKind.MEASURES, LineKind.TABLE_HEADER, LineKind.COMMENTARY}
+)
+
 HEADING_KINDS = frozenset(
     {LineKind.OUTCOME, LineKind.SUPPORTING, LineKind.MEASURES, LineKind.ACTIONS, LineKind.RUNNING}
 )
@@ -51,18 +56,20 @@ class Classified:
 _OUTCOME = re.compile(
     r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s*[:.\-–]\s*(?P<title>.+?)\s*$", re.IGNORECASE
 )
-_MEASURES_SUFFIX = re.compile(
-    r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE
-)
+_MEASURES_SUFFIX = re.compile(r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE)
 _SUPPORTING = re.compile(r"^\s*Supporting\s+Outcome\s*[:\-–]\s*(?P<text>.*?)\s*$", re.IGNORECASE)
 _MEASURES = re.compile(
     r"^\s*(?:Key\s+Outcome\s+Indicators|(?:Key\s+|Performance\s+)?Measures)\s*:?\s*$",
     re.IGNORECASE,
 )
 _ACTIONS = re.compile(r"^\s*Key\s+Action\s+(?:Updates|Narratives)\s*:?\s*$", re.IGNORECASE)
+_YEAR_SPAN = r"(?:19|20)\d{2}\s*/\s*\d{2}"
+#: Running headings, alone or glued together on one line as some PDF tools print them:
+#: "Delivery of Council Plan Delivery Plan: 2021/22 Quarter 2 2021/22 Key Action Updates".
 _RUNNING = re.compile(
-    r"^\s*(?:Delivery\s+of\s+Council\s+Plan\s+Delivery\s+Plan\s*:?\s*(?P<year>\S*)"
-    r"|Quarter\s+[1-4]\s+(?P<qyear>(?:19|20)\d{2}\s*/\s*\d{2}))\s*$",
+    rf"^\s*(?:Delivery\s+of\s+Council\s+Plan\s+Delivery\s+Plan\s*:?\s*(?P<year>{_YEAR_SPAN})?)?"
+    rf"\s*(?:Quarter\s+[1-4]\s+(?P<qyear>{_YEAR_SPAN}))?"
+    r"\s*(?P<actions>Key\s+Action\s+(?:Updates|Narratives))?\s*:?\s*$",
     re.IGNORECASE,
 )
 _TABLE_HEADER = re.compile(
@@ -76,9 +83,35 @@ _CAPS_HEADING = re.compile(r"^\s*(?=(?:.*\p{Lu}){12})[\p{Lu}\d ,&'’\-–:/()]+
 
 #: Words that make up table header rows and their wrapped continuation lines.
 HEADER_WORDS = frozenset(
-    """ref action actions measure measures for milestone milestones rag against target
-    direction of travel since last report improving sustained declining responsible officer
-    officers lead status the and""".split()
+    [
+        "ref",
+        "action",
+        "actions",
+        "measure",
+        "measures",
+        "for",
+        "milestone",
+        "milestones",
+        "rag",
+        "against",
+        "target",
+        "direction",
+        "of",
+        "travel",
+        "since",
+        "last",
+        "report",
+        "improving",
+        "sustained",
+        "declining",
+        "responsible",
+        "officer",
+        "officers",
+        "lead",
+        "status",
+        "the",
+        "and",
+    ]
 )
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
 
@@ -133,10 +166,11 @@ def classify_line(text: str) -> Classified:
         return Classified(LineKind.MEASURES)
     if _ACTIONS.match(text):
         return Classified(LineKind.ACTIONS)
-    if m := _RUNNING.match(text):
+    m = _RUNNING.match(text)
+    if m and (m["year"] or m["qyear"] or m["actions"] or "delivery" in text.casefold()):
         year = canonical_plan_year(m["year"] or m["qyear"] or "")
-        if m["year"] is None or m["year"] == "" or year:
-            return Classified(LineKind.RUNNING, plan_year=year)
+        kind = LineKind.ACTIONS if m["actions"] else LineKind.RUNNING
+        return Classified(kind, plan_year=year)
     if is_caps_heading(text) and not re.search(REF_TOKEN, text):
         title = text.strip()
         measures = bool(_MEASURES_SUFFIX.search(title))
@@ -163,7 +197,7 @@ def row_ref(text: str) -> str | None:
     m = _ROW_REF.match(text)
     if not m:
         return None
-    after = text[m.end():].lstrip(" ")
+    after = text[m.end() :].lstrip(" ")
     if after.startswith(("/", ",", "&")):
         return None
     return m["ref"]

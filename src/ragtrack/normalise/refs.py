@@ -16,7 +16,7 @@ import regex as re
 REF_BODY = r"[A-Z]{0,2}\d{1,2}\.\d{1,3}"
 #: A ref standing alone: not part of a longer number, a percentage or a decimal.
 REF_TOKEN = rf"(?<![\w.£$€/-]){REF_BODY}(?![\d%]|\.\d|\w)"
-_REF = re.compile(rf"^(?P<prefix>[A-Z]{{0,2}})(?P<outcome>\d{{1,2}})\.(?P<seq>\d{{1,3}})$")
+_REF = re.compile(r"^(?P<prefix>[A-Z]{0,2})(?P<outcome>\d{1,2})\.(?P<seq>\d{1,3})$")
 
 _LIST_SEP = r"(?:\s*(?:,\s*and|,\s*&|,|/|&|\band\b)\s*)"
 _KEYWORD_LIST = re.compile(
@@ -92,18 +92,38 @@ class RefStyle:
         return None
 
 
+_CONTEXT_LIST = re.compile(
+    rf"(?:\(\s*(?P<ref>{REF_TOKEN})(?:{_LIST_SEP}(?P<ref>{REF_TOKEN}))*\s*\)"
+    rf"|\b(?:relation\s+to|see|re|regarding|refers?\s+to)\s+(?P<ref>{REF_TOKEN})"
+    rf"(?:{_LIST_SEP}(?P<ref>{REF_TOKEN}))*)",
+    re.IGNORECASE,
+)
+
+
 def _kind_of_keyword(keyword: str) -> str:
     return "action" if keyword.lower().startswith("action") else "measure"
 
 
-def find_prose_refs(text: str, style: RefStyle) -> list[str]:
+def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozenset()) -> list[str]:
     """Refs named in running prose, in order of first mention, in the document's style.
 
-    Bare numbers count only in a list introduced by "action(s)"/"measure(s)" ("actions 1.2
-    and 1.9", "Actions 4.7/ 4.8/ 4.9/ 4.11", "actions A1.1, 1.2 & 1.3"); prefixed refs
-    (``M1.8``, ``A2.14``) count anywhere when the prefix is one the document uses.
+    Bare numbers count in a list introduced by "action(s)"/"measure(s)" ("actions 1.2
+    and 1.9", "Actions 4.7/ 4.8/ 4.9/ 4.11", "actions A1.1, 1.2 & 1.3"), and, when they are
+    refs of the document's own items (``known``), in parentheses ("(3.1)") or after "in
+    relation to"/"see". Prefixed refs (``M1.8``, ``A2.14``) count anywhere when the prefix is
+    one the document uses. Figures ("13.8%", "£22.730 million") never count.
     """
     found: list[tuple[int, str]] = []
+    if known:
+        for match in _CONTEXT_LIST.finditer(text):
+            for ref, start in zip(match.captures("ref"), match.starts("ref"), strict=True):
+                if ref_prefix(ref):
+                    continue  # prefixed refs are found below
+                for kind in ("action", "measure"):
+                    styled = style.styled(ref, kind)
+                    if styled in known:
+                        found.append((start, styled))
+                        break
     for match in _KEYWORD_LIST.finditer(text):
         kind = _kind_of_keyword(match["kw"])
         refs = match.captures("ref")

@@ -12,18 +12,42 @@ import datetime as dt
 
 import regex as re
 
-RAG_CANONICAL = {"r": "red", "a": "amber", "g": "green", "red": "red", "amber": "amber",
-                 "green": "green"}
+RAG_CANONICAL = {
+    "r": "red",
+    "a": "amber",
+    "g": "green",
+    "red": "red",
+    "amber": "amber",
+    "green": "green",
+}
 
 #: Glyphs and words for a direction of travel. ``None`` means "printed, but no direction".
 DIRECTION_CANONICAL: dict[str, str | None] = {
-    "↑": "improving", "⬆": "improving", "⇧": "improving", "⇑": "improving", "🡅": "improving",
-    "improving": "improving", "up": "improving",
-    "→": "sustained", "➡": "sustained", "⇨": "sustained", "⇒": "sustained", "↔": "sustained",
+    "↑": "improving",
+    "⬆": "improving",
+    "⇧": "improving",
+    "⇑": "improving",
+    "🡅": "improving",
+    "improving": "improving",
+    "up": "improving",
+    "→": "sustained",
+    "➡": "sustained",
+    "⇨": "sustained",
+    "⇒": "sustained",
+    "↔": "sustained",
     "sustained": "sustained",
-    "↓": "declining", "⬇": "declining", "⇩": "declining", "⇓": "declining", "🡇": "declining",
-    "declining": "declining", "down": "declining",
-    "-": None, "–": None, "—": None, "n/a": None, "na": None,
+    "↓": "declining",
+    "⬇": "declining",
+    "⇩": "declining",
+    "⇓": "declining",
+    "🡇": "declining",
+    "declining": "declining",
+    "down": "declining",
+    "-": None,
+    "–": None,
+    "—": None,
+    "n/a": None,
+    "na": None,
 }
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -67,14 +91,16 @@ _DAY_FIRST_DATE = re.compile(
 def milestone_date(milestone: str | None) -> dt.date | None:
     """The last day of the month a milestone names (``By March 2020`` -> 2020-03-31).
 
-    A milestone naming an exact day keeps that day. No month and year (``Ongoing``,
+    A milestone naming an exact day keeps that day; naming several dates, the last one
+    counts. No month and year (``Ongoing``,
     ``Throughout Plan``) gives None.
     """
     if not milestone:
         return None
-    match = _DAY_FIRST_DATE.search(milestone) or _MILESTONE_DATE.search(milestone)
-    if not match:
+    matches = list(_DAY_FIRST_DATE.finditer(milestone)) or list(_MILESTONE_DATE.finditer(milestone))
+    if not matches:
         return None
+    match = matches[-1]  # "By Sept 2018 By April 2019": the final deadline
     month = MONTHS[match["month"].lower()]
     year = int(match["year"])
     if match["day"]:

@@ -1,0 +1,197 @@
+"""Commentary sections into paragraphs, each with the refs it is about.
+
+How paragraphs are delimited is read from the document as a whole:
+
+- *labelled* documents start most paragraphs with a ref (``1.2 ...``, ``A1.1: ...``); there a
+  labelled paragraph runs on, across blank lines, until the next label or heading;
+- otherwise paragraphs are separated by blank lines, unless the text is *double spaced* (a
+  blank line after every wrapped line), when a short line ending a sentence ends a paragraph.
+
+A ``REF:`` label in mid-line starts a new paragraph in documents whose labels carry colons.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import regex as re
+
+from ragtrack.extract.segment import Section
+from ragtrack.normalise.refs import (
+    RefStyle,
+    canonical_ref,
+    find_prose_refs,
+    leading_label,
+    midline_colon_labels,
+    ref_prefix,
+)
+from ragtrack.normalise.text import clean_text, join_wrapped
+from ragtrack.records import Line
+
+_NOTHING_TO_REPORT = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^(?:there\s+(?:are|is)\s+(?:currently\s+)?)?no\b.{0,90}\b(?:to\s+report|relevant"
+        r"(?:\s+to\s+this\s+area)?|identified(?:\s+for\s+these\s+(?:specific\s+)?\w+)?"
+        r"|applicable\s+to\s+these\s+\w+|aligned\s+(?:with|to)\s+these\s+\w+)$",
+        r"^awaiting\s+(?:commentary|update|comments?)$",
+        r"^(?:n/?a|none|nil|no\s+update|no\s+commentary|nothing\s+to\s+report)$",
+        r"^\w+\s+comments\s+have\s+been\s+provided\s+against\s+the\s+outcomes\s+these\s+"
+        r"indicators\s+support$",
+    )
+]
+_BULLET = re.compile(r"^\s*(?:[-–•*▪◦]\s|\d+[.)]\s)")
+_SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]*\s*$")
+
+
+def is_nothing_to_report(text: str) -> bool:
+    """Text that says a section has nothing in it ("No items by exception to report")."""
+    stripped = text.strip().rstrip(".").strip()
+    if not stripped:
+        return True
+    return any(p.match(stripped) for p in _NOTHING_TO_REPORT)
+
+
+@dataclass(frozen=True, slots=True)
+class CommentaryStyle:
+    """Document-wide facts that decide how commentary is cut into paragraphs."""
+
+    labelled: bool
+    colon_labels: bool
+    double_spaced: bool
+    ref_style: RefStyle
+    item_refs: frozenset[str]
+
+
+@dataclass
+class Paragraph:
+    lines: list[Line] = field(default_factory=list)
+    pieces: list[str] = field(default_factory=list)
+    label: str | None = None
+
+    @property
+    def text(self) -> str:
+        return clean_text(join_wrapped(self.pieces))
+
+
+def _label(piece: str, style: CommentaryStyle, measures: bool) -> str | None:
+    """The ref labelling a paragraph that starts with ``piece``, in the document's style.
+
+    A bare number counts as a label only when it is one of the document's refs or carries a
+    colon, so a wrapped line that starts with a figure ("5.5 per cent") is not a label.
+    """
+    found = leading_label(piece)
+    if not found:
+        return None
+    ref, has_colon, _ = found
+    prefix = ref_prefix(ref)
+    styled = style.ref_style.styled(ref, "measure" if measures else "action")
+    known = styled in style.item_refs or canonical_ref(ref) in style.item_refs
+    if known or has_colon or (prefix and prefix in style.ref_style.prefixes):
+        return canonical_ref(ref) if prefix else styled
+    return None
+
+
+def detect_style(
+    sections: Iterable[Section], ref_style: RefStyle, item_refs: frozenset[str]
+) -> CommentaryStyle:
+    """Read how this document writes commentary, from all its sections."""
+    sections = list(sections)
+    probe = CommentaryStyle(False, False, False, ref_style, item_refs)
+    started, labelled_starts, colons, labels = 0, 0, 0, 0
+    lowercase_continuations, nonblank = 0, 0
+    for section in sections:
+        content = [line for line in section.content if line.text.strip()]
+        if content:
+            started += 1
+            if _label(content[0].text, probe, False) or _label(content[0].text, probe, True):
+                labelled_starts += 1
+        for line in content:
+            found = leading_label(line.text)
+            if found and (_label(line.text, probe, False) or _label(line.text, probe, True)):
+                labels += 1
+                colons += found[1]
+        lines = section.content
+        for i, line in enumerate(lines):
+            if not line.text.strip():
+                continue
+            nonblank += 1
+            if i + 1 < len(lines) and not lines[i + 1].text.strip():
+                following = next((x for x in lines[i + 1 :] if x.text.strip()), None)
+                if following is not None and following.text.lstrip()[:1].islower():
+                    lowercase_continuations += 1
+    return CommentaryStyle(
+        labelled=started > 0 and labelled_starts >= max(2, 0.25 * started),
+        colon_labels=labels > 0 and colons >= 0.5 * labels,
+        double_spaced=nonblank > 0 and lowercase_continuations >= max(2, 0.05 * nonblank),
+        ref_style=ref_style,
+        item_refs=item_refs,
+    )
+
+
+def _split_midline(text: str, style: CommentaryStyle) -> list[str]:
+    if not style.colon_labels:
+        return [text]
+    cuts = [0, *midline_colon_labels(text), len(text)]
+    return [text[a:b].strip() for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
+
+
+def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -> list[Paragraph]:
+    """Cut one commentary section into paragraphs."""
+    paragraphs: list[Paragraph] = []
+    current: Paragraph | None = None
+    after_blank = False
+    widest = max((len(line.text.strip()) for line in section.content), default=0)
+    for line in section.content:
+        if not line.text.strip():
+            after_blank = True
+            continue
+        for index, piece in enumerate(_split_midline(line.text, style)):
+            label = _label(piece, style, measures)
+            new = label is not None or current is None
+            if not new and index == 0 and current is not None:
+                bullet = bool(_BULLET.match(piece))
+                continues_label = style.labelled and current.label is not None
+                if style.double_spaced:
+                    previous = current.pieces[-1] if current.pieces else ""
+                    short = len(previous.strip()) < 0.85 * widest
+                    new = (
+                        not continues_label
+                        and not bullet
+                        and short
+                        and bool(_SENTENCE_END.search(previous))
+                        and piece.lstrip()[:1].isupper()
+                    )
+                else:
+                    new = after_blank and not continues_label and not bullet
+            if new:
+                current = Paragraph(label=label)
+                paragraphs.append(current)
+            assert current is not None
+            if not current.lines or current.lines[-1] is not line:
+                current.lines.append(line)
+            current.pieces.append(piece)
+        after_blank = False
+    return paragraphs
+
+
+def paragraph_refs(paragraph: Paragraph, style: CommentaryStyle) -> list[str]:
+    """The label's ref first, then refs named in the prose, each once."""
+    refs: dict[str, None] = {}
+    if paragraph.label:
+        refs[paragraph.label] = None
+    for ref in find_prose_refs(paragraph.text, style.ref_style, style.item_refs):
+        refs.setdefault(ref, None)
+    return list(refs)
+
+
+def label_free_text(paragraph: Paragraph) -> str:
+    """The paragraph's text without its leading label, for the nothing-to-report test."""
+    text = paragraph.text
+    if paragraph.label:
+        found = leading_label(text)
+        if found:
+            text = text[found[2] :]
+    return text.strip()

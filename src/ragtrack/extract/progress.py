@@ -1,0 +1,362 @@
+"""Parsing a quarterly progress report into document, item and commentary records.
+
+Stages: classify and segment lines (:mod:`ragtrack.extract.segment`), decide which heading
+labels which block, then turn rows and commentary sections into frozen records. Each stage
+is a pure function of the previous one's output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+
+import regex as re
+
+from ragtrack.errors import ParseError
+from ragtrack.extract.commentary import (
+    CommentaryStyle,
+    detect_style,
+    is_nothing_to_report,
+    label_free_text,
+    paragraph_refs,
+    split_paragraphs,
+)
+from ragtrack.extract.rows import split_row_tail
+from ragtrack.extract.segment import (
+    CommentaryBlock,
+    Context,
+    HeadingBlock,
+    RawRow,
+    Segmented,
+    TableBlock,
+    assign_contexts,
+    segment,
+)
+from ragtrack.normalise.refs import RefStyle, canonical_ref, ref_outcome
+from ragtrack.normalise.text import clean_text, join_wrapped
+from ragtrack.normalise.values import (
+    canonical_direction,
+    canonical_plan_year,
+    canonical_rag,
+    financial_quarter_of,
+    financial_year_of,
+    milestone_date,
+    parse_day_date,
+)
+from ragtrack.records import (
+    CommentaryRecord,
+    DocumentRecord,
+    ItemRecord,
+    Line,
+    ParsedDocument,
+    SourceText,
+)
+from ragtrack.version import PARSER_VERSION
+
+log = logging.getLogger(__name__)
+
+_PERIOD = re.compile(r"Progress\s+(?:up\s+)?to\s+(?P<date>[^()\-–]+?)\s*(?:[-–)]|$)", re.IGNORECASE)
+_QUARTER = re.compile(r"\bQ(?:uarter|tr)?\.?\s*(?P<q>[1-4])\b", re.IGNORECASE)
+_COUNCIL = re.compile(
+    r"\b(?P<name>[A-Za-z][A-Za-z'’\-]+(?:\s+[A-Za-z][A-Za-z'’\-]+){0,3})\s+Council\b(?!\s+Plan)",
+    re.IGNORECASE,
+)
+_NOT_A_COUNCIL_NAME = {"plan", "delivery", "progress", "report", "the", "our", "of", "for"}
+
+
+class WarningLog:
+    """Collects parser warnings in the dataset's one format: ``[page P, ]line N: message``."""
+
+    def __init__(self, pages: int) -> None:
+        self.pages = pages
+        self.messages: list[str] = []
+
+    def add(self, line: Line | None, message: str) -> None:
+        if line is None:
+            text = message
+        elif self.pages > 1:
+            text = f"page {line.page}, line {line.number}: {message}"
+        else:
+            text = f"line {line.number}: {message}"
+        log.warning("%s", text)
+        self.messages.append(text)
+
+
+def stable_id(*parts: object) -> str:
+    """A short deterministic id: the same parts always give the same id."""
+    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode())
+    return digest.hexdigest()[:20]
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+# ---------------------------------------------------------------- document fields
+
+
+def _document_fields(
+    front: list[Line], blocks_years: list[str], warnings: WarningLog
+) -> dict[str, object]:
+    """Title, council, period end, quarter and plan year from the front matter and headings."""
+    texts = [line.text.strip() for line in front if line.text.strip()]
+    title_parts: list[str] = []
+    for text in texts:
+        if _PERIOD.search(text) or text.startswith("(") or text.casefold().startswith("rag"):
+            break
+        title_parts.append(text)
+    title = " ".join(" ".join(title_parts).split()) or None
+
+    period_end = quarter = None
+    period_year = None
+    for text in texts:
+        match = _PERIOD.search(text)
+        if match:
+            period_end = parse_day_date(match["date"])
+            q = _QUARTER.search(text[match.end() - 1 :])
+            quarter = int(q["q"]) if q else None
+            period_year = canonical_plan_year(text[match.end() - 1 :])
+            break
+    if period_end is not None and quarter is None:
+        quarter = financial_quarter_of(period_end)
+    elif period_end is not None and quarter != financial_quarter_of(period_end):
+        warnings.add(None, f"printed quarter Q{quarter} does not match period end {period_end}")
+
+    heading_year = Counter(blocks_years).most_common(1)[0][0] if blocks_years else None
+    plan_year = period_year or heading_year
+    if plan_year is None and period_end is not None:
+        plan_year = financial_year_of(period_end)
+    if period_end is not None and plan_year and plan_year != financial_year_of(period_end):
+        warnings.add(None, f"plan year {plan_year} does not contain period end {period_end}")
+
+    council = None
+    for text in texts:
+        for match in _COUNCIL.finditer(text):
+            words = match["name"].split()
+            if not words or any(w.casefold() in _NOT_A_COUNCIL_NAME for w in words):
+                continue
+            council = " ".join(w.capitalize() if w.isupper() else w for w in words) + " Council"
+            break
+        if council:
+            break
+    return {
+        "title": title,
+        "council": council,
+        "period_end": period_end,
+        "quarter": quarter,
+        "plan_year": plan_year,
+    }
+
+
+# ---------------------------------------------------------------- items
+
+
+def _table_kind(table: TableBlock, ctx: Context) -> str:
+    header = table.header
+    if header.measures or ctx.measures or not header.has_milestone:
+        return "measure"
+    return "action"
+
+
+def _row_record(
+    row: RawRow,
+    table: TableBlock,
+    ctx: Context,
+    kind: str,
+    document_id: str,
+    ordinal: int,
+    colours: dict[int, str],
+    warnings: WarningLog,
+) -> ItemRecord:
+    colour = next((colours[line.number] for line in row.lines if line.number in colours), None)
+    tail = split_row_tail(
+        row.body,
+        has_milestone=table.header.has_milestone,
+        has_colour=colour is not None,
+        cells=row.cells,
+    )
+    text = clean_text(join_wrapped(tail.text.split("\n")))
+    first = row.lines[0]
+    rag = canonical_rag(tail.rag_raw)
+    rag_source = "letter" if rag else None
+    if colour is not None:
+        if rag is None:
+            rag, rag_source = colour, "colour"
+        elif rag != colour:
+            warnings.add(
+                first,
+                f"{row.ref}: RAG letter says {rag} but the cell colour is "
+                f"{colour}; kept the letter",
+            )
+    if not tail.complete and rag is None:
+        warnings.add(first, f"{row.ref}: no RAG status found in row {_quote(row.body)}")
+    elif rag is None:
+        warnings.add(first, f"{row.ref}: RAG cell is empty")
+    if table.header.has_milestone and tail.milestone is None and tail.complete:
+        warnings.add(first, f"{row.ref}: no milestone found")
+    direction = canonical_direction(tail.arrow_raw)
+    if tail.arrow_raw is None and tail.complete:
+        warnings.add(first, f"{row.ref}: no direction of travel printed")
+    if not text:
+        warnings.add(first, f"{row.ref}: row has no text")
+    milestone = tail.milestone
+    ref = row.ref
+    if ctx.outcome_number is not None and ref_outcome(ref) not in (None, ctx.outcome_number):
+        warnings.add(
+            first,
+            f"{ref}: ref is numbered for outcome {ref_outcome(ref)} but sits "
+            f"under outcome {ctx.outcome_number}",
+        )
+    return ItemRecord(
+        document_id=document_id,
+        item_id=stable_id(document_id, kind, ref, ordinal),
+        kind=kind,  # type: ignore[arg-type]
+        ref=ref,
+        outcome_number=ctx.outcome_number,
+        outcome=ctx.outcome,
+        supporting_outcome=None if kind == "measure" else ctx.supporting,
+        section="measures" if kind == "measure" else "actions",
+        text=text,
+        milestone=milestone,
+        milestone_date=milestone_date(milestone),
+        rag=rag,  # type: ignore[arg-type]
+        direction=direction,  # type: ignore[arg-type]
+        direction_raw=tail.arrow_raw,
+        responsible=None,
+        page=first.page,
+        line_start=first.number,
+        line_end=row.lines[-1].number,
+        rag_source=rag_source,  # type: ignore[arg-type]
+    )
+
+
+def _items(
+    seg: Segmented,
+    contexts: list[Context | None],
+    document_id: str,
+    colours: dict[int, str],
+    warnings: WarningLog,
+) -> list[ItemRecord]:
+    items: list[ItemRecord] = []
+    seen: Counter[tuple[str, str]] = Counter()
+    for block, ctx in zip(seg.blocks, contexts, strict=True):
+        if not isinstance(block, TableBlock) or ctx is None:
+            continue
+        if not block.rows:
+            warnings.add(block.header_line, "table header with no rows under it")
+        kind = _table_kind(block, ctx)
+        for row in block.rows:
+            key = (kind, canonical_ref(row.ref))
+            if seen[key]:
+                warnings.add(row.lines[0], f"{row.ref}: ref printed more than once; kept both rows")
+            items.append(
+                _row_record(row, block, ctx, kind, document_id, seen[key], colours, warnings)
+            )
+            seen[key] += 1
+    return items
+
+
+# ---------------------------------------------------------------- commentary
+
+
+def _commentary(
+    seg: Segmented, contexts: list[Context | None], style: CommentaryStyle, document_id: str
+) -> list[CommentaryRecord]:
+    records: list[CommentaryRecord] = []
+    for block, ctx in zip(seg.blocks, contexts, strict=True):
+        if not isinstance(block, CommentaryBlock) or ctx is None:
+            continue
+        for section in block.sections:
+            supporting = None if ctx.measures else ctx.supporting
+            paragraphs = split_paragraphs(section, style, ctx.measures)
+
+            def record(
+                text: str,
+                refs: list[str],
+                empty: bool,
+                lines: list[Line],
+                ctx: Context = ctx,
+                section=section,
+                supporting=supporting,
+            ) -> CommentaryRecord:
+                first, last = lines[0], lines[-1]
+                return CommentaryRecord(
+                    document_id=document_id,
+                    commentary_id=stable_id(
+                        document_id, section.category, first.number, len(records)
+                    ),
+                    category=section.category,  # type: ignore[arg-type]
+                    outcome_number=ctx.outcome_number,
+                    outcome=ctx.outcome,
+                    supporting_outcome=supporting,
+                    refs=tuple(refs),
+                    text=text,
+                    empty=empty,
+                    page=first.page,
+                    line_start=first.number,
+                    line_end=last.number,
+                )
+
+            if not paragraphs:
+                records.append(record("", [], True, [section.heading]))
+                continue
+            for paragraph in paragraphs:
+                text = paragraph.text
+                empty = is_nothing_to_report(label_free_text(paragraph))
+                records.append(
+                    record(text, paragraph_refs(paragraph, style), empty, paragraph.lines)
+                )
+    return records
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def parse_progress_report(source: SourceText) -> ParsedDocument:
+    """Parse a progress report (either text layout, or lines from a PDF) into records."""
+    warnings = WarningLog(source.pages)
+    for message in source.warnings:
+        warnings.add(None, message)
+    seg = segment(source.lines, source.rag_colour)
+    contexts = assign_contexts(seg.blocks)
+    document_id = source.sha256
+
+    heading_years = [y for b in seg.blocks if isinstance(b, HeadingBlock) for y in b.plan_years]
+    fields = _document_fields(seg.front, heading_years, warnings)
+
+    items = _items(seg, contexts, document_id, source.rag_colour, warnings)
+    actions = [i.ref for i in items if i.kind == "action" and i.ref]
+    measures = [i.ref for i in items if i.kind == "measure" and i.ref]
+    ref_style = RefStyle.from_refs(actions, measures)
+    item_refs = frozenset(canonical_ref(r) for r in actions + measures)
+    sections = [s for b in seg.blocks if isinstance(b, CommentaryBlock) for s in b.sections]
+    style = detect_style(sections, ref_style, item_refs)
+    commentary = _commentary(seg, contexts, style, document_id)
+
+    for line, why in seg.unplaced:
+        warnings.add(line, f"could not place line ({why}): {_quote(line.text)}")
+    if not items and not commentary:
+        raise ParseError(
+            "no actions, measures or commentary found: this does not look like "
+            "a council plan progress report",
+            file=source.name,
+        )
+
+    document = DocumentRecord(
+        document_id=document_id,
+        source_name=source.name,
+        source_format=source.source_format,
+        encoding=source.encoding,
+        doc_type="progress_report",
+        council=fields["council"],  # type: ignore[arg-type]
+        title=fields["title"],  # type: ignore[arg-type]
+        plan_year=fields["plan_year"],  # type: ignore[arg-type]
+        period_end=fields["period_end"],  # type: ignore[arg-type]
+        quarter=fields["quarter"],  # type: ignore[arg-type]
+        pages=source.pages,
+        parser_version=PARSER_VERSION,
+        warnings=tuple(warnings.messages),
+    )
+    return ParsedDocument(document=document, items=tuple(items), commentary=tuple(commentary))
