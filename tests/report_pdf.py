@@ -235,3 +235,74 @@ def blocks_from_tabbed(text: str) -> list[Para | Table]:
             kind = classify_line(line).kind
             blocks.append(Para(line.strip(), heading=kind not in (LineKind.TEXT,)))
     return blocks
+
+
+_COMMENTARY_HEADINGS = {
+    "progress": "Commentary for areas of progress:",
+    "improvement": "Commentary for areas for improvement and detail of ongoing action:",
+    "risk": "Commentary for Risk updates:",
+    "finance": "Commentary for Finance updates:",
+}
+_DIRECTION_HEADER = "Direction of travel since last report (improving/ sustained/ declining)"
+
+
+def blocks_from_parsed(parsed: object) -> list[Para | Table]:
+    """Blocks laid out the way a progress report PDF prints them, from parsed rows: for each
+    run of rows or commentary under one outcome and supporting outcome, the headings, then a
+    ruled table or the commentary sections, in the order the text gave them."""
+    from ragtrack.records import CommentaryRecord, ItemRecord, ParsedDocument
+
+    assert isinstance(parsed, ParsedDocument)
+    doc = parsed.document
+    year = doc.plan_year or ""
+    blocks: list[Para | Table] = []
+    if doc.title:
+        blocks.append(Para(doc.title, heading=True))
+    if doc.period_end:
+        day = doc.period_end
+        blocks.append(Para(f"(Progress to {day.day} {day:%B %Y} - Quarter {doc.quarter})"))
+    records: list[ItemRecord | CommentaryRecord] = sorted(
+        [*parsed.items, *parsed.commentary], key=lambda r: r.line_start)
+    context: tuple[object, ...] | None = None
+    table: Table | None = None
+    category: str | None = None
+    for record in records:
+        measures = (record.section == "measures" if isinstance(record, ItemRecord)
+                    else record.supporting_outcome is None)
+        key = (record.outcome_number, record.outcome, record.supporting_outcome, measures,
+               isinstance(record, ItemRecord))
+        if key != context:
+            context, table, category = key, None, None
+            blocks.append(Para(f"Delivery of Council Plan Delivery Plan: {year}", heading=True))
+            if not measures:
+                blocks.append(Para("Key Action Updates", heading=True))
+            number = record.outcome_number
+            outcome = record.outcome or ""
+            blocks.append(Para(f"OUTCOME {number}: {outcome}" if number else outcome,
+                               heading=True))
+            if measures:
+                blocks.append(Para("Key Outcome Indicators", heading=True))
+            if record.supporting_outcome:
+                blocks.append(Para(f"Supporting outcome: {record.supporting_outcome}",
+                                   heading=True))
+        if isinstance(record, ItemRecord):
+            if table is None:
+                header = ["Ref", f"{'Measure' if measures else 'Action'} for {year}"]
+                if not measures:
+                    header.append("Milestone")
+                header += ["RAG (against target)", _DIRECTION_HEADER]
+                table = Table(header, [], rag_col=len(header) - 2, dir_col=len(header) - 1)
+                blocks.append(table)
+            letter = {"red": "R", "amber": "A", "green": "G"}.get(record.rag or "", "")
+            row = [record.ref or "", record.text]
+            if not measures:
+                row.append(record.milestone or "")
+            row += [letter, record.direction_raw or ""]
+            table.rows.append(row)
+            continue
+        if record.category != category:
+            category = record.category
+            blocks.append(Para(_COMMENTARY_HEADINGS[category], heading=True))
+        if record.text:
+            blocks.append(Para(record.text))
+    return blocks

@@ -149,9 +149,12 @@ def _blocks(pages: list[PageLayout], dropped: set[tuple[int, int]]
                 last = current.lines[-1]
                 same_page = current.page == entry.page
                 gap = (line.baseline - last.baseline) / max(last.height, 1.0)
-                # over a page break a paragraph goes on only if its last line ran to the
-                # right edge of the text; a short last line ended it
-                full = last.x1 >= right.get(current.page, 0.0) - 2 * last.height
+                # over a page break a paragraph goes on only if the next line's first word
+                # would not have fitted at the end of its last line: had it fitted, the
+                # writer's line breaking would have put it there, so the paragraph ended
+                first = line.words[0]
+                room = right.get(current.page, 0.0) - last.x1
+                full = room < 0.3 * last.height + (first.x1 - first.x0) - 1.0
                 runs_on = full and not _LABEL.match(line.text)
                 joined = (
                     (gap <= limit if same_page else runs_on)
