@@ -123,6 +123,8 @@ def _table(block: Table, options: Options, body: ParagraphStyle, bold: Paragraph
     style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
     if options.ruled:
         style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
+        # reportlab leaves out the rule under a repeated header above a split row's rest
+        style.append(("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black))
     style.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.85, 0.9, 1.0)))
     for r, row in enumerate(block.rows, start=1):
         cells: list[object] = []

@@ -83,13 +83,20 @@ def find_furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
     return drop
 
 
-def _line_pitch(pages: list[PageLayout], dropped: set[tuple[int, int]]) -> float:
+def drop_furniture(pages: list[PageLayout]) -> None:
+    """Remove running headers, footers and page numbers from the pages, in place."""
+    dropped = find_furniture(pages)
+    for p, page in enumerate(pages):
+        page.entries = [e for i, e in enumerate(page.entries) if (p, i) not in dropped]
+
+
+def _line_pitch(pages: list[PageLayout]) -> float:
     """The usual distance between lines of one paragraph, as a share of the font size."""
     ratios: Counter[float] = Counter()
-    for p, page in enumerate(pages):
+    for page in pages:
         previous: TextLine | None = None
-        for i, entry in enumerate(page.entries):
-            if not isinstance(entry, Free) or (p, i) in dropped:
+        for entry in page.entries:
+            if not isinstance(entry, Free):
                 previous = None
                 continue
             line = entry.line
@@ -129,17 +136,14 @@ class Assembled:
     warnings: list[str] = field(default_factory=list)
 
 
-def _blocks(pages: list[PageLayout], dropped: set[tuple[int, int]]
-            ) -> list[_Paragraph | Row]:
-    pitch = _line_pitch(pages, dropped)
+def _blocks(pages: list[PageLayout]) -> list[_Paragraph | Row]:
+    pitch = _line_pitch(pages)
     limit = max(pitch * 1.25, pitch + 0.25)
-    right = _text_right_edges(pages, dropped)
+    right = _text_right_edges(pages)
     out: list[_Paragraph | Row] = []
     current: _Paragraph | None = None
-    for p, page in enumerate(pages):
-        for i, entry in enumerate(page.entries):
-            if (p, i) in dropped:
-                continue
+    for page in pages:
+        for entry in page.entries:
             if isinstance(entry, Row):
                 current = None
                 out.append(entry)
@@ -170,13 +174,12 @@ def _blocks(pages: list[PageLayout], dropped: set[tuple[int, int]]
     return out
 
 
-def _text_right_edges(pages: list[PageLayout], dropped: set[tuple[int, int]]
-                      ) -> dict[int, float]:
+def _text_right_edges(pages: list[PageLayout]) -> dict[int, float]:
     """Per page, how far right the longest free line reaches: the text's right margin."""
     edges: dict[int, float] = {}
-    for p, page in enumerate(pages):
-        for i, entry in enumerate(page.entries):
-            if isinstance(entry, Free) and (p, i) not in dropped:
+    for page in pages:
+        for entry in page.entries:
+            if isinstance(entry, Free):
                 edges[entry.page] = max(edges.get(entry.page, 0.0), entry.line.x1)
     return edges
 
@@ -204,9 +207,10 @@ def _join_rows(upper: Row, lower: Row) -> None:
 
 
 def assemble(pages: list[PageLayout]) -> Assembled:
-    """Number the logical lines of the document and collect RAG colours and warnings."""
-    dropped = find_furniture(pages)
-    blocks = _blocks(pages, dropped)
+    """Number the logical lines of the document and collect RAG colours and warnings.
+
+    Page furniture must be gone already (:func:`drop_furniture`)."""
+    blocks = _blocks(pages)
     items: list[_Paragraph | _TableRow] = []
     warnings: list[str] = []
     header: Row | None = None
@@ -221,8 +225,9 @@ def assemble(pages: list[PageLayout]) -> Assembled:
         previous = items[-1] if items else None
         after_break = (isinstance(previous, _TableRow) and previous.row.page < row.page)
         if _is_header(row):
-            if (after_break and header is not None and header.tabbed == row.tabbed):
-                continue  # the header repeated at the top of a continued table
+            if (isinstance(previous, _TableRow) and header is not None
+                    and header.tabbed == row.tabbed):
+                continue  # the header repeated in a continued table (after a page break)
             header = row
             items.append(_TableRow(row, header=True))
             continue

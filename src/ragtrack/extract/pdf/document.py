@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ragtrack.errors import InputError
-from ragtrack.extract.pdf.assemble import assemble
+from ragtrack.extract.pdf.assemble import assemble, drop_furniture
 from ragtrack.extract.pdf.bands import apply_bands
 from ragtrack.extract.pdf.layout import PageLayout, lay_out
 from ragtrack.extract.pdf.page import PdfPages
@@ -73,6 +73,7 @@ def read_pdf_bytes(data: bytes, name: str, *, backend: str = DEFAULT_BACKEND,
         if len(scanned) == len(pages):
             raise InputError(warnings[-1], file=name)
         pages = [p for p in pages if p.number not in scanned]
+    drop_furniture(pages)
     apply_bands(pages)
     result = assemble(pages)
     warnings.extend(result.warnings)
