@@ -186,27 +186,45 @@ def render(blocks: Iterable[Para | Table], options: Options | None = None) -> by
     def furniture(canvas: object, document: object) -> None:
         canvas.saveState()  # type: ignore[attr-defined]
         number = canvas.getPageNumber()  # type: ignore[attr-defined]
-        if number in options.scanned_pages:
-            _scanned_page(canvas, page_size)
         canvas.setFont("Body", 8)  # type: ignore[attr-defined]
         canvas.drawString(15 * mm, page_size[1] - 10 * mm, options.running_header)  # type: ignore[attr-defined]
         canvas.drawRightString(page_size[0] - 15 * mm, 8 * mm, f"Page {number}")  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
-    return out.getvalue()
+    data = out.getvalue()
+    for at in sorted(options.scanned_pages):
+        data = insert_scanned_page(data, at)
+    return data
 
 
-def _scanned_page(canvas: object, page_size: tuple[float, float]) -> None:
-    """Paint an image of text over the page, as a scanner would leave it."""
+def insert_scanned_page(data: bytes, at: int) -> bytes:
+    """The PDF with a page holding only an image of text (no text layer) inserted so that it
+    becomes page ``at`` (1-based), as a scanner would leave it."""
+    import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
 
+    page_size = landscape(A4)
     image = Image.new("RGB", (842, 595), "white")
     draw = ImageDraw.Draw(image)
     for i in range(20):
-        draw.text((40, 40 + 25 * i), f"Scanned line {i} of a page with no text layer", fill="black")
-    canvas.drawImage(ImageReader(image), 0, 0, width=page_size[0], height=page_size[1])  # type: ignore[attr-defined]
+        draw.text((40, 40 + 25 * i), f"Scanned line {i} of a page with no text layer",
+                  fill="black")
+    scan = io.BytesIO()
+    canvas = Canvas(scan, pagesize=page_size)
+    canvas.drawImage(ImageReader(image), 0, 0, width=page_size[0], height=page_size[1])
+    canvas.showPage()
+    canvas.save()
+    target = pdfium.PdfDocument(data)
+    source = pdfium.PdfDocument(scan.getvalue())
+    target.import_pages(source, index=at - 1)
+    out = io.BytesIO()
+    target.save(out)
+    source.close()
+    target.close()
+    return out.getvalue()
 
 
 def blocks_from_tabbed(text: str) -> list[Para | Table]:

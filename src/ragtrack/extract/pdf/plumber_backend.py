@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pdfplumber
+from pdfplumber.utils.exceptions import PdfminerException
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
@@ -38,6 +39,13 @@ class PlumberPages:
             self.page_count = len(self._pdf.pages)
         except (PDFPasswordIncorrect, PDFEncryptionError):
             raise InputError("encrypted PDF (a password is needed to open it)",
+                             file=name) from None
+        except PdfminerException as err:  # pdfplumber wraps what pdfminer raised
+            inner = err.args[0] if err.args else err
+            if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
+                raise InputError("encrypted PDF (a password is needed to open it)",
+                                 file=name) from None
+            raise InputError(f"not a readable PDF ({type(inner).__name__}: {inner})",
                              file=name) from None
         except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
             raise InputError(f"not a readable PDF ({type(err).__name__}: {err})",

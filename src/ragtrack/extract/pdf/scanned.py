@@ -36,7 +36,7 @@ def scanned_warning(pages: list[int], *, ocr_tried: bool) -> str:
     what = f"{label} {page_list(pages)}: no usable text layer (scanned image?); not read"
     if ocr_tried:
         return what + " even after OCR"
-    return f"{what}; to read them, {HOW_TO_OCR}"
+    return f"{what}; to read {'it' if len(pages) == 1 else 'them'}, {HOW_TO_OCR}"
 
 
 def ocr_pages(data: bytes, pages: list[int], name: str) -> bytes:
