@@ -21,16 +21,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 ARROWS = {"↑": 0xF0E9, "→": 0xF0E8, "↓": 0xF0EA}
 RAG_LETTERS = {"red": "R", "amber": "A", "green": "G"}
-RGB = {"red": (0.85, 0.1, 0.1), "amber": (1.0, 0.75, 0.0), "green": (0.0, 0.69, 0.31)}
+RGB = {"red": (0.85, 0.1, 0.1), "amber": (1.0, 0.75, 0.0), "green": (0.0, 0.69, 0.31),
+       "blue": (0.2, 0.3, 0.9), "grey": (0.5, 0.5, 0.5)}
 CMYK = {"red": (0.0, 0.9, 0.9, 0.1), "amber": (0.0, 0.25, 1.0, 0.0),
-        "green": (0.8, 0.0, 0.9, 0.1)}
+        "green": (0.8, 0.0, 0.9, 0.1), "blue": (0.8, 0.6, 0.0, 0.0),
+        "grey": (0.0, 0.0, 0.0, 0.5)}
 
 
 def _register_fonts() -> None:
@@ -82,7 +83,8 @@ class Options:
     scanned_pages: Sequence[int] = ()
     encrypt: str | None = None
     title: str = "Report"
-    rag_colours: dict[str, str] = field(default_factory=dict)
+    #: fill colour names by data row index, overriding the colour of the row's letter
+    rag_colours: dict[int, str] = field(default_factory=dict)
 
 
 class _ArrowShape(Flowable):
@@ -131,7 +133,7 @@ def _table(block: Table, options: Options, body: ParagraphStyle, bold: Paragraph
         for c, text in enumerate(row):
             if c == block.rag_col and text.strip().upper() in ("R", "A", "G"):
                 name = {"R": "red", "A": "amber", "G": "green"}[text.strip().upper()]
-                name = options.rag_colours.get(f"{r - 1}", name)
+                name = options.rag_colours.get(r - 1, name)
                 if options.rag in ("colour", "both"):
                     colour = (colors.CMYKColor(*CMYK[name]) if options.colour_space == "cmyk"
                               else colors.Color(*RGB[name]))
