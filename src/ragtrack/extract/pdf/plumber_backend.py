@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pdfplumber
-from pdfplumber.utils.exceptions import PdfminerException
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from ragtrack.errors import InputError
 from ragtrack.extract.pdf.glyphs import map_glyph
