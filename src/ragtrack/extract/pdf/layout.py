@@ -93,11 +93,9 @@ def lay_out(content: PageContent) -> PageLayout:
     grids = find_grids(content.rules)
     free_chars: list[Char] = []
     per_grid: list[dict[tuple[int, int], list[Char]]] = [{} for _ in grids]
-    text_chars = 0
+    text_chars = len(content.chars)
     boxes = [(g, grid.bbox) for g, grid in enumerate(grids)]
     for ch in content.chars:
-        if ch.text != " ":
-            text_chars += 1
         x = (ch.x0 + ch.x1) / 2
         y = ch.baseline - 0.3 * ch.height
         for g, (x0, top, x1, bottom) in boxes:

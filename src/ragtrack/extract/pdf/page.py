@@ -13,7 +13,8 @@ from typing import NamedTuple, Protocol
 
 
 class Char(NamedTuple):
-    """One character as drawn: its text (arrows already mapped), font name and box.
+    """One visible character as drawn: its text (arrows already mapped), font name and box.
+    Spaces are not kept: words are told apart by the gaps between glyphs.
 
     ``baseline`` is where the glyph sits; ``height`` is about the font size. Lines are grouped
     on baselines, which all backends agree on, rather than on glyph boxes, which they do not.

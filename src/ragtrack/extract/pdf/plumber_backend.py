@@ -80,7 +80,9 @@ def _read_page(page: Any, number: int) -> PageContent:
         if text.startswith("(cid:") or text in ("\ufffd", "\x00"):
             content.unmapped += 1
             continue  # no Unicode for this glyph: counted, never printed
-        text = " " if text.isspace() else map_glyph(text, font)
+        if text.isspace():
+            continue  # words are told apart by the gaps between glyphs, as with PDFium
+        text = map_glyph(text, font)
         matrix = obj.get("matrix")
         baseline = float(obj["bottom"])
         if matrix is not None:

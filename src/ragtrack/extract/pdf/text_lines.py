@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from ragtrack.extract.pdf.page import Char
 
@@ -48,6 +49,8 @@ _SAME_LINE = 0.45
 
 
 _BOLD: dict[str, bool] = {}
+_BY_BASELINE = itemgetter(4, 2)  # Char.baseline, Char.x0
+_BY_X = itemgetter(2)
 
 
 def _is_bold(font: str) -> bool:
@@ -60,7 +63,7 @@ def _is_bold(font: str) -> bool:
 
 def group_lines(chars: Iterable[Char]) -> list[TextLine]:
     """Group characters into lines (top to bottom) and each line into words (left to right)."""
-    ordered = sorted(chars, key=lambda c: (c.baseline, c.x0))
+    ordered = sorted(chars, key=_BY_BASELINE)
     lines: list[TextLine] = []
     current: list[Char] = []
     anchor = 0.0
@@ -81,7 +84,7 @@ def group_lines(chars: Iterable[Char]) -> list[TextLine]:
 
 
 def _make_line(chars: list[Char]) -> TextLine | None:
-    chars.sort(key=lambda c: c.x0)
+    chars.sort(key=_BY_X)
     words: list[Word] = []
     parts: list[str] = []
     start = end = 0.0
@@ -90,12 +93,6 @@ def _make_line(chars: list[Char]) -> TextLine | None:
     gap = _SPACE_GAP * (height if height > 1.0 else 1.0)
     fonts: dict[str, int] = {}
     for text, font, x0, x1, _baseline, _height in chars:
-        if text == " ":
-            if parts:
-                words.append(Word("".join(parts), start, end))
-                parts = []
-            prev_text = ""
-            continue
         if text == prev_text and -0.5 < x0 - prev_x0 < 0.5:
             continue  # the same glyph drawn twice (fake bold, shadows)
         if parts and x0 - end > gap:
