@@ -276,6 +276,8 @@ def blocks_from_parsed(parsed: object) -> list[Para | Table]:
 
     assert isinstance(parsed, ParsedDocument)
     doc = parsed.document
+    if doc.doc_type == "delivery_plan":
+        return _plan_blocks(parsed)
     year = doc.plan_year or ""
     blocks: list[Para | Table] = []
     if doc.title:
@@ -327,4 +329,58 @@ def blocks_from_parsed(parsed: object) -> list[Para | Table]:
             blocks.append(Para(_COMMENTARY_HEADINGS[category], heading=True))
         if record.text:
             blocks.append(Para(record.text))
+    return blocks
+
+
+def _plan_blocks(parsed: object) -> list[Para | Table]:
+    """A delivery plan as its PDF prints it: per outcome and supporting outcome, a table of
+    the year's actions (milestone, responsible officers), the actions planned for later years
+    and the outcome's measures, each under its section heading."""
+    from ragtrack.records import ParsedDocument
+
+    assert isinstance(parsed, ParsedDocument)
+    doc = parsed.document
+    year = doc.plan_year or ""
+    blocks: list[Para | Table] = []
+    if doc.title:
+        blocks.append(Para(doc.title, heading=True))
+    if year:
+        blocks.append(Para(f"Council Plan Delivery Plan {year}", heading=True))
+    context: tuple[object, ...] | None = None
+    table: Table | None = None
+    for item in sorted(parsed.items, key=lambda i: i.line_start):
+        key = (item.outcome_number, item.outcome, item.supporting_outcome, item.section)
+        if key != context:
+            context, table = key, None
+            number = item.outcome_number
+            blocks.append(Para(f"Outcome {number}: {item.outcome or ''}" if number
+                               else item.outcome or "", heading=True))
+            if item.supporting_outcome:
+                blocks.append(Para(f"Supporting Outcome: {item.supporting_outcome}",
+                                   heading=True))
+            if item.kind == "measure":
+                blocks.append(Para(f"How we will measure progress against this outcome {year}",
+                                   heading=True))
+            elif item.milestone is not None or "year" not in (item.section or "").casefold():
+                blocks.append(Para(item.section if item.section and item.section[0].isupper()
+                                   else f"Year Actions and Milestones ({year})", heading=True))
+            else:
+                blocks.append(Para(item.section, heading=True))
+        if table is None:
+            header = ["Ref", "Measure" if item.kind == "measure" else "Action"]
+            has_milestone = any(i.milestone for i in parsed.items
+                                if (i.outcome_number, i.outcome, i.supporting_outcome,
+                                    i.section) == key)
+            if has_milestone:
+                header.append("Milestone")
+            if item.kind != "measure":
+                header.append("Assistant Director(s) Responsible for Delivery")
+            table = Table(header, [])
+            blocks.append(table)
+        row = [item.ref or "", item.text]
+        if "Milestone" in table.header:
+            row.append(item.milestone or "")
+        if item.kind != "measure":
+            row.append(item.responsible or "")
+        table.rows.append(row)
     return blocks
