@@ -384,3 +384,26 @@ def _plan_blocks(parsed: object) -> list[Para | Table]:
             row.append(item.responsible or "")
         table.rows.append(row)
     return blocks
+
+
+def rotate_pages(data: bytes) -> bytes:
+    """The same PDF with each landscape page stored as a portrait page turned by /Rotate 90
+    (its content turned the other way), as some tools write landscape reports."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(data)
+    for index in range(len(doc)):
+        page = doc[index]
+        width, height = page.get_size()
+        turn = raw.FS_MATRIX(0, 1, -1, 0, height, 0)  # (x, y) -> (height - y, x)
+        raw.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(turn), None)
+        page.set_mediabox(0, 0, height, width)
+        page.set_rotation(90)
+        page.close()
+    out = io.BytesIO()
+    doc.save(out)
+    doc.close()
+    return out.getvalue()

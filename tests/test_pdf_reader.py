@@ -244,6 +244,17 @@ def test_table_over_a_page_break_keeps_one_header_and_joins_the_split_row(
 
 
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
+def test_landscape_pages_stored_rotated_read_the_same(backend: str) -> None:
+    from report_pdf import rotate_pages
+
+    data = _report(_long_table(), Options(rag="colour", arrows="symbol"))
+    upright = read_pdf_bytes(data, "r.pdf", backend=backend)
+    turned = read_pdf_bytes(rotate_pages(data), "r.pdf", backend=backend)
+    assert [line.text for line in turned.lines] == [line.text for line in upright.lines]
+    assert turned.rag_colour == upright.rag_colour
+
+
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
 def test_running_header_and_page_footer_are_dropped(backend: str) -> None:
     options = Options(running_header="Cumbria County Council Plan Report")
     source = read_pdf_bytes(_report(_long_table(), options), "r.pdf", backend=backend)
