@@ -73,7 +73,7 @@ class Table:
 
 @dataclass
 class Options:
-    rag: str = "letter"  # letter | colour | both
+    rag: str = "letter"  # letter | colour (cell fill) | both | dot (a filled circle)
     colour_space: str = "rgb"  # rgb | cmyk
     arrows: str = "unicode"  # unicode | pua | wingdings | symbol | shape
     running_header: str = "Council Plan Delivery Plan Progress Report"
@@ -85,6 +85,19 @@ class Options:
     title: str = "Report"
     #: fill colour names by data row index, overriding the colour of the row's letter
     rag_colours: dict[int, str] = field(default_factory=dict)
+
+
+class _Dot(Flowable):
+    """A RAG rating drawn as a filled circle in the cell."""
+
+    def __init__(self, colour: object) -> None:
+        super().__init__()
+        self.colour = colour
+        self.width = self.height = 8
+
+    def draw(self) -> None:
+        self.canv.setFillColor(self.colour)
+        self.canv.circle(4, 4, 4, stroke=0, fill=1)
 
 
 class _ArrowShape(Flowable):
@@ -134,9 +147,12 @@ def _table(block: Table, options: Options, body: ParagraphStyle, bold: Paragraph
             if c == block.rag_col and text.strip().upper() in ("R", "A", "G"):
                 name = {"R": "red", "A": "amber", "G": "green"}[text.strip().upper()]
                 name = options.rag_colours.get(r - 1, name)
+                colour = (colors.CMYKColor(*CMYK[name]) if options.colour_space == "cmyk"
+                          else colors.Color(*RGB[name]))
+                if options.rag == "dot":
+                    cells.append(_Dot(colour))
+                    continue
                 if options.rag in ("colour", "both"):
-                    colour = (colors.CMYKColor(*CMYK[name]) if options.colour_space == "cmyk"
-                              else colors.Color(*RGB[name]))
                     style.append(("BACKGROUND", (c, r), (c, r), colour))
                 cells.append(Paragraph("" if options.rag == "colour" else escape(text), body))
             elif c == block.dir_col:

@@ -159,6 +159,13 @@ def test_rag_letter_colour_or_both(backend: str, rag: str) -> None:
     assert [i.rag for i in parsed.items] == ["red", "amber", "green"]
 
 
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
+def test_rag_drawn_as_a_coloured_dot_is_read_from_its_colour(backend: str) -> None:
+    source = read_pdf_bytes(_report(ROWS, Options(rag="dot")), "r.pdf", backend=backend)
+    assert [r[3] for r in _row_lines(source)] == ["", "", ""]
+    assert list(source.rag_colour.values()) == ["red", "amber", "green"]
+
+
 @pytest.mark.parametrize("colour_space", ["rgb", "cmyk"])
 def test_fill_that_is_no_rag_colour_is_a_warning_not_a_guess(colour_space: str) -> None:
     options = Options(rag="colour", colour_space=colour_space, rag_colours={1: "blue", 2: "grey"})

@@ -76,12 +76,15 @@ def _cell_rows(grid: Grid, cell_chars: dict[tuple[int, int], list[Char]],
                 if area > 0 and _overlap(bbox, (fill.x0, fill.top, fill.x1, fill.bottom)) \
                         >= 0.5 * area:
                     cell.rgb = fill.rgb  # the last painted fill is the one seen
-            if not cell.text:
-                for box in content.boxes:
-                    mx, my = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
-                    if bbox[0] <= mx <= bbox[2] and bbox[1] <= my <= bbox[3] \
-                            and (box.x1 - box.x0) < (bbox[2] - bbox[0]) + 1:
+            for box in content.boxes:
+                mx, my = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
+                if bbox[0] <= mx <= bbox[2] and bbox[1] <= my <= bbox[3] \
+                        and (box.x1 - box.x0) < (bbox[2] - bbox[0]) + 1:
+                    if not cell.text:
                         cell.drawn = box.kind
+                    if box.rgb is not None and rag_of_fill(cell.rgb) == "none" \
+                            and rag_of_fill(box.rgb) != "none":
+                        cell.rgb = box.rgb  # a coloured dot or shape drawn in the cell
             out.append(cell)
         if any(cell.text or cell.drawn or rag_of_fill(cell.rgb) != "none" for cell in out):
             rows.append(Row(out, cells[0][1], content.number))

@@ -64,6 +64,8 @@ class Box:
     x1: float
     bottom: float
     kind: str  # "shape" | "image"
+    #: fill colour of a filled shape (a RAG dot), as RGB in 0..1
+    rgb: tuple[float, float, float] | None = None
 
 
 @dataclass(slots=True)

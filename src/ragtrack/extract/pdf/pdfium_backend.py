@@ -8,6 +8,7 @@ in one call. Paths and images come from the page objects. Nothing else is comput
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Iterator
 
 import pypdfium2 as pdfium
@@ -151,8 +152,12 @@ class PdfiumPages:
         raw.FPDFText_GetCharOrigin(tp, index, ctypes.byref(x), ctypes.byref(y))
         size = ctypes.c_float()
         raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+        # the size set by Tf is scaled by the text matrix (``1 Tf`` with ``10 0 0 10 Tm``
+        # prints 10-point text), which is what pdfminer reports
+        _, _, c, d, _, _ = _matrix(obj)
+        scaled = float(size.value) * math.hypot(c, d)
         baseline = _apply(view, x.value, y.value)[1]
-        return name, baseline, float(size.value), "wingdings" in name.casefold()
+        return name, baseline, scaled, "wingdings" in name.casefold()
 
     # -- paths and images ------------------------------------------------------------------
 
@@ -203,7 +208,7 @@ class PdfiumPages:
             elif not curved and len(pts) == 2 and stroked and (x0 == x1 or top == bottom):
                 content.rules.append(Rule(x0, top, x1, bottom))
             elif x1 - x0 > 0 or bottom - top > 0:
-                content.boxes.append(Box(x0, top, x1, bottom, "shape"))
+                content.boxes.append(Box(x0, top, x1, bottom, "shape", rgb))
 
 
 def _matrix(obj: raw.FPDF_PAGEOBJECT) -> _Matrix:

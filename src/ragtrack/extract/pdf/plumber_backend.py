@@ -108,8 +108,9 @@ def _read_page(page: Any, number: int) -> PageContent:
         else:
             content.boxes.append(Box(x0, top, x1, bottom, "shape"))
     for obj in page.curves:
+        rgb = colour_to_rgb(obj.get("non_stroking_color")) if obj.get("fill") else None
         content.boxes.append(Box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
-                                 float(obj["bottom"]), "shape"))
+                                 float(obj["bottom"]), "shape", rgb))
     for obj in page.images:
         content.boxes.append(Box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
                                  float(obj["bottom"]), "image"))
