@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Kind = Literal["action", "measure"]
 Rag = Literal["red", "amber", "green"]
@@ -17,9 +17,12 @@ Category = Literal["progress", "improvement", "risk", "finance"]
 DocType = Literal["progress_report", "delivery_plan"]
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One physical line of the source after reading: its 1-based number, page and text."""
+class Line(NamedTuple):
+    """One physical line of the source after reading: its 1-based number, page and text.
+
+    A named tuple rather than a dataclass: documents have tens of thousands of lines and
+    this is the cheapest immutable record Python has.
+    """
 
     number: int
     page: int

@@ -43,7 +43,7 @@ _NOTHING_TO_REPORT = [
     )
 ]
 _BULLET = re.compile(r"^\s*(?:[-–•*▪◦]\s|\d+[.)]\s)")
-_SENTENCE_END = re.compile(r"[.!?:;]['\"’”)]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;)]['\"’”)]*\s*$")
 
 
 def is_nothing_to_report(text: str) -> bool:
@@ -71,8 +71,8 @@ class Paragraph:
     pieces: list[str] = field(default_factory=list)
     label: str | None = None
 
-    @property
     def text(self) -> str:
+        """The paragraph's words: wrapped pieces joined, HTML removed, spaces folded."""
         return clean_text(join_wrapped(self.pieces))
 
 
@@ -123,7 +123,7 @@ def detect_style(
                 if following is not None and following.text.lstrip()[:1].islower():
                     lowercase_continuations += 1
     return CommentaryStyle(
-        labelled=started > 0 and labelled_starts >= max(2, 0.25 * started),
+        labelled=started > 0 and labelled_starts >= max(1, 0.25 * started),
         colon_labels=labels > 0 and colons >= 0.5 * labels,
         double_spaced=nonblank > 0 and lowercase_continuations >= max(2, 0.05 * nonblank),
         ref_style=ref_style,
@@ -138,6 +138,11 @@ def _split_midline(text: str, style: CommentaryStyle) -> list[str]:
     return [text[a:b].strip() for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 
+def _has_colon(piece: str) -> bool:
+    found = leading_label(piece)
+    return bool(found and found[1])
+
+
 def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -> list[Paragraph]:
     """Cut one commentary section into paragraphs."""
     paragraphs: list[Paragraph] = []
@@ -150,6 +155,15 @@ def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -
             continue
         for index, piece in enumerate(_split_midline(line.text, style)):
             label = _label(piece, style, measures)
+            if label is not None and current is not None and not _has_colon(piece):
+                # a ref without a colon opens a paragraph only where one can start: after a
+                # sentence ends, or after a blank line where blank lines mean something
+                previous = current.pieces[-1] if current.pieces else ""
+                fresh = bool(_SENTENCE_END.search(previous)) or (
+                    index == 0 and after_blank and not style.double_spaced
+                )
+                if not fresh:
+                    label = None
             new = label is not None or current is None
             if not new and index == 0 and current is not None:
                 bullet = bool(_BULLET.match(piece))
@@ -177,20 +191,19 @@ def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -
     return paragraphs
 
 
-def paragraph_refs(paragraph: Paragraph, style: CommentaryStyle) -> list[str]:
+def paragraph_refs(text: str, label: str | None, style: CommentaryStyle) -> list[str]:
     """The label's ref first, then refs named in the prose, each once."""
     refs: dict[str, None] = {}
-    if paragraph.label:
-        refs[paragraph.label] = None
-    for ref in find_prose_refs(paragraph.text, style.ref_style, style.item_refs):
+    if label:
+        refs[label] = None
+    for ref in find_prose_refs(text, style.ref_style, style.item_refs):
         refs.setdefault(ref, None)
     return list(refs)
 
 
-def label_free_text(paragraph: Paragraph) -> str:
-    """The paragraph's text without its leading label, for the nothing-to-report test."""
-    text = paragraph.text
-    if paragraph.label:
+def label_free_text(text: str, label: str | None) -> str:
+    """A paragraph's text without its leading label, for the nothing-to-report test."""
+    if label:
         found = leading_label(text)
         if found:
             text = text[found[2] :]

@@ -303,11 +303,10 @@ def _commentary(
                 records.append(record("", [], True, [section.heading]))
                 continue
             for paragraph in paragraphs:
-                text = paragraph.text
-                empty = is_nothing_to_report(label_free_text(paragraph))
-                records.append(
-                    record(text, paragraph_refs(paragraph, style), empty, paragraph.lines)
-                )
+                text = paragraph.text()
+                empty = is_nothing_to_report(label_free_text(text, paragraph.label))
+                refs = paragraph_refs(text, paragraph.label, style)
+                records.append(record(text, refs, empty, paragraph.lines))
     return records
 
 

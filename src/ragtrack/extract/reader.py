@@ -27,9 +27,25 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|[-–]\s*\d+\s*[-–])\s*$",
+    r"^\s*(?:page\s+(?P<n>\d+)(?:\s*(?:of|/)\s*(?P<of>\d+))?|(?P<n>\d+)\s*(?:of|/)\s*(?P<of>\d+)"
+    r"|[-–]\s*\d+\s*[-–])\s*$",
     re.IGNORECASE,
 )
+
+
+def _is_page_number(text: str) -> bool:
+    """``Page 3 of 40``, ``3/40``, ``- 3 -``; not a year span such as ``2021/22``."""
+    if len(text) > 40 or not any(ch.isdigit() for ch in text):
+        return False
+    match = _PAGE_NUMBER.match(text)
+    if not match:
+        return False
+    if match["n"] and match["of"]:
+        return int(match["n"]) <= int(match["of"])
+    return True
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 _REGION = 3  # how many non-blank lines at the top and bottom of a page can be furniture
 
@@ -74,7 +90,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(sample))
     return controls / len(sample) > 0.05
 
 
@@ -90,7 +106,10 @@ def split_lines(text: str) -> list[Line]:
                 page += 1
             if not segment.strip() and len(segments) > 1:
                 continue  # the form feed itself is no line of content
-            cleaned = _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", segment)).rstrip()
+            cleaned = (
+                segment if segment.isascii() else _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", segment))
+            )
+            cleaned = cleaned.rstrip()
             lines.append(Line(number=number, page=page, text=cleaned))
     return lines
 
@@ -120,7 +139,7 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
         if line.text.strip():
             pages.setdefault(line.page, []).append(index)
     page_count = max((line.page for line in lines), default=1)
-    drop: set[int] = {i for i, line in enumerate(lines) if _PAGE_NUMBER.match(line.text)}
+    drop: set[int] = {i for i, line in enumerate(lines) if _is_page_number(line.text)}
     if page_count > 1:
         first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
         for from_top in (True, False):

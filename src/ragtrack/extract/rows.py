@@ -14,9 +14,13 @@ import regex as re
 
 from ragtrack.normalise.values import _MONTH_RE
 
-_ARROW = r"[↑→↓⬆⬇➡⇧⇩⇨⇑⇓⇒↔]|n/a|N/A|[-–—]"
-_TAIL_ARROW = re.compile(rf"(?P<sep>\s+|^)(?P<tok>{_ARROW})\s*$")
-_TAIL_RAG = re.compile(r"(?P<sep>\s+|^)(?P<tok>[RAG]|[rag]|Red|Amber|Green|RED|AMBER|GREEN)\s*$")
+_ARROW_TOKENS = frozenset(
+    ["↑", "→", "↓", "⬆", "⬇", "➡", "⇧", "⇩", "⇨", "⇑", "⇓", "⇒", "↔", "n/a", "N/A", "-", "–", "—"]
+)
+_RAG_TOKENS = frozenset(
+    ["R", "A", "G", "r", "a", "g", "Red", "Amber", "Green", "RED", "AMBER", "GREEN"]
+)
+_TAIL_WINDOW = 160  # characters: longer than any milestone, RAG and arrow together
 CELL_SEP = re.compile(r"\t| {2,}")
 
 _MS_LEAD = (
@@ -54,6 +58,23 @@ class RowTail:
     complete: bool
 
 
+def _last_token(text: str) -> tuple[str, str, str]:
+    """``(before, separator, token)``: the last whitespace-delimited token of ``text``."""
+    stripped = text.rstrip()
+    if not stripped:
+        return "", "", ""
+    token = stripped.rsplit(None, 1)[-1]
+    head = stripped[: len(stripped) - len(token)]
+    before = head.rstrip()
+    return before, head[len(before) :], token
+
+
+def may_end_row(line: str) -> bool:
+    """Cheap test: could this line hold a row's trailing cells (it ends in a RAG or arrow)?"""
+    token = _last_token(line)[2]
+    return token in _RAG_TOKENS or token in _ARROW_TOKENS
+
+
 def split_row_tail(
     body: str, *, has_milestone: bool, has_colour: bool = False, cells: bool = True
 ) -> RowTail:
@@ -76,25 +97,21 @@ def split_row_tail(
     rest = body.rstrip()
     arrow = rag = milestone = None
     last_sep = ""
+    # The trailing cells are short: look only at the end of a long row.
+    window = max(0, len(rest) - _TAIL_WINDOW)
 
-    m_arrow = _TAIL_ARROW.search(rest)
-    if m_arrow:
-        before = rest[: m_arrow.start()]
-        if _TAIL_RAG.search(before) or is_cell_sep(m_arrow["sep"]):
-            arrow = m_arrow["tok"]
-            last_sep = m_arrow["sep"]
-            rest = before
-    m_rag = _TAIL_RAG.search(rest)
-    if m_rag:
-        before = rest[: m_rag.start()]
-        token = m_rag["tok"]
-        separated = is_cell_sep(m_rag["sep"])
-        after_milestone = has_milestone and bool(_MILESTONE_AT_END.search(before))
+    before, sep, token = _last_token(rest)
+    if token in _ARROW_TOKENS and (_last_token(before)[2] in _RAG_TOKENS or is_cell_sep(sep)):
+        arrow, last_sep, rest = token, sep, before
+    before, sep, token = _last_token(rest)
+    if token in _RAG_TOKENS:
         lone_lower = len(token) == 1 and token.islower()
-        if arrow is not None or separated or (after_milestone and not lone_lower):
-            rag = token
-            last_sep = m_rag["sep"]
-            rest = before
+        if (
+            arrow is not None
+            or is_cell_sep(sep)
+            or (has_milestone and not lone_lower and _MILESTONE_AT_END.search(before, window))
+        ):
+            rag, last_sep, rest = token, sep, before
     rest = rest.rstrip(" ") if not is_column_sep(last_sep) else rest
     if has_milestone and (rag is not None or arrow is not None or has_colour):
         last_line = rest.rsplit("\n", 1)[-1]
@@ -106,10 +123,15 @@ def split_row_tail(
         elif "\n" in rest and (m_ms := _MILESTONE_LINE.match(last_line)):
             milestone = " ".join(m_ms["ms"].split())
             rest = rest[: len(rest) - len(last_line)]
-        elif m_ms := _MILESTONE_AT_END.search(rest.rstrip()):
+        elif m_ms := _MILESTONE_AT_END.search(rest.rstrip(), window):
             milestone = " ".join(m_ms["ms"].split())
             rest = rest[: m_ms.start()]
     complete = rag is not None or (arrow is not None and (has_colour or "\t" in body))
     return RowTail(
         text=rest.rstrip(), milestone=milestone, rag_raw=rag, arrow_raw=arrow, complete=complete
     )
+
+
+def looks_like_milestone(text: str) -> bool:
+    """Whether ``text`` reads as a milestone by its wording alone (no cell needed)."""
+    return bool(_MILESTONE_LINE.match(text))

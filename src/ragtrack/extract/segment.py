@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ragtrack.extract.rows import CELL_SEP, split_row_tail
+from ragtrack.extract.rows import CELL_SEP, may_end_row, split_row_tail
 from ragtrack.extract.structure import (
     HEADING_KINDS,
     Classified,
@@ -18,7 +18,7 @@ from ragtrack.extract.structure import (
     is_header_fragment,
     row_ref,
 )
-from ragtrack.normalise.refs import ref_outcome
+from ragtrack.normalise.refs import ref_outcome, ref_prefix
 from ragtrack.records import Line
 
 #: Running lines that mark the end of a report's front matter (legend, title).
@@ -84,6 +84,11 @@ class Segmented:
     blocks: list[Block]
     #: (line, message) for lines the segmenter could not place
     unplaced: list[tuple[Line, str]]
+
+
+def _sibling(previous: str, ref: str) -> bool:
+    """Could ``ref`` be the row after ``previous`` in one table (same prefix and outcome)?"""
+    return ref_prefix(previous) == ref_prefix(ref) and ref_outcome(previous) == ref_outcome(ref)
 
 
 def _has_colour(line: Line, colours: dict[int, str]) -> bool:
@@ -189,6 +194,8 @@ class Segmenter:
             table._in_header = False
         ref = row_ref(line.text)
         last = table.rows[-1] if table.rows else None
+        if ref and last is not None and not last.complete and not _sibling(last.ref, ref):
+            ref = None  # "10.000 a year ..." wrapped inside an unfinished row is text
         if ref:
             body = line.text.strip()[len(ref) :]
             cells = len(CELL_SEP.split(line.text.strip())) >= 3
@@ -205,6 +212,8 @@ class Segmenter:
 
     def _check_complete(self, table: TableBlock, row: RawRow) -> None:
         has_colour = any(_has_colour(line, self.rag_colour) for line in row.lines)
+        if not has_colour and not may_end_row(row.lines[-1].text):
+            return
         tail = split_row_tail(
             row.body,
             has_milestone=table.header.has_milestone,

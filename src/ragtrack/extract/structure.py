@@ -116,6 +116,27 @@ HEADER_WORDS = frozenset(
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
 
 
+#: The first words structural lines open with (an upper-case line may also be a heading).
+STRUCTURE_FIRST_WORDS = frozenset(
+    [
+        "commentary",
+        "ref",
+        "outcome",
+        "supporting",
+        "key",
+        "measures",
+        "performance",
+        "delivery",
+        "quarter",
+        "year",
+        "actions",
+        "how",
+    ]
+)
+_BLANK = Classified(LineKind.BLANK)
+_TEXT = Classified(LineKind.TEXT)
+
+
 def commentary_category(what: str) -> str | None:
     """Map the words after "Commentary for" to a category."""
     lowered = what.casefold()
@@ -138,8 +159,14 @@ def is_caps_heading(text: str) -> bool:
 
 def classify_line(text: str) -> Classified:
     """Say what kind of structural line ``text`` is (``TEXT`` when it is none)."""
-    if not text.strip():
-        return Classified(LineKind.BLANK)
+    stripped = text.strip()
+    if not stripped:
+        return _BLANK
+    # Most lines are prose: only lines opening with a structural word, or printed in
+    # capitals, can be structure, so the patterns below run on few lines.
+    first = stripped.split(None, 1)[0].casefold().rstrip(":.")
+    if first not in STRUCTURE_FIRST_WORDS and not stripped.isupper():
+        return _TEXT
     if m := _COMMENTARY.match(text):
         category = commentary_category(m["what"])
         if category:
@@ -177,7 +204,7 @@ def classify_line(text: str) -> Classified:
         if measures:
             title = _MEASURES_SUFFIX.sub("", title)
         return Classified(LineKind.OUTCOME, number=None, value=title, measures=measures)
-    return Classified(LineKind.TEXT)
+    return _TEXT
 
 
 def is_header_fragment(text: str) -> bool:
@@ -194,6 +221,9 @@ _ROW_REF = re.compile(rf"^\s*(?P<ref>{REF_TOKEN})(?=\s|$)")
 
 def row_ref(text: str) -> str | None:
     """The ref that opens a table row (``1.17``, ``A2.14``, ``M1.11``), if any."""
+    head = text.lstrip()[:3]
+    if not (head[:1].isdigit() or head[1:2].isdigit() or head[2:3].isdigit()):
+        return None
     m = _ROW_REF.match(text)
     if not m:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -27,7 +28,13 @@ _KEYWORD_LIST = re.compile(
 
 def canonical_ref(raw: str) -> str:
     """Upper-cased, spaces removed: ``' a1.1 '`` -> ``'A1.1'``. Idempotent."""
-    return re.sub(r"\s+", "", raw).upper()
+    return "".join(raw.split()).upper()
+
+
+@lru_cache(maxsize=4096)
+def _parts(ref: str) -> tuple[str, int, int] | None:
+    match = _REF.match(canonical_ref(ref))
+    return (match["prefix"], int(match["outcome"]), int(match["seq"])) if match else None
 
 
 def is_ref(raw: str) -> bool:
@@ -35,20 +42,17 @@ def is_ref(raw: str) -> bool:
 
 
 def ref_outcome(ref: str) -> int | None:
-    match = _REF.match(canonical_ref(ref))
-    return int(match["outcome"]) if match else None
+    parts = _parts(ref)
+    return parts[1] if parts else None
 
 
 def ref_prefix(ref: str) -> str:
-    match = _REF.match(canonical_ref(ref))
-    return match["prefix"] if match else ""
+    parts = _parts(ref)
+    return parts[0] if parts else ""
 
 
 def ref_sort_key(ref: str) -> tuple[str, int, int]:
-    match = _REF.match(canonical_ref(ref))
-    if not match:
-        return (ref, 0, 0)
-    return (match["prefix"], int(match["outcome"]), int(match["seq"]))
+    return _parts(ref) or (ref, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +104,18 @@ _CONTEXT_LIST = re.compile(
 )
 
 
+_CONTEXT_WORDS = ("relation to", "see ", "re ", "regarding", "refer")
+
+
 def _kind_of_keyword(keyword: str) -> str:
     return "action" if keyword.lower().startswith("action") else "measure"
+
+
+@lru_cache(maxsize=32)
+def _prefixed_refs(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![\w.£$€/-])(?:{'|'.join(prefixes)})\d{{1,2}}\.\d{{1,3}}(?![\d%]|\.\d|\w)"
+    )
 
 
 def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozenset()) -> list[str]:
@@ -114,7 +128,8 @@ def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozense
     one the document uses. Figures ("13.8%", "£22.730 million") never count.
     """
     found: list[tuple[int, str]] = []
-    if known:
+    lowered = text.casefold()
+    if known and ("(" in text or any(w in lowered for w in _CONTEXT_WORDS)):
         for match in _CONTEXT_LIST.finditer(text):
             for ref, start in zip(match.captures("ref"), match.starts("ref"), strict=True):
                 if ref_prefix(ref):
@@ -124,7 +139,8 @@ def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozense
                     if styled in known:
                         found.append((start, styled))
                         break
-    for match in _KEYWORD_LIST.finditer(text):
+    has_keyword = "action" in lowered or "measure" in lowered or "indicator" in lowered
+    for match in _KEYWORD_LIST.finditer(text) if has_keyword else ():
         kind = _kind_of_keyword(match["kw"])
         refs = match.captures("ref")
         starts = match.starts("ref")
@@ -138,16 +154,19 @@ def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozense
             else:
                 found.append((start, style.styled(ref, kind)))
     if style.prefixes:
-        prefixed = re.compile(
-            rf"(?<![\w.£$€/-])(?:{'|'.join(sorted(style.prefixes))})\d{{1,2}}\.\d{{1,3}}(?![\d%]|\.\d|\w)"
-        )
-        for match in prefixed.finditer(text):
+        for match in _prefixed_refs(tuple(sorted(style.prefixes))).finditer(text):
             found.append((match.start(), canonical_ref(match.group(0))))
     found.sort()
     seen: dict[str, None] = {}
     for _, ref in found:
         seen.setdefault(ref, None)
     return list(seen)
+
+
+def _may_start_with_ref(text: str) -> bool:
+    """Cheap pre-test: a ref has a digit within its first three characters."""
+    head = text.lstrip()[:3]
+    return head[:1].isdigit() or head[1:2].isdigit() or head[2:3].isdigit()
 
 
 _LEADING_LABEL = re.compile(rf"^\s*(?P<ref>{REF_BODY})(?P<colon>\s*:)?(?=\s|$)")
@@ -159,13 +178,15 @@ def leading_label(text: str) -> tuple[str, bool, int] | None:
     ``1.2 District Leads ...``, ``A1.1: ...``, ``M1.3 ...``. Not ``4.8/ 4.9`` (a list) nor
     ``6.9%)`` (a figure).
     """
+    if not _may_start_with_ref(text):
+        return None
     match = _LEADING_LABEL.match(text)
     if not match:
         return None
     return match["ref"], bool(match["colon"]), match.end()
 
 
-_MIDLINE_COLON_LABEL = re.compile(rf"(?<=\s)(?P<ref>{REF_BODY}):(?=\s)")
+_MIDLINE_COLON_LABEL = re.compile(rf"(?<=\s)(?P<ref>{REF_BODY}):(?=\s|$)")
 
 
 def midline_colon_labels(text: str) -> list[int]:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 import regex as re
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_SPACES = re.compile(r"[ \t]+")
 _SOFT_BREAK = re.compile(r"(?<=[\p{L}\p{N}])-$")
 
 
@@ -22,7 +21,8 @@ def strip_html(text: str) -> str:
 
 
 def fold_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Runs of spaces and tabs (and any other whitespace) to one space, ends trimmed."""
+    return " ".join(text.split())
 
 
 def join_wrapped(parts: Iterable[str]) -> str:

@@ -137,9 +137,11 @@ def canonical_plan_year(raw: str | None) -> str | None:
         return None
     start = int(match["start"])
     end = match["end"]
-    end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-    if end_year != start + 1:
+    following = start + 1
+    expected = str(following) if len(end) == 4 else f"{following % 100:02d}"
+    if end != expected:
         return None
+    end_year = following
     return f"{start}/{str(end_year)[-2:]}"
 
 
