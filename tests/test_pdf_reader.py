@@ -210,6 +210,7 @@ def test_arrows_in_symbol_fonts_become_unicode_arrows(backend: str, arrows: str)
      ("\uf0e1", "Wingdings", "↑"), ("é", "Wingdings-Regular", "↑"), ("h", "Wingdings3", "↑"),
      ("i", "Wingdings 3", "↓"), ("ﬁ", "Symbol", "→"), ("fl", "Symbol", "↓"),
      ("›", "Symbol", "↑"), ("\u2191", "Symbol", "↑"), ("fi", "Helvetica", "fi"),
+     ("ﬁ", "ABCDEF+Calibri", "fi"), ("ﬃ", "Times-Roman", "ffi"),
      ("é", "Helvetica", "é"), ("A", "Wingdings", "A")],
 )
 def test_glyphs_map_by_code_point_and_font(text: str, font: str, glyph: str) -> None:

@@ -38,6 +38,10 @@ _SYMBOL_AS_STANDARD = {"‹": LEFT, "›": UP, "ﬁ": RIGHT, "ﬂ": DOWN, "fi": 
 #: Private-use code points mapped whatever the font claims to be.
 _PRIVATE_USE = {0xF000 + code: glyph for code, glyph in _WINGDINGS.items()}
 
+#: Typographic ligatures a text font may draw as one glyph; pdfminer spells them out and
+#: PDFium may not, so both are spelled out here to give the same text.
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
 
@@ -72,4 +76,6 @@ def map_glyph(text: str, font: str) -> str:
                 return _SYMBOL[byte]
     if code is not None and code in _PRIVATE_USE:
         return _PRIVATE_USE[code]
+    if text in _LIGATURES:
+        return _LIGATURES[text]
     return text
