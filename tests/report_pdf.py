@@ -423,3 +423,64 @@ def rotate_pages(data: bytes) -> bytes:
     doc.save(out)
     doc.close()
     return out.getvalue()
+
+
+def render_wordlike(header: list[str], rows: list[list[str]], *, rag_col: int,
+                    fills: dict[int, str] | None = None) -> bytes:
+    """One table drawn the way word processors write PDFs, not the way reportlab's platypus
+    does: cell borders as thin filled rectangles, every word placed on its own with no space
+    characters, text set at ``1 Tf`` and scaled by the text matrix, header row shaded."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen.canvas import Canvas
+
+    _register_fonts()
+    size, leading, pad = 9.0, 11.0, 3.0
+    widths = [40.0, 420.0, 90.0, 60.0, 120.0][: len(header)]
+    page_w, page_h = landscape(A4)
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(page_w, page_h))
+    top = page_h - 60
+    x_left = 40.0
+
+    def words_at(x: float, baseline: float, line: str, font: str) -> None:
+        text = canvas.beginText()
+        text.setFont(font, 1)
+        cursor = x
+        for word in line.split():
+            text.setTextTransform(size, 0, 0, size, cursor, baseline)
+            text.textOut(word)
+            cursor += pdfmetrics.stringWidth(word + " ", font, size)
+        canvas.drawText(text)
+
+    for r, cells in enumerate([header, *rows]):
+        font = "Body-Bold" if r == 0 else "Body"
+        wrapped = [simpleSplit(cell, font, size, w - 2 * pad) or [""]
+                   for cell, w in zip(cells, widths, strict=True)]
+        height = max(len(lines) for lines in wrapped) * leading + 2 * pad
+        bottom = top - height
+        x = x_left
+        for c, (lines, w) in enumerate(zip(wrapped, widths, strict=True)):
+            colour = None
+            if r == 0:
+                colour = (0.85, 0.85, 0.85)
+            elif c == rag_col and fills and (r - 1) in fills:
+                colour = RGB[fills[r - 1]]
+            if colour:
+                canvas.setFillColorRGB(*colour)
+                canvas.rect(x, bottom, w, height, stroke=0, fill=1)
+            canvas.setFillColorRGB(0, 0, 0)
+            for i, line in enumerate(lines):
+                words_at(x + pad, top - pad - size - i * leading, line, font)
+            x += w
+        # borders: thin filled rectangles, one per cell edge
+        x = x_left
+        for w in widths:
+            canvas.rect(x, top - 0.25, w, 0.5, stroke=0, fill=1)
+            canvas.rect(x, bottom - 0.25, w, 0.5, stroke=0, fill=1)
+            canvas.rect(x - 0.25, bottom, 0.5, height, stroke=0, fill=1)
+            x += w
+        canvas.rect(x - 0.25, bottom, 0.5, height, stroke=0, fill=1)
+        top = bottom
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()

@@ -166,6 +166,20 @@ def test_rag_drawn_as_a_coloured_dot_is_read_from_its_colour(backend: str) -> No
     assert list(source.rag_colour.values()) == ["red", "amber", "green"]
 
 
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
+def test_table_written_like_a_word_processor(backend: str) -> None:
+    from report_pdf import render_wordlike
+
+    rows = [["1.1", "Reduce falls among older people living at home. " * 4, "By March 2020",
+             "", "↑"], ["1.2", "Open two hubs.", "On-going", "G", "→"]]
+    data = render_wordlike(HEADER, rows, rag_col=3, fills={0: "red", 1: "green"})
+    source = read_pdf_bytes(data, "word.pdf", backend=backend)
+    got = [line.text.split("\t") for line in source.lines if "\t" in line.text]
+    assert got[0] == HEADER
+    assert got[1:] == [[cell.strip() for cell in row] for row in rows]
+    assert list(source.rag_colour.values()) == ["red", "green"]
+
+
 @pytest.mark.parametrize("colour_space", ["rgb", "cmyk"])
 def test_fill_that_is_no_rag_colour_is_a_warning_not_a_guess(colour_space: str) -> None:
     options = Options(rag="colour", colour_space=colour_space, rag_colours={1: "blue", 2: "grey"})
