@@ -13,10 +13,9 @@ A ``REF:`` label in mid-line starts a new paragraph in documents whose labels ca
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-import regex as re
 
 from ragtrack.extract.segment import Section
 from ragtrack.normalise.refs import (

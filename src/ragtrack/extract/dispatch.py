@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ragtrack.errors import ParseError
+from ragtrack.extract.doctype import detect_doc_type
+from ragtrack.extract.plan import parse_plan, plan_year_override
 from ragtrack.extract.progress import parse_progress_report
 from ragtrack.records import DocType, ParsedDocument, SourceText
 
@@ -10,10 +15,17 @@ def parse_source(
     source: SourceText, doc_type: DocType | None = None, plan_year: str | None = None
 ) -> ParsedDocument:
     """Parse any supported document. ``doc_type`` and ``plan_year`` override what the text
-    says."""
+    says (the type is otherwise told from the text, never from the file name)."""
+    kind = doc_type
+    if kind is None:
+        try:
+            kind = detect_doc_type(source)
+        except ParseError:
+            kind = "progress_report"  # no sign either way: the report parser says what is missing
+    if kind == "delivery_plan":
+        return parse_plan(source, plan_year)
     parsed = parse_progress_report(source)
-    if plan_year is not None and parsed.document.plan_year != plan_year:
-        from dataclasses import replace
-
-        parsed = replace(parsed, document=replace(parsed.document, plan_year=plan_year))
+    year = plan_year_override(plan_year, source.name)
+    if year is not None and parsed.document.plan_year != year:
+        parsed = replace(parsed, document=replace(parsed.document, plan_year=year))
     return parsed

@@ -7,11 +7,9 @@ is a pure function of the previous one's output.
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import re
 from collections import Counter
-
-import regex as re
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.commentary import (
@@ -22,6 +20,7 @@ from ragtrack.extract.commentary import (
     paragraph_refs,
     split_paragraphs,
 )
+from ragtrack.extract.provenance import WarningLog, stable_id
 from ragtrack.extract.rows import split_row_tail
 from ragtrack.extract.segment import (
     CommentaryBlock,
@@ -63,30 +62,6 @@ _COUNCIL = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_COUNCIL_NAME = {"plan", "delivery", "progress", "report", "the", "our", "of", "for"}
-
-
-class WarningLog:
-    """Collects parser warnings in the dataset's one format: ``[page P, ]line N: message``."""
-
-    def __init__(self, pages: int) -> None:
-        self.pages = pages
-        self.messages: list[str] = []
-
-    def add(self, line: Line | None, message: str) -> None:
-        if line is None:
-            text = message
-        elif self.pages > 1:
-            text = f"page {line.page}, line {line.number}: {message}"
-        else:
-            text = f"line {line.number}: {message}"
-        log.warning("%s", text)
-        self.messages.append(text)
-
-
-def stable_id(*parts: object) -> str:
-    """A short deterministic id: the same parts always give the same id."""
-    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode())
-    return digest.hexdigest()[:20]
 
 
 def _quote(text: str, limit: int = 60) -> str:

@@ -33,6 +33,11 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+def _is_bare_page_number(text: str) -> bool:
+    """A lone number at a page edge is a page number, unless it reads as a year (2019)."""
+    return bool(_BARE_NUMBER.match(text)) and not 1900 <= int(text) <= 2099
+
+
 def _is_page_number(text: str) -> bool:
     """``Page 3 of 40``, ``3/40``, ``- 3 -``; not a year span such as ``2021/22``."""
     if len(text) > 40 or not any(ch.isdigit() for ch in text):
@@ -158,7 +163,7 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
                     key = _furniture_key(text)
                     repeated = counts[key] >= 2 and counts[key] >= 0.5 * len(edges)
                     title_again = from_top and key in first_page_top
-                    bare_number = depth == 0 and bool(_BARE_NUMBER.match(text))
+                    bare_number = depth == 0 and _is_bare_page_number(text)
                     if (repeated or title_again or bare_number) and not _is_structural(text):
                         drop.add(i)
                         peeled = True

@@ -8,9 +8,8 @@ joined row from the right: arrow, then RAG, then milestone; whatever is left is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-
-import regex as re
 
 from ragtrack.normalise.values import _MONTH_RE
 

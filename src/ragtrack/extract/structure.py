@@ -25,6 +25,10 @@ class LineKind(Enum):
     RUNNING = "running"  # "Delivery of Council Plan Delivery Plan: 2019/20", "Quarter 2 2021/22"
     TABLE_HEADER = "table_header"  # "Ref<TAB>Action for 2018/19<TAB>Milestone ..."
     COMMENTARY = "commentary"  # "Commentary for areas of progress:"
+    # Delivery plans: "Year 2 Actions and Milestones (2019/20)", "Actions Planned for Years 3-4"
+    PLAN_ACTIONS = "plan_actions"
+    # Delivery plans: "How we will measure progress against this outcome in 2019/20"
+    PLAN_MEASURES = "plan_measures"
     TEXT = "text"
 
 
@@ -55,6 +59,20 @@ class Classified:
 
 _OUTCOME = re.compile(
     r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s*[:.\-–]\s*(?P<title>.+?)\s*$", re.IGNORECASE
+)
+#: "Outcome 1   People in cumbria are healthy and safe": number and title with only spaces
+#: between, as delivery plans print it. Title-like only (no digits, no closing full stop,
+#: a dozen words at most) so a sentence such as "Outcome 3 measures show ..." is not taken.
+_OUTCOME_SPACED = re.compile(
+    r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s+(?P<title>\p{L}[^\d.:;!?]*?)\s*$", re.IGNORECASE
+)
+_PLAN_ACTIONS = re.compile(
+    r"^\s*(?:Year\s+(?P<year_no>\d)\s+)?(?:Key\s+)?Actions\s+and\s+Milestones\b(?P<rest>.*)$"
+    r"|^\s*Actions\s+Planned\s+for\s+Years?\s+(?P<later>\d(?:\s*[-–]\s*\d)?)\b(?P<lrest>.*)$",
+    re.IGNORECASE,
+)
+_PLAN_MEASURES = re.compile(
+    r"^\s*How\s+we\s+will\s+measure\s+(?:our\s+)?progress\b(?P<rest>.*)$", re.IGNORECASE
 )
 _MEASURES_SUFFIX = re.compile(r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE)
 _SUPPORTING = re.compile(r"^\s*Supporting\s+Outcome\s*[:\-–]\s*(?P<text>.*?)\s*$", re.IGNORECASE)
@@ -111,6 +129,14 @@ HEADER_WORDS = frozenset(
         "status",
         "the",
         "and",
+        # delivery plans: "Assistant Director(s) / Responsible for Delivery", "Target value or date"
+        "assistant",
+        "director",
+        "directors",
+        "delivery",
+        "value",
+        "or",
+        "date",
     ]
 )
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
@@ -178,15 +204,31 @@ def classify_line(text: str) -> Classified:
             LineKind.TABLE_HEADER,
             measures="measure" in col or "indicator" in col,
             has_milestone="milestone" in lowered,
-            has_responsible="responsible" in lowered or "officer" in lowered,
+            has_responsible=any(w in lowered for w in ("responsible", "officer", "director")),
             plan_year=canonical_plan_year(text),
         )
+    if m := _PLAN_ACTIONS.match(text):
+        if m["later"]:
+            years = re.sub(r"\s*[-–]\s*", "_", m["later"])
+            return Classified(
+                LineKind.PLAN_ACTIONS,
+                value=f"planned_actions_years_{years}",
+                plan_year=canonical_plan_year(m["lrest"]),
+            )
+        return Classified(
+            LineKind.PLAN_ACTIONS, value="year_actions", plan_year=canonical_plan_year(m["rest"])
+        )
+    if m := _PLAN_MEASURES.match(text):
+        return Classified(LineKind.PLAN_MEASURES, plan_year=canonical_plan_year(m["rest"]))
     if m := _OUTCOME.match(text):
         title = m["title"]
         measures = bool(_MEASURES_SUFFIX.search(title))
         if measures:
             title = _MEASURES_SUFFIX.sub("", title)
         return Classified(LineKind.OUTCOME, number=int(m["num"]), value=title, measures=measures)
+    if (m := _OUTCOME_SPACED.match(text)) and len(m["title"].split()) <= 12:
+        title = " ".join(m["title"].split())
+        return Classified(LineKind.OUTCOME, number=int(m["num"]), value=title)
     if m := _SUPPORTING.match(text):
         return Classified(LineKind.SUPPORTING, value=m["text"])
     if _MEASURES.match(text):
@@ -209,7 +251,7 @@ def classify_line(text: str) -> Classified:
 
 def is_header_fragment(text: str) -> bool:
     """A wrapped piece of a table header ("Direction of travel", "(improving/ sustained/")."""
-    tokens = [t.strip("()/:,.-").casefold() for t in text.split()]
+    tokens = [t.strip("()/:,.-").casefold().replace("(s", "s") for t in text.split()]
     tokens = [t for t in tokens if t]
     if not tokens:
         return False

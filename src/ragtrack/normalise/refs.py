@@ -55,6 +55,11 @@ def ref_sort_key(ref: str) -> tuple[str, int, int]:
     return _parts(ref) or (ref, 0, 0)
 
 
+@lru_cache(maxsize=64)
+def _prefix_set(*prefixes: str) -> frozenset[str]:
+    return frozenset(p for p in prefixes if p)
+
+
 @dataclass(frozen=True, slots=True)
 class RefStyle:
     """The prefixes a document gives its action refs and its measure refs."""
@@ -73,8 +78,8 @@ class RefStyle:
         return cls(action_prefix=common(actions, ""), measure_prefix=common(measures, "M"))
 
     @property
-    def prefixes(self) -> set[str]:
-        return {p for p in (self.action_prefix, self.measure_prefix) if p}
+    def prefixes(self) -> frozenset[str]:
+        return _prefix_set(self.action_prefix, self.measure_prefix)
 
     def styled(self, ref: str, kind: str | None) -> str:
         """Give a bare ref the prefix its kind carries in this document."""
@@ -153,8 +158,9 @@ def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozense
                 found.append((start, explicit[0] + canonical_ref(ref)))
             else:
                 found.append((start, style.styled(ref, kind)))
-    if style.prefixes:
-        for match in _prefixed_refs(tuple(sorted(style.prefixes))).finditer(text):
+    prefixes = style.prefixes
+    if prefixes and any(p in text for p in prefixes):
+        for match in _prefixed_refs(tuple(sorted(prefixes))).finditer(text):
             found.append((match.start(), canonical_ref(match.group(0))))
     found.sort()
     seen: dict[str, None] = {}

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-
-import regex as re
+import re
 
 RAG_CANONICAL = {
     "r": "red",

@@ -1,0 +1,19 @@
+"""ragtrack: council plan progress reports and delivery plans to a longitudinal Parquet dataset."""
+
+from ragtrack.version import PARSER_VERSION, __version__
+
+
+def __getattr__(name: str) -> object:
+    # load and ingest pull in pandas and pyarrow; import them only when asked for.
+    if name == "load":
+        from ragtrack.store.reading import load
+
+        return load
+    if name == "ingest":
+        from ragtrack.pipeline import ingest
+
+        return ingest
+    raise AttributeError(f"module 'ragtrack' has no attribute {name!r}")
+
+
+__all__ = ["PARSER_VERSION", "__version__", "ingest", "load"]

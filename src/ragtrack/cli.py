@@ -1,0 +1,294 @@
+"""The ``ragtrack`` command line: argument parsing and display only.
+
+Each command calls one library function (:func:`ragtrack.pipeline.ingest`,
+:func:`ragtrack.store.status`) and decides what to show. Warnings and errors arrive through
+``logging``; ``-v``/``-q`` set how much of it is shown.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ragtrack.errors import LockTimeout, RagtrackError
+from ragtrack.extract.reader import DEFAULT_MAX_BYTES
+from ragtrack.normalise.values import canonical_plan_year
+from ragtrack.version import PARSER_VERSION, __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+app = typer.Typer(
+    help="Turn council plan progress reports and delivery plans into a Parquet dataset.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class DocType(enum.StrEnum):
+    progress_report = "progress_report"
+    delivery_plan = "delivery_plan"
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is now (a progress bar or test runner may swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = (
+        logging.ERROR
+        if quiet
+        else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    )
+    logger = logging.getLogger("ragtrack")
+    for handler in list(logger.handlers):
+        if isinstance(handler, _CurrentStderr):
+            logger.removeHandler(handler)
+    handler = _CurrentStderr()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.addLevelName(logging.WARNING, "warning")
+    logging.addLevelName(logging.ERROR, "error")
+    logging.addLevelName(logging.INFO, "info")
+    logging.addLevelName(logging.DEBUG, "debug")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ragtrack {__version__} (parser {PARSER_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Turn council plan progress reports and delivery plans into a Parquet dataset."""
+
+
+Verbose = Annotated[
+    int, typer.Option("--verbose", "-v", count=True, help="Show more (-vv for debug).")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Show only errors.")]
+
+
+def _plan_year(value: str | None) -> str | None:
+    if value is None:
+        return None
+    canonical = canonical_plan_year(value)
+    if canonical is None:
+        raise typer.BadParameter(f"{value!r} is not a plan year like 2019/20")
+    return canonical
+
+
+def _describe(result: object) -> str:
+    from ragtrack.pipeline import FileResult
+
+    assert isinstance(result, FileResult)
+    what = [result.doc_type or "?", result.plan_year or "unknown year"]
+    if result.period_end:
+        what.append(f"to {result.period_end}")
+    found = (
+        f"{result.items} items, {result.commentary} commentary, "
+        f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}"
+    )
+    line = f"{result.status:<9} {result.path}  ({' '.join(what)}): {found}"
+    return line + (f"  [{result.note}]" if result.note else "")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Report files (.txt, .pdf) and folders to search recursively."),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset directory to write.")] = Path(
+        "ragtrack-data"
+    ),
+    council: Annotated[
+        str | None,
+        typer.Option(help="Council of these documents (else read from the text)."),
+    ] = None,
+    doc_type: Annotated[
+        DocType | None, typer.Option(help="Document type (else recognised from the text).")
+    ] = None,
+    plan_year: Annotated[
+        str | None,
+        typer.Option(
+            help="Plan year such as 2019/20 (else read from the text).", callback=_plan_year
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-parse and rewrite even unchanged files.")
+    ] = False,
+    reparse: Annotated[
+        bool,
+        typer.Option("--reparse", help="Re-parse files last parsed by an older parser version."),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show what would be new, changed, unchanged or failed; write nothing."
+        ),
+    ] = False,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write a JSON summary of the run to this file.")
+    ] = None,
+    jobs: Annotated[int, typer.Option(min=1, help="Parse this many files at once.")] = 1,
+    lock_timeout: Annotated[
+        float,
+        typer.Option(min=0, help="Seconds to wait for another ingest to finish (then exit 3)."),
+    ] = 300.0,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Refuse input files larger than this many bytes "
+            f"[default: {DEFAULT_MAX_BYTES} for text].",
+        ),
+    ] = None,
+    verbose: Verbose = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Parse reports into the dataset at --out.
+
+    Unchanged files are skipped; a corrected re-publication of a report replaces its rows.
+    Exit status: 0 all files ingested, 1 some failed (the rest are written), 2 usage error,
+    3 another ingest held the dataset for longer than --lock-timeout.
+    """
+    from ragtrack.pipeline import FileResult, IngestOptions
+    from ragtrack.pipeline import ingest as run_ingest
+
+    _configure_logging(verbose, quiet)
+    console = Console(highlight=False, soft_wrap=True)
+    options = IngestOptions(
+        council=council,
+        doc_type=doc_type.value if doc_type else None,
+        plan_year=plan_year,
+        force=force,
+        reparse=reparse,
+        dry_run=dry_run,
+        jobs=jobs,
+        lock_timeout=lock_timeout,
+        max_bytes=max_bytes,
+        json_path=json_file,
+    )
+    progress = Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    )
+    task = progress.add_task("ingest", total=None)
+
+    def on_start(total: int) -> None:
+        progress.update(task, total=total)
+        if total > 1:
+            progress.start()
+
+    def on_result(result: FileResult) -> None:
+        progress.advance(task)
+        if quiet or result.failed:
+            return  # failures are shown by the error log line
+        if result.status == "unchanged" and verbose == 0:
+            return
+        console.print(_describe(result), markup=False)
+
+    try:
+        summary = run_ingest(paths, out, options, on_start=on_start, on_result=on_result)
+    except LockTimeout as err:
+        progress.stop()
+        logging.getLogger("ragtrack").error("%s", err)
+        raise typer.Exit(EXIT_LOCKED) from None
+    except RagtrackError as err:
+        progress.stop()
+        logging.getLogger("ragtrack").error("%s", err)
+        raise typer.Exit(EXIT_FAILED) from None
+    progress.stop()
+    if not quiet:
+        counts = summary.counts()
+        order = ["new", "changed", "repaired", "reparsed", "unchanged", "failed"]
+        parts = [f"{counts[s]} {s}" for s in order if counts.get(s)]
+        verb = "would write" if dry_run else "dataset"
+        console.print(
+            f"{len(summary.results)} files: {', '.join(parts) or 'nothing to do'} ({verb}: {out})",
+            markup=False,
+        )
+    raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
+
+
+@app.command()
+def status(
+    directory: Annotated[Path, typer.Argument(help="Dataset directory.")] = Path("ragtrack-data"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+    verbose: Verbose = 0,
+    quiet: Quiet = False,
+) -> None:
+    """Show what a dataset holds: documents per plan year and type, rows, RAG mix, warnings
+    and failures, and whether the manifest and the files agree (exit 1 when they do not)."""
+    from ragtrack.store import status as dataset_status
+
+    _configure_logging(verbose, quiet)
+    try:
+        report = dataset_status(directory)
+    except RagtrackError as err:
+        logging.getLogger("ragtrack").error("%s", err)
+        raise typer.Exit(EXIT_FAILED) from None
+    console = Console(highlight=False, soft_wrap=True)
+    if as_json:
+        console.print_json(json.dumps(report.to_dict()))
+        raise typer.Exit(EXIT_OK if report.consistent else EXIT_FAILED)
+    docs = Table("plan year", "document type", "documents", title=f"Dataset {directory}")
+    for (year, kind), count in sorted(report.documents.items()):
+        docs.add_row(year, kind, str(count))
+    console.print(docs)
+    rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
+    console.print(f"rows: {rows}", markup=False)
+    rag = ", ".join(f"{report.rag.get(k, 0)} {k}" for k in ("red", "amber", "green", "none"))
+    console.print(f"RAG: {rag}", markup=False)
+    versions = ", ".join(f"{v} ({n})" for v, n in sorted(report.parser_versions.items()))
+    console.print(f"warnings: {report.warnings}; parser versions: {versions or '-'}", markup=False)
+    if report.failures:
+        console.print(f"failed files: {len(report.failures)}", markup=False)
+        for failure in report.failures:
+            console.print(f"  {failure.error}", markup=False)
+    if report.problems:
+        console.print(
+            f"manifest and files disagree ({len(report.problems)}); the next ingest repairs this:",
+            markup=False,
+        )
+        for problem in report.problems:
+            console.print(f"  {problem}", markup=False)
+        raise typer.Exit(EXIT_FAILED)
+    console.print("manifest and files agree", markup=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,133 @@
+"""Telling a delivery plan from a progress report, and a plan's year, from the text itself.
+
+Never from the file name: the same document arrives under any name. A progress report rates
+rows (a RAG column, "Progress to 31 December 2019", "Commentary for areas of progress"); a
+delivery plan sets them out ("Actions and Milestones", "Target value or date", "How we will
+measure progress against this outcome") and rates nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import regex as re
+
+from ragtrack.errors import ParseError
+from ragtrack.extract.structure import Classified, LineKind, classify_line
+from ragtrack.normalise.values import (
+    MONTHS,
+    canonical_plan_year,
+    financial_year_of,
+    milestone_date,
+)
+from ragtrack.records import DocType, SourceText
+
+_PROGRESS_TO = re.compile(
+    r"\bProgress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+\p{L}+", re.IGNORECASE
+)
+_RAG_HEADER = re.compile(r"\bRAG\b|\bDirection\s+of\s+travel\b")
+_TARGET_HEADER = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
+_PRIORITY = re.compile(r"^\s*Priority\s*:", re.IGNORECASE)
+_WE_WILL = re.compile(r"^\s*We\s+will\b")
+_TITLE_YEAR = re.compile(
+    r"\b(?:Delivery|Council)\s+Plan\b[^\n]{0,20}?(?P<year>(?:19|20)\d{2}\s*[/\-–]\s*\d{2,4})",
+    re.IGNORECASE,
+)
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_YEAR = re.compile(
+    rf"(?P<by>\b(?:by|before|until|during)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?)?"
+    rf"\b(?P<date>(?:{_MONTH})\.?\s+(?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(r"\b(?:19|20)\d{2}/\d{2}\b")
+
+
+def doc_type_scores(source: SourceText, classes: list[Classified] | None = None) -> dict[str, int]:
+    """Evidence counts for each document type (what :func:`detect_doc_type` weighs).
+
+    ``classes`` are the lines already classified, when the caller has them."""
+    plan = progress = 0
+    if classes is None:
+        classes = [classify_line(line.text) for line in source.lines]
+    for line, c in zip(source.lines, classes, strict=True):
+        text = line.text
+        if c.kind is LineKind.BLANK:
+            continue
+        if c.kind in (LineKind.PLAN_ACTIONS, LineKind.PLAN_MEASURES):
+            plan += 3
+        elif c.kind is LineKind.COMMENTARY or (
+            c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text)
+        ):
+            progress += 3
+        elif _TARGET_HEADER.match(text):
+            plan += 3
+        elif _PRIORITY.match(text):
+            plan += 1
+        if _PROGRESS_TO.search(text):
+            progress += 3
+        if (
+            c.kind is LineKind.TABLE_HEADER
+            and not _RAG_HEADER.search(text)
+            and re.search(r"\bResponsible|Director|Officer", text, re.IGNORECASE)
+        ):
+            plan += 1
+    return {"delivery_plan": plan, "progress_report": progress}
+
+
+def detect_doc_type(source: SourceText) -> DocType:
+    """``delivery_plan`` or ``progress_report``, from the text alone.
+
+    Raises :class:`ParseError` when the text shows neither (pass the type explicitly then).
+    """
+    scores = doc_type_scores(source)
+    plan, progress = scores["delivery_plan"], scores["progress_report"]
+    if plan == 0 and progress == 0:
+        raise ParseError(
+            "cannot tell whether this is a progress report or a delivery plan (no RAG "
+            "column, 'Progress to' date, commentary, 'Actions and Milestones' or 'Target "
+            "value or date' found); give the document type explicitly",
+            file=source.name,
+        )
+    return "delivery_plan" if plan > progress else "progress_report"
+
+
+def detect_plan_year(source: SourceText) -> str | None:
+    """A delivery plan's financial year (``2019/20``).
+
+    In order: the year the action-table headings state ("Year 2 Actions and Milestones
+    (2019/20)"), by majority; a title naming it ("Delivery Plan 2019/20"); otherwise the
+    financial year the plan's deadlines and dates point to, deadlines ("by March 2018")
+    counting double. None when the text names no year at all.
+    """
+    headed: Counter[str] = Counter()
+    titled: Counter[str] = Counter()
+    pointed: Counter[str] = Counter()
+    for line in source.lines:
+        c = classify_line(line.text)
+        if c.kind is LineKind.PLAN_ACTIONS and c.plan_year:
+            headed[c.plan_year] += 1
+        if m := _TITLE_YEAR.search(line.text):
+            year = canonical_plan_year(m["year"])
+            if year:
+                titled[year] += 1
+        for m in _MONTH_YEAR.finditer(line.text):
+            day = milestone_date(m["date"])
+            if day is not None:
+                pointed[financial_year_of(day)] += 2 if m["by"] else 1
+        for m in _SPAN.finditer(line.text):
+            year = canonical_plan_year(m.group(0))
+            if year:
+                pointed[year] += 1
+    for counts in (headed, titled, pointed):
+        if counts:
+            return counts.most_common(1)[0][0]
+    return None
+
+
+def is_commitment_table(source: SourceText) -> bool:
+    """Whether a plan is the three-column "We will ..." / actions / "Target value or date"
+    layout (the OCR'd 2017/18 plan) rather than ref-numbered tables."""
+    targets = sum(1 for ln in source.lines if _TARGET_HEADER.match(ln.text))
+    commitments = sum(1 for ln in source.lines if _WE_WILL.match(ln.text))
+    refs = sum(1 for ln in source.lines if classify_line(ln.text).kind is LineKind.PLAN_ACTIONS)
+    return targets > 0 and commitments > 0 and refs == 0

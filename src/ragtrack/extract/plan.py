@@ -1,0 +1,681 @@
+"""Parsing a tabular delivery plan (the 2019/20 layout) into item records.
+
+A delivery plan sets out, per outcome, tables of actions with a milestone and the officer(s)
+responsible ("Year 2 Actions and Milestones (2019/20)"), tables of actions planned for later
+years (no milestone), and the measures for the year ("How we will measure progress against
+this outcome"). The text comes from a PDF tool, so cells wrap over lines, the milestone and the
+officer share a line, the supporting-outcome label is often printed after the table it labels,
+and branding lines repeat on every page. Stages: classify lines -> find furniture and
+unnumbered outcome headings -> cut rows -> split each row into its cells -> attach context.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+import regex as re
+
+from ragtrack.errors import InputError, ParseError
+from ragtrack.extract.doctype import doc_type_scores, is_commitment_table
+from ragtrack.extract.provenance import WarningLog as Warnings
+from ragtrack.extract.provenance import stable_id
+from ragtrack.extract.structure import (
+    Classified,
+    LineKind,
+    classify_line,
+    is_header_fragment,
+    row_ref,
+)
+from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
+from ragtrack.normalise.text import clean_text, fold_spaces, join_wrapped
+from ragtrack.normalise.values import MONTHS, canonical_plan_year, milestone_date
+from ragtrack.records import DocumentRecord, ItemRecord, Line, ParsedDocument, SourceText
+from ragtrack.version import PARSER_VERSION
+
+log = logging.getLogger(__name__)
+
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: A milestone cell: "By March 2020", "By September" (year wrapped to the next line),
+#: "Ongoing", "Throughout Plan".
+_MS = (
+    rf"(?:By\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?(?i:{_MONTH})\.?(?:\s+(?:19|20)\d{{2}})?"
+    r"|(?i:On[\s-]?going|Throughout(?:\s+(?:the\s+)?(?:Plan|Year))?|Annually|Quarterly|TBC))"
+)
+#: Words that open an officer's title in a "responsible" cell.
+_OFFICER = (
+    r"(?:AD|A\.D\.|Assistant\s+Director|Asst|Director|Executive|Chief|Head\s+of|Deputy"
+    r"|Delivered\s+by|Corporate\s+Director|Senior|Lead\s+(?:Officer|Member)|Service\s+Manager"
+    r"|Cabinet\s+Member|Strategic\s+Director|ELT|Extended\s+Leadership)\b"
+)
+_MS_LINE = re.compile(rf"^\s*(?P<ms>{_MS})(?:\s+(?P<resp>{_OFFICER}.*?))?\s*$")
+_MS_INLINE = re.compile(
+    rf"(?:(?<=[.;:)!?’'\"])\s+|\s{{2,}})(?P<ms>{_MS})(?:\s+(?P<resp>{_OFFICER}.*?))?\s*$"
+)
+_OFFICER_LINE = re.compile(rf"^\s*(?P<resp>{_OFFICER}.*?)\s*$")
+_OFFICER_INLINE = re.compile(rf"(?:(?<=[.;:)!?])\s+|\s{{2,}})(?P<resp>{_OFFICER}.*?)\s*$")
+_BARE_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
+#: A page number run into the end of a cell: "AD - Education and Skills166".
+_GLUED_PAGE_NUMBER = re.compile(r"(?<=\p{L})(?P<num>\d{1,4})\s*$")
+#: Words after which an officer's title must go on ("AD - Integration and" / "Partnerships").
+_OFFICER_OPEN_END = re.compile(
+    r"(?:\b(?:and|&|of|for|the|Executive|Assistant|Asst|Deputy|Chief|Senior|Acting|Interim)"
+    r"|[-–/&,])\s*$",
+    re.IGNORECASE,
+)
+_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?\s*$")
+_COUNCIL_LINE = re.compile(r"^\s*(?P<name>\p{Lu}[\w'’-]+(?:\s+\p{Lu}[\w'’-]+){0,3}\s+Council)\s*$")
+_TITLE_LIKE = re.compile(r"^\s*\p{Lu}[^\d.:;!?]*$")
+_CONNECTOR_END = re.compile(r"\b(?:and|or|of|for|to|the|a|an|in|with|by|&)\s*$", re.IGNORECASE)
+
+
+def quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+# ------------------------------------------------------------------ furniture and headings
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _key(text: str) -> str:
+    return _DIGITS.sub("#", " ".join(text.split()).casefold())
+
+
+def _structural(c: Classified) -> bool:
+    return c.kind not in (LineKind.TEXT, LineKind.BLANK)
+
+
+def find_furniture(lines: list[Line], classes: list[Classified]) -> set[int]:
+    """Indexes of branding lines repeated on many pages and of lone web addresses.
+
+    A line is branding when its text recurs at least three times, sits next to a structural
+    heading in most of its occurrences, and never reads as the wrapped end of the line before
+    it (``Partnerships`` after ``AD - Integration and`` recurs too, but is a cell).
+    """
+    nonblank = [i for i, c in enumerate(classes) if c.kind is not LineKind.BLANK]
+    position = {i: n for n, i in enumerate(nonblank)}
+    occurrences: dict[str, list[int]] = {}
+    for i in nonblank:
+        if classes[i].kind is LineKind.TEXT and row_ref(lines[i].text) is None:
+            occurrences.setdefault(_key(lines[i].text), []).append(i)
+    furniture: set[int] = set()
+    for i in nonblank:
+        if classes[i].kind is LineKind.TEXT and _URL_LINE.match(lines[i].text):
+            furniture.add(i)
+    for key, found in occurrences.items():
+        if len(found) < 3 or _CONNECTOR_END.search(key) or _OFFICER_OPEN_END.search(key):
+            continue
+        near = 0
+        wrapped = False
+        for i in found:
+            n = position[i]
+            prev = lines[nonblank[n - 1]].text if n else ""
+            if prev and _OFFICER_OPEN_END.search(prev):
+                wrapped = True
+            window = nonblank[max(0, n - 2) : n] + nonblank[n + 1 : n + 3]
+            if any(
+                _structural(classes[j])
+                or (
+                    _key(lines[j].text) in occurrences
+                    and len(occurrences[_key(lines[j].text)]) >= 3
+                    and j != i
+                )
+                for j in window
+            ):
+                near += 1
+        if not wrapped and near * 2 >= len(found):
+            furniture.update(found)
+    return furniture
+
+
+def _standalone(classes: list[Classified], i: int) -> bool:
+    before = classes[i - 1] if i else None
+    after = classes[i + 1] if i + 1 < len(classes) else None
+    return (before is None or before.kind is not LineKind.TEXT) and (
+        after is None or after.kind is not LineKind.TEXT
+    )
+
+
+def find_unnumbered_outcomes(
+    lines: list[Line], classes: list[Classified], furniture: set[int]
+) -> dict[int, tuple[int, str]]:
+    """Headings printed without a number ("New ways of working and achieving financial
+    sustainability"): index -> (number, title). The number is the one its rows' refs carry."""
+    numbered = {c.number for c in classes if c.kind is LineKind.OUTCOME and c.number}
+    found: dict[int, tuple[int, str]] = {}
+    titles: dict[str, int] = {}
+    candidates: list[int] = []
+    for i, (line, c) in enumerate(zip(lines, classes, strict=True)):
+        if c.kind is LineKind.OUTCOME:
+            candidates = []
+            continue
+        if c.kind is not LineKind.TEXT:
+            continue
+        ref = row_ref(line.text)
+        if ref is not None:
+            number = ref_outcome(ref)
+            if candidates and number is not None and number not in numbered:
+                # a heading that is not branding first; else the first candidate at all
+                chosen = next((k for k in candidates if k not in furniture), candidates[0])
+                title = fold_spaces(lines[chosen].text)
+                found[chosen] = (number, title)
+                titles[_key(title)] = number
+                numbered.add(number)
+            candidates = []
+            continue
+        if (
+            _TITLE_LIKE.match(line.text)
+            and 3 <= len(line.text.split()) <= 12
+            and _standalone(classes, i)
+        ):
+            candidates.append(i)
+    for i, (line, c) in enumerate(zip(lines, classes, strict=True)):
+        if c.kind is LineKind.TEXT and i not in found and _key(line.text) in titles:
+            found[i] = (titles[_key(line.text)], fold_spaces(line.text))
+    return found
+
+
+# ------------------------------------------------------------------ rows and cells
+
+
+@dataclass
+class RawRow:
+    ref: str
+    lines: list[Line]
+    #: for each line, whether a blank line stood before it inside the row
+    after_blank: list[bool]
+    kind: str
+    section: str
+    has_milestone: bool
+    outcome_number: int | None
+    supporting: str | None = None
+    supporting_pending: bool = False
+
+
+@dataclass
+class Cells:
+    text: str
+    milestone: str | None
+    responsible: str | None
+    line_end: int
+    #: lines at the end of the row that belong to no cell
+    leftover: list[Line] = field(default_factory=list)
+
+
+def _officer_continues(current: str, line: str) -> bool | None:
+    """Whether ``line`` goes on with the officer ``current`` (True), starts a new officer
+    (False) or is not part of the responsible cell at all (None)."""
+    stripped = line.strip()
+    opens = _OFFICER_LINE.match(stripped) is not None
+    ends_open = _OFFICER_OPEN_END.search(current) is not None
+    if opens and (not ends_open or current.rstrip().endswith("/")):
+        return False
+    if ends_open or stripped[:1] in "-–&/" or stripped[:1].islower():
+        return True
+    words = stripped.split()
+    if (
+        len(words) <= 4
+        and not re.search(r"\d|[.;:!?]$|\(", stripped)
+        and all(w[:1].isupper() or w.casefold() in {"and", "&", "of", "for"} for w in words)
+    ):
+        return True
+    return None
+
+
+def _responsible(pieces: list[tuple[Line, str]], warnings: Warnings) -> tuple[str | None, int, int]:
+    """Join the officer lines of a cell: wrapped lines single-spaced, officers on separate
+    lines with ``' / '``. Returns (text, last line used, number of pieces used)."""
+    officers: list[list[str]] = []
+    used = 0
+    last = pieces[0][0].number if pieces else 0
+    for line, text in pieces:
+        glued = _GLUED_PAGE_NUMBER.search(text)
+        if glued:
+            warnings.add(line, f"page number {glued['num']} run into the officer cell removed")
+            text = text[: glued.start()]
+        if not officers:
+            officers.append([text])
+        else:
+            continues = _officer_continues(" ".join(officers[-1]), text)
+            if continues is None:
+                break
+            if continues:
+                officers[-1].append(text)
+            else:
+                officers.append([text])
+        used += 1
+        last = line.number
+    names = [join_wrapped(parts).rstrip("/ ").strip() for parts in officers]
+    names = [n for n in names if n]
+    return (" / ".join(names) if names else None), last, used
+
+
+def split_cells(row: RawRow, warnings: Warnings) -> Cells:
+    """Split a row's lines into its text, milestone and responsible cells."""
+    text_parts: list[str] = []
+    milestone: str | None = None
+    resp_pieces: list[tuple[Line, str]] = []
+    state = "text"
+    lines = row.lines
+    i = 0
+    first = lines[0].text
+    first_body = first.strip()[len(row.ref) :] if first.strip().startswith(row.ref) else first
+    bodies = [first_body] + [ln.text for ln in lines[1:]]
+    while i < len(lines):
+        line, body, blank_before = lines[i], bodies[i], row.after_blank[i]
+        if state == "text":
+            if row.has_milestone and i and blank_before and (m := _MS_LINE.match(body)):
+                milestone = m["ms"]
+                if m["resp"]:
+                    resp_pieces.append((line, m["resp"]))
+                state = "milestone"
+            elif row.has_milestone and (m := _MS_INLINE.search(body)):
+                text_parts.append(body[: m.start()])
+                milestone = m["ms"]
+                if m["resp"]:
+                    resp_pieces.append((line, m["resp"]))
+                state = "milestone"
+            elif i and blank_before and _OFFICER_LINE.match(body):
+                resp_pieces.append((line, body.strip()))
+                state = "resp"
+            elif not row.has_milestone and (m := _OFFICER_INLINE.search(body)):
+                text_parts.append(body[: m.start()])
+                resp_pieces.append((line, m["resp"]))
+                state = "resp"
+            else:
+                text_parts.append(body)
+            i += 1
+            continue
+        if state == "milestone":
+            state = "resp"
+            if milestone and not re.search(r"\d{4}", milestone) and _BARE_YEAR.match(body):
+                milestone = f"{milestone} {body.strip()}"
+                i += 1
+                continue
+        resp_pieces.append((line, body.strip()))
+        i += 1
+    # drop pieces that came after the milestone but are not officers
+    responsible, last, used = _responsible(resp_pieces, warnings)
+    leftover = [ln for ln, _ in resp_pieces[used:]]
+    text = clean_text(join_wrapped(text_parts))
+    used_lines = [ln.number for ln in lines if ln not in leftover]
+    line_end = max([last, *used_lines]) if resp_pieces[:used] else max(used_lines)
+    if milestone:
+        milestone = fold_spaces(milestone)
+    return Cells(
+        text=text,
+        milestone=milestone,
+        responsible=responsible,
+        line_end=line_end,
+        leftover=leftover,
+    )
+
+
+# ------------------------------------------------------------------ the whole document
+
+
+def _majority(values: list[str]) -> str | None:
+    if not values:
+        return None
+    return Counter(values).most_common(1)[0][0]
+
+
+def detect_table_plan_year(source: SourceText) -> str | None:
+    """The plan year the action-table headings state, by majority ("(2019/20)")."""
+    years = [
+        c.plan_year
+        for c in (classify_line(ln.text) for ln in source.lines)
+        if c.kind is LineKind.PLAN_ACTIONS and c.plan_year
+    ]
+    return _majority(years)
+
+
+def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> ParsedDocument:
+    """Parse a tabular delivery plan into one item per action and measure row.
+
+    ``plan_year`` overrides the year the table headings state. Raises :class:`ParseError`
+    when no rows are found (the document is probably not a tabular delivery plan).
+    """
+    warnings = Warnings(source.pages)
+    lines = list(source.lines)
+    classes = [classify_line(ln.text) for ln in lines]
+    scores = doc_type_scores(source, classes)
+    if scores["delivery_plan"] == 0 and scores["progress_report"] > 0:
+        raise ParseError(
+            "this reads as a progress report (RAG column, 'Progress to' date or "
+            "commentary headings), not a delivery plan",
+            file=source.name,
+        )
+    furniture = find_furniture(lines, classes)
+    unnumbered = find_unnumbered_outcomes(lines, classes, furniture)
+    furniture -= set(unnumbered)
+
+    stated_years = [
+        (i, c.plan_year)
+        for i, c in enumerate(classes)
+        if c.kind is LineKind.PLAN_ACTIONS and c.plan_year
+    ]
+    table_year = _majority([y for _, y in stated_years])
+    year = plan_year_override(plan_year, source.name) or table_year
+    if year is None:
+        year = _majority(
+            [c.plan_year for c in classes if c.kind is LineKind.PLAN_MEASURES and c.plan_year]
+        )
+    for i, stated in stated_years:
+        if year and stated != year:
+            warnings.add(
+                lines[i],
+                f"table heading states {stated} in a {year} plan; its rows are kept as {year}",
+            )
+
+    outcome_titles: dict[int, list[str]] = {}
+    for c in classes:
+        if c.kind is LineKind.OUTCOME and c.number is not None and c.value:
+            outcome_titles.setdefault(c.number, []).append(fold_spaces(c.value))
+    for number, title in unnumbered.values():
+        outcome_titles.setdefault(number, []).append(title)
+    titles = {n: _majority(v) for n, v in outcome_titles.items()}
+    for i, c in enumerate(classes):
+        if (
+            c.kind is LineKind.OUTCOME
+            and c.number is not None
+            and c.value
+            and fold_spaces(c.value) != titles[c.number]
+        ):
+            warnings.add(
+                lines[i],
+                f"outcome {c.number} printed as {quote(c.value)}; "
+                f"taken as {quote(titles[c.number] or '')} as elsewhere",
+            )
+
+    rows: list[RawRow] = []
+    section = "actions"
+    has_milestone = False
+    measures_context = False
+    outcome_number: int | None = None
+    current: RawRow | None = None
+    blank_seen = False
+    supporting_events: list[tuple[int, str]] = []  # (row count at the time, label)
+    resets: list[int] = []  # row counts at which a new milestone table began
+    unplaced: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line, c = lines[i], classes[i]
+        if c.kind is LineKind.BLANK:
+            blank_seen = True
+            if current is not None and current.kind == "measure":
+                current = None
+            i += 1
+            continue
+        if i in furniture:
+            current = None
+            i += 1
+            continue
+        if i in unnumbered or c.kind is LineKind.OUTCOME:
+            current = None
+            measures_context = False
+            number = unnumbered[i][0] if i in unnumbered else c.number
+            if number is not None:
+                outcome_number = number
+            i += 1
+            continue
+        if c.kind is LineKind.SUPPORTING:
+            current = None
+            parts = [c.value or ""]
+            while (
+                i + 1 < len(lines)
+                and classes[i + 1].kind is LineKind.TEXT
+                and (lines[i + 1].text.strip()[:1].islower() or _CONNECTOR_END.search(parts[-1]))
+            ):
+                i += 1
+                parts.append(lines[i].text)
+            supporting_events.append((len(rows), join_wrapped(parts)))
+            i += 1
+            continue
+        if c.kind is LineKind.PLAN_ACTIONS:
+            current = None
+            section = c.value or "actions"
+            has_milestone = section == "year_actions"
+            measures_context = False
+            if has_milestone:
+                resets.append(len(rows))
+            i += 1
+            continue
+        if c.kind is LineKind.TABLE_HEADER:
+            current = None
+            has_milestone = c.has_milestone
+            measures_context = c.measures
+            while i + 1 < len(lines) and is_header_fragment(lines[i + 1].text):
+                i += 1
+            i += 1
+            continue
+        if c.kind in (LineKind.MEASURES, LineKind.PLAN_MEASURES):
+            current = None
+            # a heading above a list makes its bare refs measures; one printed below the list
+            # is followed by the next outcome's heading, which clears this again
+            measures_context = True
+            i += 1
+            continue
+        if _structural(c):
+            current = None
+            warnings.add(
+                line, f"heading not expected in a delivery plan ignored: {quote(line.text)}"
+            )
+            i += 1
+            continue
+        ref = row_ref(line.text)
+        if ref is not None and current is not None and not blank_seen:
+            # "3.5 million of savings ..." wrapped inside a row is a figure, not a new row
+            after = line.text.strip()[len(ref) :].lstrip()
+            if after[:1].islower():
+                ref = None
+        if ref is not None:
+            ref = canonical_ref(ref)
+            is_measure = ref_prefix(ref) == "M" or measures_context
+            number = ref_outcome(ref)
+            if outcome_number is not None and number is not None and number != outcome_number:
+                warnings.add(line, f"ref {ref} sits under outcome {outcome_number}")
+            current = RawRow(
+                ref=ref,
+                lines=[line],
+                after_blank=[False],
+                kind="measure" if is_measure else "action",
+                section="measures" if is_measure else section,
+                has_milestone=has_milestone and not is_measure,
+                outcome_number=number if number is not None else outcome_number,
+            )
+            rows.append(current)
+            blank_seen = False
+            i += 1
+            continue
+        if current is not None:
+            current.lines.append(line)
+            current.after_blank.append(blank_seen)
+            blank_seen = False
+        else:
+            unplaced.append(line)
+        i += 1
+
+    items: list[ItemRecord] = []
+    cells_by_row = [split_cells(row, warnings) for row in rows]
+    for cells in cells_by_row:
+        unplaced.extend(cells.leftover)
+    supporting = _assign_supporting(rows, supporting_events, resets)
+    seen: dict[tuple[str, str], list[RawRow]] = {}
+    ordinal: Counter[tuple[str, str]] = Counter()
+    for row, cells, sup in zip(rows, cells_by_row, supporting, strict=True):
+        key = (row.kind, row.ref)
+        if key in seen:
+            warnings.add(
+                row.lines[0],
+                f"ref {row.ref} printed again (first at line "
+                f"{seen[key][0].lines[0].number}); both rows kept",
+            )
+        seen.setdefault(key, []).append(row)
+        if row.kind == "action" and cells.responsible is None:
+            warnings.add(row.lines[0], f"no responsible officer found for {row.ref}")
+        if row.has_milestone and cells.milestone is None:
+            warnings.add(row.lines[0], f"no milestone found for {row.ref}")
+        if not cells.text:
+            warnings.add(row.lines[0], f"row {row.ref} has no text")
+        items.append(
+            ItemRecord(
+                document_id=source.sha256,
+                item_id=stable_id(source.sha256, row.kind, row.ref, ordinal[key]),
+                kind=row.kind,  # type: ignore[arg-type]
+                ref=row.ref,
+                outcome_number=row.outcome_number,
+                outcome=titles.get(row.outcome_number) if row.outcome_number else None,
+                supporting_outcome=sup if row.kind == "action" else None,
+                section=row.section,
+                text=cells.text,
+                milestone=cells.milestone,
+                milestone_date=milestone_date(cells.milestone),
+                rag=None,
+                direction=None,
+                direction_raw=None,
+                responsible=cells.responsible,
+                page=row.lines[0].page,
+                line_start=row.lines[0].number,
+                line_end=cells.line_end,
+            )
+        )
+        ordinal[key] += 1
+    if not items:
+        raise ParseError(
+            "no action or measure rows found: this does not read as a tabular delivery plan "
+            "(rows start with a ref such as 1.1 or M1.1)",
+            file=source.name,
+        )
+    _warn_unplaced(unplaced, lines, warnings)
+    council = next(
+        (m["name"] for i in sorted(furniture) if (m := _COUNCIL_LINE.match(lines[i].text))), None
+    )
+    title = next(
+        (
+            fold_spaces(lines[i].text)
+            for i in sorted(furniture)
+            if re.search(r"\b(?:Delivery|Council)\s+Plan\b", lines[i].text)
+        ),
+        None,
+    )
+    document = DocumentRecord(
+        document_id=source.sha256,
+        source_name=source.name,
+        source_format=source.source_format,
+        encoding=source.encoding,
+        doc_type="delivery_plan",
+        council=council,
+        title=title,
+        plan_year=year,
+        period_end=None,
+        quarter=None,
+        pages=source.pages,
+        parser_version=PARSER_VERSION,
+        warnings=tuple(source.warnings) + tuple(warnings.messages),
+    )
+    return ParsedDocument(document=document, items=tuple(items), commentary=())
+
+
+def plan_year_override(plan_year: str | None, name: str) -> str | None:
+    """A plan year given by the user (``2019/20``, ``2019-2020``) in canonical form."""
+    if not plan_year:
+        return None
+    year = canonical_plan_year(plan_year)
+    if year is None:
+        raise InputError(
+            f"plan year {plan_year!r} is not a financial year such as 2019/20", file=name
+        )
+    return year
+
+
+def parse_plan(source: SourceText, plan_year: str | None = None) -> ParsedDocument:
+    """Parse any delivery plan: the three-column commitment layout (OCR'd 2017/18) or the
+    ref-numbered tables (2019/20), told apart from the text."""
+    # imported here: the commitment-plan parser builds on this module
+    from ragtrack.extract.commitment_plan import parse_commitment_plan
+
+    if is_commitment_table(source):
+        return parse_commitment_plan(source, plan_year)
+    return parse_delivery_plan(source, plan_year)
+
+
+def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: Warnings) -> None:
+    """One warning per run of lines that belong to no row (outcome introductions, notes)."""
+    order = {ln.number: n for n, ln in enumerate(lines)}
+    runs: list[list[Line]] = []
+    for line in sorted(unplaced, key=lambda ln: ln.number):
+        if is_header_fragment(line.text):
+            continue
+        if runs:
+            gap = lines[order[runs[-1][-1].number] + 1 : order[line.number]]
+            if all(not ln.text.strip() for ln in gap):
+                runs[-1].append(line)
+                continue
+        runs.append([line])
+    for run in runs:
+        if len(run) == 1:
+            warnings.add(run[0], f"text outside any table ignored: {quote(run[0].text)}")
+        else:
+            warnings.add(
+                run[0],
+                f"{len(run)} lines of text outside any table ignored (to line "
+                f"{run[-1].number}): {quote(run[0].text)}",
+            )
+
+
+def _assign_supporting(
+    rows: list[RawRow], events: list[tuple[int, str]], resets: list[int]
+) -> list[str | None]:
+    """The supporting outcome of each action row.
+
+    When the first label comes after rows of its outcome, the document prints labels after
+    the table they label: a label then names the unlabelled rows before it (back to the last
+    label or the start of a milestone table) and the later-years table after it. Otherwise a
+    label names the rows that follow it.
+    """
+    result: list[str | None] = [None] * len(rows)
+    if not events:
+        return result
+    first_count, _ = events[0]
+    labels_after = any(r.kind == "action" for r in rows[:first_count])
+    by_count: dict[int, list[str]] = {}
+    for count, label in events:
+        by_count.setdefault(count, []).append(label)
+    reset_set = set(resets)
+    current: str | None = None
+    pending: list[int] = []
+    outcome: int | None = None
+    for index in range(len(rows) + 1):
+        row = rows[index] if index < len(rows) else None
+        if not labels_after and row is not None and row.outcome_number != outcome:
+            outcome = row.outcome_number
+            current = None
+        for label in by_count.get(index, []):
+            if labels_after:
+                for p in pending:
+                    if rows[p].outcome_number == outcome:
+                        result[p] = label
+                pending = []
+            current = label
+        if row is None:
+            break
+        if labels_after and row.outcome_number != outcome:
+            outcome = row.outcome_number
+            current = None
+            pending = []
+        if labels_after and index in reset_set:
+            current = None
+            pending = []
+        if row.kind != "action":
+            continue
+        if current is not None:
+            result[index] = current
+        elif labels_after:
+            pending.append(index)
+    return result

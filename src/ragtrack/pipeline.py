@@ -1,0 +1,528 @@
+"""The ingest pipeline: files and folders in, reports written to the dataset.
+
+expand paths -> hash each file -> skip what the manifest already holds -> read and parse
+(in worker processes with ``jobs > 1``) -> write each report from this one process. One bad
+file never stops the batch: it becomes a failed :class:`FileResult` with a one-line error
+naming the file, recorded in the manifest, and the dataset keeps what it held.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Literal
+
+from ragtrack.errors import RagtrackError, StoreError
+from ragtrack.extract.reader import DEFAULT_MAX_BYTES, read_text_file
+from ragtrack.records import ParsedDocument, SourceText
+from ragtrack.store.dataset import DEFAULT_LOCK_TIMEOUT, Store
+from ragtrack.store.layout import MANIFEST_NAME, report_key
+from ragtrack.store.manifest import Manifest, ManifestRow
+from ragtrack.version import PARSER_VERSION
+
+log = logging.getLogger(__name__)
+
+Status = Literal["new", "changed", "unchanged", "reparsed", "repaired", "failed"]
+ParseFn = Callable[..., ParsedDocument]
+SUFFIXES = (".txt", ".pdf")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """How to ingest: overrides for the documents, re-parse rules, limits."""
+
+    council: str | None = None
+    doc_type: str | None = None
+    plan_year: str | None = None
+    force: bool = False
+    reparse: bool = False
+    dry_run: bool = False
+    jobs: int = 1
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    max_bytes: int | None = None  # None: each reader's own default limit
+    json_path: Path | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FileResult:
+    """What happened to one input file (or, in a dry run, what would happen)."""
+
+    path: str
+    status: Status
+    report_key: str | None = None
+    sha256: str | None = None
+    doc_type: str | None = None
+    council: str | None = None
+    plan_year: str | None = None
+    period_end: str | None = None
+    items: int = 0
+    commentary: int = 0
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+    note: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def to_dict(self) -> dict[str, object]:
+        data = dataclasses.asdict(self)
+        data["warnings"] = list(self.warnings)
+        return data
+
+
+@dataclasses.dataclass(slots=True)
+class IngestSummary:
+    """The outcome of one ingest run."""
+
+    out_dir: str
+    dry_run: bool
+    parser_version: str
+    started_at: str
+    finished_at: str | None = None
+    results: list[FileResult] = dataclasses.field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.failed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for result in self.results:
+            counts[result.status] = counts.get(result.status, 0) + 1
+        return counts
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "out_dir": self.out_dir,
+            "dry_run": self.dry_run,
+            "parser_version": self.parser_version,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "counts": self.counts(),
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+# -- finding input files --------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files named directly plus ``*.txt``/``*.pdf`` found recursively in folders.
+
+    Returns the files sorted and without duplicates (two names for one file count once),
+    and a failed result for each path that does not exist or folder that cannot be listed.
+    Symlinked folders are followed once; a symlink loop is not followed round. Hidden files
+    and folders (names starting with ``.``) inside folders are skipped.
+    """
+    found: dict[str, Path] = {}
+    errors: list[FileResult] = []
+
+    def add(path: Path) -> None:
+        try:
+            real = os.path.realpath(path)
+        except OSError:
+            real = str(path.absolute())
+        found.setdefault(real, path)
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            seen_dirs: set[tuple[int, int]] = set()
+
+            def on_error(err: OSError, top: Path = path) -> None:
+                where = err.filename or str(top)
+                errors.append(_failure(where, f"cannot list folder: {err.strerror or err}"))
+
+            for folder, dirs, files in os.walk(path, onerror=on_error, followlinks=True):
+                try:
+                    info = os.stat(folder)
+                except OSError:
+                    dirs[:] = []
+                    continue
+                ident = (info.st_dev, info.st_ino)
+                if ident in seen_dirs:
+                    log.info("%s: already visited (symlink loop?), not following", folder)
+                    dirs[:] = []
+                    continue
+                seen_dirs.add(ident)
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+                        continue
+                    add(Path(folder) / name)
+        elif path.exists() or path.is_symlink():
+            add(path)
+        else:
+            errors.append(_failure(str(path), "no such file or folder"))
+    ordered = [found[key] for key in sorted(found)]
+    return ordered, errors
+
+
+def _failure(path: str, message: str, **extra: object) -> FileResult:
+    message = " ".join(message.split())
+    text = message if message.startswith(path) else f"{path}: {message}"
+    return FileResult(path=path, status="failed", error=text, **extra)  # type: ignore[arg-type]
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+# -- reading and parsing (runs in worker processes) -----------------------------------------
+
+
+def read_source(path: Path, *, max_bytes: int | None = None) -> SourceText:
+    """Read a text or PDF source; PDFs need :mod:`ragtrack.extract.pdf`.
+
+    ``max_bytes`` bounds the file size (None: the reader's default limit).
+    """
+    if path.suffix.lower() == ".pdf":
+        try:
+            from ragtrack.extract import pdf
+        except ImportError:
+            raise RagtrackError(
+                "PDF input is not available in this build (ragtrack.extract.pdf is missing)",
+                file=path.name,
+            ) from None
+        reader = getattr(pdf, "read_pdf_file", None)
+        if reader is None:
+            raise RagtrackError("PDF reader has no read_pdf_file()", file=path.name)
+        return reader(path) if max_bytes is None else reader(path, max_bytes=max_bytes)
+    return read_text_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+
+
+def default_parser() -> ParseFn:
+    """The dispatcher ``ragtrack.extract.parse_source``, imported when first needed."""
+    from ragtrack.extract import parse_source
+
+    return parse_source
+
+
+def _one_line(err: BaseException, path: Path) -> str:
+    if isinstance(err, RagtrackError):
+        if err.file in (None, path.name):
+            err.file = str(path)
+        text = str(err)
+    else:
+        text = f"{path}: unexpected {type(err).__name__}: {err}"
+    return " ".join(text.split())
+
+
+def parse_file(
+    path: Path, options: IngestOptions, parse: ParseFn | None = None
+) -> ParsedDocument | str:
+    """Read and parse one file; return the parsed document or a one-line error."""
+    try:
+        source = read_source(path, max_bytes=options.max_bytes)
+        parser = parse or default_parser()
+        parsed = parser(source, doc_type=options.doc_type, plan_year=options.plan_year)
+    except Exception as err:  # one bad file must never stop the batch
+        log.debug("%s: parse failed", path, exc_info=True)
+        return _one_line(err, path)
+    if options.council is not None:
+        document = dataclasses.replace(parsed.document, council=options.council)
+        parsed = dataclasses.replace(parsed, document=document)
+    return parsed
+
+
+def _quiet_worker() -> None:
+    """Workers stay silent: the parent logs every warning and error from their results, once,
+    naming the file."""
+    logger = logging.getLogger("ragtrack")
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
+def _parse_all(
+    paths: Sequence[Path], options: IngestOptions, parse: ParseFn | None
+) -> Iterator[ParsedDocument | str]:
+    """Parse in order, in ``options.jobs`` worker processes when there is more than one file."""
+    if options.jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield parse_file(path, options, parse)
+        return
+    context = multiprocessing.get_context("spawn")
+    workers = min(options.jobs, len(paths))
+    with cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_quiet_worker
+    ) as pool:
+        futures = [pool.submit(parse_file, p, options, parse) for p in paths]
+        for path, future in zip(paths, futures, strict=True):
+            try:
+                yield future.result()
+            except Exception as err:  # a worker that died takes only its file down
+                yield f"{path}: parser process failed: {type(err).__name__}: {err}"
+
+
+# -- the pipeline -----------------------------------------------------------------------------
+
+
+def _matches_overrides(row: ManifestRow, options: IngestOptions) -> bool:
+    return all(
+        wanted is None or wanted == held
+        for wanted, held in (
+            (options.council, row.council),
+            (options.doc_type, row.doc_type),
+            (options.plan_year, row.plan_year),
+        )
+    )
+
+
+def _skip_reason(
+    rows: list[ManifestRow], options: IngestOptions
+) -> tuple[Status, str | None] | None:
+    """``("unchanged", note)`` when the manifest already holds these bytes as wanted."""
+    held = [r for r in rows if r.status == "ok" and _matches_overrides(r, options)]
+    if not held or options.force:
+        return None
+    if options.reparse and any(r.parser_version != PARSER_VERSION for r in held):
+        return None
+    stale = [r for r in held if r.parser_version != PARSER_VERSION]
+    note = f"parsed by parser {stale[0].parser_version}; --reparse to update" if stale else None
+    return "unchanged", note
+
+
+class _NoStore:
+    """Stands in for the store in a dry run: reads the manifest, writes nothing."""
+
+    def __init__(self, root: Path) -> None:
+        path = root / MANIFEST_NAME
+        self.manifest = Manifest(path, readonly=True) if path.exists() else None
+
+    def by_sha(self, sha: str) -> list[ManifestRow]:
+        return self.manifest.by_sha(sha) if self.manifest else []
+
+    def report(self, key: str) -> ManifestRow | None:
+        return self.manifest.report(key) if self.manifest else None
+
+    def close(self) -> None:
+        if self.manifest:
+            self.manifest.close()
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    out_dir: str | Path,
+    options: IngestOptions | None = None,
+    *,
+    parse: ParseFn | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> IngestSummary:
+    """Ingest files and folders into the dataset at ``out_dir``; never raises for bad input.
+
+    ``parse`` replaces ``ragtrack.extract.parse_source`` (it must be a module-level function
+    when ``jobs > 1``). ``on_start`` gets the number of files, ``on_result`` each file's
+    result as soon as it is known (the CLI prints and advances its progress bar there).
+    Raises :class:`~ragtrack.errors.LockTimeout` when another ingest holds the dataset, and
+    :class:`~ragtrack.errors.StoreError` when the dataset directory cannot be used at all.
+    """
+    options = options or IngestOptions()
+    root = Path(out_dir)
+    summary = IngestSummary(
+        out_dir=str(root),
+        dry_run=options.dry_run,
+        parser_version=PARSER_VERSION,
+        started_at=dt.datetime.now(dt.UTC).isoformat(),
+    )
+    files, path_errors = expand_paths(paths)
+
+    def emit(result: FileResult) -> None:
+        summary.results.append(result)
+        if on_result:
+            on_result(result)
+        if result.failed:
+            log.error("%s", result.error)
+        for warning in result.warnings:
+            log.warning("%s: %s", result.path, warning)
+
+    if options.dry_run:
+        reader = _NoStore(root)
+        try:
+            _run(files, path_errors, options, parse, reader, None, set(), on_start, emit)
+        finally:
+            reader.close()
+    else:
+        with Store(root, lock_timeout=options.lock_timeout) as store:
+            damaged = store.repair()
+            for failure in store.manifest.failures():
+                if not Path(failure.source_path).exists():  # gone from the inbox: forget it
+                    store.manifest.forget_failure(failure.source_path)
+            known = {os.path.realpath(f) for f in files}
+            for row in damaged:
+                source = Path(row.source_path)
+                if os.path.realpath(source) not in known and source.is_file():
+                    log.warning("%s: re-ingesting %s to repair it", root, source)
+                    files.append(source)
+                    known.add(os.path.realpath(source))
+            repaired = {row.report_key or "" for row in damaged}
+            _run(
+                files, path_errors, options, parse, store.manifest, store, repaired, on_start, emit
+            )
+    summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
+    if options.json_path is not None:
+        _write_json(options.json_path, summary)
+    return summary
+
+
+def _run(
+    files: list[Path],
+    path_errors: list[FileResult],
+    options: IngestOptions,
+    parse: ParseFn | None,
+    manifest: Manifest | _NoStore,
+    store: Store | None,
+    repaired: set[str],
+    on_start: Callable[[int], None] | None,
+    emit: Callable[[FileResult], None],
+) -> None:
+    if on_start:
+        on_start(len(files) + len(path_errors))
+    for result in path_errors:
+        if store is not None:
+            store.record_failure(
+                source_path=result.path,
+                source_name=Path(result.path).name,
+                sha256="",
+                error=result.error or "",
+                parser_version=PARSER_VERSION,
+            )
+        emit(result)
+
+    to_parse: list[tuple[Path, str]] = []
+    batch_sha: dict[str, str] = {}
+    for path in files:
+        try:
+            sha = _sha256(path)
+        except OSError as err:
+            result = _failure(str(path), f"cannot read file: {err.strerror or err}")
+            _record_failure(store, path, "", result)
+            emit(result)
+            continue
+        if sha in batch_sha:
+            emit(
+                FileResult(
+                    path=str(path),
+                    status="unchanged",
+                    sha256=sha,
+                    note=f"same bytes as {batch_sha[sha]}",
+                )
+            )
+            continue
+        batch_sha[sha] = str(path)
+        skip = _skip_reason(manifest.by_sha(sha), options)
+        if skip is not None:
+            held = next(r for r in manifest.by_sha(sha) if r.status == "ok")
+            emit(
+                FileResult(
+                    path=str(path),
+                    status=skip[0],
+                    sha256=sha,
+                    report_key=held.report_key,
+                    doc_type=held.doc_type,
+                    council=held.council,
+                    plan_year=held.plan_year,
+                    items=held.rows_items,
+                    commentary=held.rows_commentary,
+                    note=skip[1],
+                )
+            )
+            continue
+        to_parse.append((path, sha))
+
+    batch_keys: dict[str, str] = {}
+    parsed_all = _parse_all([p for p, _ in to_parse], options, parse)
+    for (path, sha), parsed in zip(to_parse, parsed_all, strict=True):
+        if isinstance(parsed, str):
+            result = FileResult(path=str(path), status="failed", sha256=sha, error=parsed)
+            _record_failure(store, path, sha, result)
+            emit(result)
+            continue
+        emit(_commit(path, sha, parsed, manifest, store, repaired, batch_keys))
+
+
+def _commit(
+    path: Path,
+    sha: str,
+    parsed: ParsedDocument,
+    manifest: Manifest | _NoStore,
+    store: Store | None,
+    repaired: set[str],
+    batch_keys: dict[str, str],
+) -> FileResult:
+    doc = parsed.document
+    key = report_key(doc)
+    facts: dict[str, object] = {
+        "report_key": key,
+        "sha256": sha,
+        "doc_type": doc.doc_type,
+        "council": doc.council,
+        "plan_year": doc.plan_year,
+        "period_end": doc.period_end.isoformat() if doc.period_end else None,
+        "items": len(parsed.items),
+        "commentary": len(parsed.commentary),
+        "warnings": tuple(doc.warnings),
+    }
+    if key in batch_keys:
+        result = _failure(
+            str(path),
+            f"same report ({key}) as {batch_keys[key]} in this batch, with different "
+            "content; skipped",
+            **facts,
+        )
+        _record_failure(store, path, sha, result)
+        return result
+    batch_keys[key] = str(path)
+    held = manifest.report(key)
+    status: Status
+    if key in repaired:
+        status = "repaired"
+    elif held is None:
+        status = "new"
+    elif held.sha256 != sha:
+        status = "changed"
+    else:
+        status = "reparsed"
+    if store is not None:
+        try:
+            store.write_report(parsed, report_key=key, source_path=os.path.realpath(path))
+        except StoreError as err:
+            result = _failure(str(path), f"cannot write to the dataset: {err.message}", **facts)
+            _record_failure(store, path, sha, result)
+            return result
+    return FileResult(path=str(path), status=status, **facts)  # type: ignore[arg-type]
+
+
+def _record_failure(store: Store | None, path: Path, sha: str, result: FileResult) -> None:
+    if store is None:
+        return
+    store.record_failure(
+        source_path=os.path.realpath(path),
+        source_name=path.name,
+        sha256=sha,
+        error=result.error or "",
+        parser_version=PARSER_VERSION,
+    )
+
+
+def _write_json(path: Path, summary: IngestSummary) -> None:
+    try:
+        path.write_text(json.dumps(summary.to_dict(), indent=2, default=str), encoding="utf-8")
+    except OSError as err:
+        raise StoreError(
+            f"cannot write the JSON summary: {err.strerror or err}", file=str(path)
+        ) from None

@@ -1,0 +1,173 @@
+"""Explicit Arrow schemas of the dataset tables and the conversion of records to tables.
+
+One place defines every column: its Arrow type, whether it is dictionary-encoded, and the
+fixed categories pandas gets for it on :func:`ragtrack.load`. Files carry the schema version
+in their Parquet metadata so later readers can tell which columns an old file can lack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from ragtrack.records import ParsedDocument
+
+#: Bump when a column is added, removed or changes type. Older files stay readable: load()
+#: adds missing columns as nulls.
+SCHEMA_VERSION = 1
+
+#: Parquet key-value metadata keys written into every file.
+META_SCHEMA_VERSION = b"ragtrack.schema_version"
+META_TABLE = b"ragtrack.table"
+META_REPORT_KEY = b"ragtrack.report_key"
+
+_DICT = pa.dictionary(pa.int32(), pa.string())
+
+#: Columns with a closed set of values: pandas gets exactly these categories on load().
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "kind": ("action", "measure"),
+    "rag": ("red", "amber", "green"),
+    "direction": ("improving", "sustained", "declining"),
+    "category": ("progress", "improvement", "risk", "finance"),
+    "doc_type": ("progress_report", "delivery_plan"),
+    "source_format": ("text", "pdf"),
+    "rag_source": ("letter", "colour"),
+}
+
+DOCUMENTS_SCHEMA = pa.schema(
+    [
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("report_key", pa.string(), nullable=False),
+        pa.field("source_name", pa.string(), nullable=False),
+        pa.field("source_format", _DICT, nullable=False),
+        pa.field("encoding", _DICT),
+        pa.field("doc_type", _DICT, nullable=False),
+        pa.field("council", _DICT),
+        pa.field("title", pa.string()),
+        pa.field("plan_year", _DICT),
+        pa.field("period_end", pa.date32()),
+        pa.field("quarter", pa.int8()),
+        pa.field("pages", pa.int32(), nullable=False),
+        pa.field("parser_version", _DICT, nullable=False),
+        pa.field("ingested_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("warnings", pa.list_(pa.string()), nullable=False),
+    ]
+)
+
+ITEMS_SCHEMA = pa.schema(
+    [
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("item_id", pa.string(), nullable=False),
+        pa.field("plan_year", _DICT),
+        pa.field("kind", _DICT, nullable=False),
+        pa.field("ref", pa.string()),
+        pa.field("outcome_number", pa.int16()),
+        pa.field("outcome", _DICT),
+        pa.field("supporting_outcome", _DICT),
+        pa.field("section", _DICT, nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("milestone", _DICT),
+        pa.field("milestone_date", pa.date32()),
+        pa.field("rag", _DICT),
+        pa.field("rag_source", _DICT),
+        pa.field("direction", _DICT),
+        pa.field("direction_raw", _DICT),
+        pa.field("responsible", _DICT),
+        pa.field("page", pa.int32(), nullable=False),
+        pa.field("line_start", pa.int32(), nullable=False),
+        pa.field("line_end", pa.int32(), nullable=False),
+    ]
+)
+
+COMMENTARY_SCHEMA = pa.schema(
+    [
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("commentary_id", pa.string(), nullable=False),
+        pa.field("plan_year", _DICT),
+        pa.field("category", _DICT, nullable=False),
+        pa.field("outcome_number", pa.int16()),
+        pa.field("outcome", _DICT),
+        pa.field("supporting_outcome", _DICT),
+        pa.field("refs", pa.list_(pa.string()), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("empty", pa.bool_(), nullable=False),
+        pa.field("page", pa.int32(), nullable=False),
+        pa.field("line_start", pa.int32(), nullable=False),
+        pa.field("line_end", pa.int32(), nullable=False),
+    ]
+)
+
+#: The tables every report writes, in the order they are committed (documents last, so a
+#: reader that sees a document row can rely on its items and commentary being in place).
+SCHEMAS: dict[str, pa.Schema] = {
+    "items": ITEMS_SCHEMA,
+    "commentary": COMMENTARY_SCHEMA,
+    "documents": DOCUMENTS_SCHEMA,
+}
+TABLES: tuple[str, ...] = tuple(SCHEMAS)
+
+
+def _column(values: Sequence[object], field: pa.Field) -> pa.Array:
+    if pa.types.is_dictionary(field.type):
+        return pa.array(values, type=pa.string()).dictionary_encode()
+    return pa.array(values, type=field.type)
+
+
+def _table(rows: dict[str, Sequence[object]], schema: pa.Schema) -> pa.Table:
+    arrays = [_column(rows[f.name], f) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def with_metadata(table: pa.Table, name: str, report_key: str) -> pa.Table:
+    """Attach the schema version, table name and report key to a table's schema metadata."""
+    meta = dict(table.schema.metadata or {})
+    meta.update(
+        {
+            META_SCHEMA_VERSION: str(SCHEMA_VERSION).encode(),
+            META_TABLE: name.encode(),
+            META_REPORT_KEY: report_key.encode(),
+        }
+    )
+    return table.replace_schema_metadata(meta)
+
+
+def to_tables(
+    parsed: ParsedDocument, report_key: str, ingested_at: dt.datetime
+) -> dict[str, pa.Table]:
+    """Turn one parsed document into its three Arrow tables, typed by the schemas above."""
+    doc = parsed.document
+    plan_year = doc.plan_year
+    documents = {
+        "document_id": [doc.document_id],
+        "report_key": [report_key],
+        "source_name": [doc.source_name],
+        "source_format": [doc.source_format],
+        "encoding": [doc.encoding],
+        "doc_type": [doc.doc_type],
+        "council": [doc.council],
+        "title": [doc.title],
+        "plan_year": [plan_year],
+        "period_end": [doc.period_end],
+        "quarter": [doc.quarter],
+        "pages": [doc.pages],
+        "parser_version": [doc.parser_version],
+        "ingested_at": [ingested_at.astimezone(dt.UTC)],
+        "warnings": [list(doc.warnings)],
+    }
+    items = {f.name: [] for f in ITEMS_SCHEMA}
+    for item in parsed.items:
+        for f in ITEMS_SCHEMA:
+            items[f.name].append(plan_year if f.name == "plan_year" else getattr(item, f.name))
+    commentary = {f.name: [] for f in COMMENTARY_SCHEMA}
+    for row in parsed.commentary:
+        for f in COMMENTARY_SCHEMA:
+            value = plan_year if f.name == "plan_year" else getattr(row, f.name)
+            commentary[f.name].append(list(value) if f.name == "refs" else value)
+    built = {
+        "items": _table(items, ITEMS_SCHEMA),
+        "commentary": _table(commentary, COMMENTARY_SCHEMA),
+        "documents": _table(documents, DOCUMENTS_SCHEMA),
+    }
+    return {name: with_metadata(t, name, report_key) for name, t in built.items()}

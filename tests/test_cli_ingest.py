@@ -1,0 +1,168 @@
+"""The ``ragtrack`` command as a user sees it: lines printed, exit codes, --help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import filelock
+import pytest
+from typer.testing import CliRunner
+
+import ragtrack
+import ragtrack.pipeline
+from fake_reports import parse_fake, write_report
+from ragtrack.cli import app
+from ragtrack.store.layout import LOCK_NAME
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+@pytest.fixture
+def fake_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ragtrack.pipeline, "default_parser", lambda: parse_fake)
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_ingest_prints_what_each_document_held(tmp_path: Path) -> None:
+    write_report(tmp_path / "in" / "q3.txt", extra="a line nobody can place")
+    write_report(tmp_path / "in" / "q2.txt", period="2019-09-30")
+    code, out, err = run("ingest", tmp_path / "in", "--out", tmp_path / "data")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert "q3.txt" in lines[1] and "3 items, 2 commentary, 1 warning" in lines[1]
+    assert "2019/20 to 2019-12-31" in lines[1]
+    assert "2 files: 2 new" in lines[2]
+    assert err.strip() == (
+        f"warning: {tmp_path / 'in' / 'q3.txt'}: line 10: cannot place this line: "
+        "a line nobody can place"
+    )
+    assert len(ragtrack.load(tmp_path / "data")["documents"]) == 2
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_any_failure_exits_1_and_the_rest_is_written(tmp_path: Path) -> None:
+    write_report(tmp_path / "in" / "good.txt")
+    (tmp_path / "in" / "novel.txt").write_text("Call me Ishmael.\n")
+    code, out, err = run("ingest", tmp_path / "in", "-o", tmp_path / "data")
+    assert code == 1
+    assert err.splitlines() == [
+        f"error: {tmp_path / 'in' / 'novel.txt'}: not a council report (no report structure found)"
+    ]
+    assert "1 new, 1 failed" in out
+    assert len(ragtrack.load(tmp_path / "data")["documents"]) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ingest"],
+        ["ingest", "x.txt", "--plan-year", "next year"],
+        ["ingest", "x.txt", "--doc-type", "novel"],
+        ["ingest", "x.txt", "--jobs", "0"],
+        ["ingest", "x.txt", "--no-such-option"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], tmp_path: Path) -> None:
+    code, _, _ = run(*args, "--out", tmp_path / "data") if args[0] == "ingest" else run(*args)
+    assert code == 2
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_lock_timeout_exits_3_with_a_message(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    path = write_report(tmp_path / "a.txt")
+    with filelock.FileLock(data / LOCK_NAME):
+        code, _, err = run("ingest", path, "--out", data, "--lock-timeout", "0.2")
+    assert code == 3
+    assert "another ingest is writing this dataset; waiting up to 0.2 s" in err
+    assert "--lock-timeout" in err.splitlines()[-1]
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    path = write_report(tmp_path / "a.txt", extra="odd")
+    data = tmp_path / "data"
+    code, out, err = run("ingest", path, "--out", data, "-q")
+    assert (code, out, err) == (0, "", "")
+    code, out, _ = run("ingest", path, "--out", data)
+    assert out.splitlines() == [f"1 files: 1 unchanged (dataset: {data})"]
+    code, out, _ = run("ingest", path, "--out", data, "-v")
+    assert out.splitlines()[0].startswith(f"unchanged {path}")
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_dry_run_and_json_summary(tmp_path: Path) -> None:
+    path = write_report(tmp_path / "a.txt")
+    data, summary = tmp_path / "data", tmp_path / "run.json"
+    code, out, _ = run("ingest", path, "--out", data, "--dry-run", "--json", summary)
+    assert code == 0 and "1 new" in out and "would write" in out
+    assert not data.exists()
+    assert json.loads(summary.read_text())["results"][0]["status"] == "new"
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_status_at_a_glance_and_after_damage(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_report(tmp_path / "in" / "a.txt")
+    write_report(tmp_path / "in" / "b.txt", plan_year="2020/21", period="2020-06-30")
+    (tmp_path / "in" / "bad.txt").write_text("nothing here\n")
+    run("ingest", tmp_path / "in", "--out", data)
+    code, out, _ = run("status", data)
+    assert code == 0
+    assert "2019/20" in out and "2020/21" in out and "progress_report" in out
+    assert "rows: 2 documents, 6 items, 4 commentary" in out
+    assert "RAG: 2 red, 2 amber, 2 green, 0 none" in out
+    assert "failed files: 1" in out and "bad.txt" in out
+    assert "manifest and files agree" in out
+    next((data / "documents").rglob("*.parquet")).unlink()
+    code, out, _ = run("status", data)
+    assert code == 1 and "documents file is missing" in out
+    code, out, _ = run("status", data, "--json")
+    assert json.loads(out)["problems"][0]["kind"] == "missing_file"
+    code, _, err = run("status", tmp_path / "nowhere")
+    assert code == 1 and "no dataset here" in err
+
+
+def test_help_everywhere() -> None:
+    for args in (["--help"], ["ingest", "--help"], ["status", "--help"]):
+        code, out, _ = run(*args)
+        assert code == 0 and "Usage" in out
+    assert "3 another ingest held the dataset" in " ".join(run("ingest", "--help")[1].split())
+
+
+def test_the_sample_reports_end_to_end(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code, out, err = run("ingest", SAMPLES, "--out", data)
+    failed = [line for line in err.splitlines() if line.startswith("error:")]
+    assert code == (1 if failed else 0)
+    assert "000_965dd161175208ce.txt  (progress_report 2019/20 to 2019-12-31)" in out
+    docs = ragtrack.load(data)["documents"]
+    assert {
+        "000_965dd161175208ce.txt",
+        "001_7d2f7bf68617a22e.txt",
+        "004_37aa582fc5e89633.txt",
+    } <= set(docs["source_name"])
+    code, out, _ = run("ingest", SAMPLES, "--out", data, "--jobs", "2")
+    assert f"{len(docs)} unchanged" in out
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_max_bytes_refuses_a_large_file_with_a_clear_message(tmp_path: Path) -> None:
+    big = write_report(tmp_path / "big.txt", extra="x" * 5000)
+    small = write_report(tmp_path / "small.txt", period="2019-09-30")
+    code, out, err = run("ingest", big, small, "--out", tmp_path / "data", "--max-bytes", "1000")
+    assert code == 1 and "1 new, 1 failed" in out
+    assert err.splitlines() == [
+        f"error: {big}: file is {big.stat().st_size:,} bytes, over the limit of 1,000 bytes "
+        "(raise it with --max-bytes)"
+    ]
