@@ -78,6 +78,8 @@ class Options:
     arrows: str = "unicode"  # unicode | pua | wingdings | symbol | shape
     running_header: str = "Council Plan Delivery Plan Progress Report"
     font_size: float = 8.5
+    #: space after a paragraph, in lines (0: paragraphs follow each other with no gap)
+    para_gap: float = 1.0
     split_rows: bool = True
     ruled: bool = True
     scanned_pages: Sequence[int] = ()
@@ -184,7 +186,7 @@ def render(blocks: Iterable[Para | Table], options: Options | None = None) -> by
     _register_fonts()
     size = options.font_size
     body = ParagraphStyle("body", fontName="Body", fontSize=size, leading=size * 1.2)
-    para = ParagraphStyle("para", parent=body, spaceAfter=size * 0.9)
+    para = ParagraphStyle("para", parent=body, spaceAfter=size * 0.9 * options.para_gap)
     heading = ParagraphStyle("heading", fontName="Body-Bold", fontSize=size + 1.5,
                              leading=(size + 1.5) * 1.2, spaceBefore=4, spaceAfter=size * 0.9)
     bold = ParagraphStyle("bold", fontName="Body-Bold", fontSize=size, leading=size * 1.2)

@@ -26,8 +26,9 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|[-–]\s*\d+\s*[-–]|\d{1,4})\s*$",
     re.IGNORECASE,
 )
-#: A commentary label opening a line (``A2.14:``, ``M1.3 -``).
-_LABEL = re.compile(rf"^\s*{REF_TOKEN}\s*[:\-–]\s")
+#: A commentary label opening a line (``A2.14: The ...``, ``M1.3 - ...``, ``4.3 The ...``):
+#: a wrapped sentence rarely goes on with a ref and a capital, a new paragraph often does.
+_LABEL = re.compile(rf"^\s*{REF_TOKEN}(?:\s*[:\-–])?\s+[\p{{Lu}}\d(]")
 _EDGE_LINES = 2  # how many free lines at the top and bottom of a page can be furniture
 _SAME_PLACE = 3.0  # points: a running header sits at the same height on every page
 
@@ -153,15 +154,18 @@ def _blocks(pages: list[PageLayout]) -> list[_Paragraph | Row]:
                 last = current.lines[-1]
                 same_page = current.page == entry.page
                 gap = (line.baseline - last.baseline) / max(last.height, 1.0)
-                # over a page break a paragraph goes on only if the next line's first word
-                # would not have fitted at the end of its last line: had it fitted, the
-                # writer's line breaking would have put it there, so the paragraph ended
+                # a paragraph goes on only if the next line's first word would not have
+                # fitted at the end of its last line: had it fitted, the writer's line
+                # breaking would have put it there, so the paragraph ended (this is all
+                # there is to go by over a page break, or when paragraphs have no space
+                # between them)
                 first = line.words[0]
                 room = right.get(current.page, 0.0) - last.x1
                 full = room < 0.3 * last.height + (first.x1 - first.x0) - 1.0
-                runs_on = full and not _LABEL.match(line.text)
+                runs_on = (full and (gap <= limit or not same_page)
+                           and not _LABEL.match(line.text))
                 joined = (
-                    (gap <= limit if same_page else runs_on)
+                    runs_on
                     and last.bold == line.bold
                     and abs(last.height - line.height) < 0.5
                     and classify_line(line.text).kind not in _STARTS_BLOCK
