@@ -362,6 +362,8 @@ def _plan_blocks(parsed: object) -> list[Para | Table]:
     blocks: list[Para | Table] = []
     if doc.title:
         blocks.append(Para(doc.title, heading=True))
+    if doc.council:
+        blocks.append(Para(doc.council, heading=True))
     if year:
         blocks.append(Para(f"Council Plan Delivery Plan {year}", heading=True))
     context: tuple[object, ...] | None = None
@@ -379,11 +381,11 @@ def _plan_blocks(parsed: object) -> list[Para | Table]:
             if item.kind == "measure":
                 blocks.append(Para(f"How we will measure progress against this outcome {year}",
                                    heading=True))
-            elif item.milestone is not None or "year" not in (item.section or "").casefold():
-                blocks.append(Para(item.section if item.section and item.section[0].isupper()
-                                   else f"Year Actions and Milestones ({year})", heading=True))
+            elif item.section.startswith("planned_actions_years_"):
+                years = item.section.removeprefix("planned_actions_years_").replace("_", "-")
+                blocks.append(Para(f"Actions Planned for Years {years}", heading=True))
             else:
-                blocks.append(Para(item.section, heading=True))
+                blocks.append(Para(f"Year 2 Actions and Milestones ({year})", heading=True))
         if table is None:
             header = ["Ref", "Measure" if item.kind == "measure" else "Action"]
             has_milestone = any(i.milestone for i in parsed.items

@@ -111,10 +111,9 @@ def _line_pitch(pages: list[PageLayout]) -> float:
     return ratios.most_common(1)[0][0]
 
 
-_STARTS_BLOCK = frozenset({
-    LineKind.OUTCOME, LineKind.SUPPORTING, LineKind.MEASURES, LineKind.ACTIONS,
-    LineKind.RUNNING, LineKind.TABLE_HEADER, LineKind.COMMENTARY,
-})
+#: Only plain text continues a paragraph; every structural line (headings, table headers,
+#: commentary headings, plan sections) starts a block of its own.
+_RUNS_ON = frozenset({LineKind.TEXT})
 
 
 @dataclass(slots=True)
@@ -168,7 +167,7 @@ def _blocks(pages: list[PageLayout]) -> list[_Paragraph | Row]:
                     runs_on
                     and last.bold == line.bold
                     and abs(last.height - line.height) < 0.5
-                    and classify_line(line.text).kind not in _STARTS_BLOCK
+                    and classify_line(line.text).kind in _RUNS_ON
                 )
                 if joined:
                     current.lines.append(line)
@@ -179,13 +178,16 @@ def _blocks(pages: list[PageLayout]) -> list[_Paragraph | Row]:
 
 
 def _text_right_edges(pages: list[PageLayout]) -> dict[int, float]:
-    """Per page, how far right the longest free line reaches: the text's right margin."""
-    edges: dict[int, float] = {}
+    """Per page, the text's right margin: how far right the longest free line reaches on any
+    page of the same size (a page of tables and headings alone does not show it)."""
+    by_size: dict[tuple[int, int], float] = {}
     for page in pages:
+        size = (round(page.width), round(page.height))
         for entry in page.entries:
             if isinstance(entry, Free):
-                edges[entry.page] = max(edges.get(entry.page, 0.0), entry.line.x1)
-    return edges
+                by_size[size] = max(by_size.get(size, 0.0), entry.line.x1)
+    return {page.number: by_size.get((round(page.width), round(page.height)), 0.0)
+            for page in pages}
 
 
 def _is_header(row: Row) -> bool:

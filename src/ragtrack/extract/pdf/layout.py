@@ -50,6 +50,7 @@ class Free:
 @dataclass(slots=True)
 class PageLayout:
     number: int
+    width: float
     height: float
     entries: list[Row | Free] = field(default_factory=list)
     text_chars: int = 0
@@ -117,5 +118,6 @@ def lay_out(content: PageContent) -> PageLayout:
     page_area = max(content.width * content.height, 1.0)
     image_cover = sum((b.x1 - b.x0) * (b.bottom - b.top) for b in content.boxes
                       if b.kind == "image") / page_area
-    return PageLayout(content.number, content.height, entries, text_chars, content.unmapped,
+    return PageLayout(content.number, content.width, content.height, entries, text_chars,
+                      content.unmapped,
                       min(image_cover, 1.0))
