@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -19,3 +20,12 @@ PROGRESS_SAMPLES = [
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return SAMPLES
+
+
+# CI runs the property tests on a fixed set of examples so a landing never depends on luck;
+# developers' runs explore new examples each time.
+from hypothesis import settings as _settings  # noqa: E402
+
+_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _settings.load_profile("ci")

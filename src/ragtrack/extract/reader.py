@@ -136,8 +136,8 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
     Furniture is a page-number line anywhere (``Page 3 of 40``, ``- 3 -``), a bare number at
     the edge of a page, and the lines at the very top or bottom of pages that recur there on
     several pages (digits ignored) or repeat the first page's opening lines. Edges are peeled
-    one line at a time, so a two-line running header goes but content below it stays; lines a
-    parser recognises as structure are never taken for furniture.
+    one line at a time, so a two-line running header goes but content below it stays. A line
+    that also stands inside a page, or that a parser recognises as structure, is content.
     """
     pages: dict[int, list[int]] = {}
     for index, line in enumerate(lines):
@@ -147,6 +147,12 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
     drop: set[int] = {i for i, line in enumerate(lines) if _is_page_number(line.text)}
     if page_count > 1:
         first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
+        # a line that also stands inside a page, away from its edges, is content
+        interior = {
+            _furniture_key(lines[i].text)
+            for idx in pages.values()
+            for i in idx[_REGION:-_REGION]
+        }
         for from_top in (True, False):
             # each page's lines from the edge inwards, skipping what is already dropped
             edges = {
@@ -164,7 +170,8 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
                     repeated = counts[key] >= 2 and counts[key] >= 0.5 * len(edges)
                     title_again = from_top and key in first_page_top
                     bare_number = depth == 0 and _is_bare_page_number(text)
-                    if (repeated or title_again or bare_number) and not _is_structural(text):
+                    furniture = (repeated or title_again) and key not in interior
+                    if (furniture or bare_number) and not _is_structural(text):
                         drop.add(i)
                         peeled = True
                     else:

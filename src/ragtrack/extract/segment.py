@@ -107,6 +107,13 @@ class Segmenter:
         self.rag_colour = rag_colour or {}
 
     def feed(self, line: Line, c: Classified) -> None:
+        kind = c.kind
+        if self.in_body and kind is LineKind.TEXT:  # the common case first
+            if isinstance(self.current, CommentaryBlock):
+                self.current.sections[-1].content.append(line)
+            else:
+                self._text(line)
+            return
         if not self.in_body:
             numbered_outcome = c.kind is LineKind.OUTCOME and c.number is not None
             if c.kind in _BODY_STARTS or numbered_outcome or row_ref(line.text):
@@ -114,7 +121,10 @@ class Segmenter:
             else:
                 self.front.append(line)
                 return
-        if c.kind in HEADING_KINDS:
+        if kind is LineKind.BLANK:
+            if isinstance(self.current, CommentaryBlock):
+                self.current.sections[-1].content.append(line)
+        elif kind in HEADING_KINDS:
             self._heading(line, c)
         elif c.kind is LineKind.TABLE_HEADER:
             if isinstance(self.current, TableBlock):
@@ -129,9 +139,6 @@ class Segmenter:
                 self.current.sections.append(section)
             else:
                 self._open(CommentaryBlock(sections=[section]))
-        elif c.kind is LineKind.BLANK:
-            if isinstance(self.current, CommentaryBlock):
-                self.current.sections[-1].content.append(line)
         else:
             self._text(line)
 
