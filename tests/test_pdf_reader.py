@@ -241,6 +241,7 @@ def test_arrows_in_symbol_fonts_become_unicode_arrows(backend: str, arrows: str)
      ("i", "Wingdings 3", "↓"), ("ﬁ", "Symbol", "→"), ("fl", "Symbol", "↓"),
      ("›", "Symbol", "↑"), ("\u2191", "Symbol", "↑"), ("fi", "Helvetica", "fi"),
      ("ﬁ", "ABCDEF+Calibri", "fi"), ("ﬃ", "Times-Roman", "ffi"),
+     ("\uf0b7", "Symbol", "•"), ("·", "Symbol", "•"), ("\uf0a7", "Wingdings", "▪"),
      ("é", "Helvetica", "é"), ("A", "Wingdings", "A")],
 )
 def test_glyphs_map_by_code_point_and_font(text: str, font: str, glyph: str) -> None:

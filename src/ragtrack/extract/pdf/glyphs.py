@@ -21,6 +21,9 @@ _WINGDINGS = {
     0xEB: "↖", 0xEC: "↗", 0xED: "↙", 0xEE: "↘",
     0xEF: LEFT, 0xF0: RIGHT, 0xF1: UP, 0xF2: DOWN,
     0xF3: "↔", 0xF4: "↕",
+    # bullets word processors set in Wingdings, so list items read the same as in text
+    0x6C: "●", 0x6E: "■", 0x71: "❑", 0x76: "❖", 0x9F: "•", 0xA7: "▪", 0xD8: "➢",
+    0xFC: "✓",
 }
 #: Wingdings 3 arrow codes.
 _WINGDINGS3 = {
@@ -30,13 +33,14 @@ _WINGDINGS3 = {
 }
 #: Symbol font arrow codes.
 _SYMBOL = {0xAB: "↔", 0xAC: LEFT, 0xAD: UP, 0xAE: RIGHT, 0xAF: DOWN,
-           0xDB: "⇔", 0xDC: "⇐", 0xDD: "⇑", 0xDE: "⇒", 0xDF: "⇓"}
+           0xDB: "⇔", 0xDC: "⇐", 0xDD: "⇑", 0xDE: "⇒", 0xDF: "⇓",
+           0xB7: "•"}  # the list bullet word processors set in Symbol
 #: What pdfminer prints for those Symbol codes when it decodes them with the standard
 #: encoding (the glyph names there are guilsinglleft, guilsinglright, fi, fl, ...).
 _SYMBOL_AS_STANDARD = {"‹": LEFT, "›": UP, "ﬁ": RIGHT, "ﬂ": DOWN, "fi": RIGHT, "fl": DOWN}
 
-#: Private-use code points mapped whatever the font claims to be.
-_PRIVATE_USE = {0xF000 + code: glyph for code, glyph in _WINGDINGS.items()}
+#: Private-use code points mapped whatever the font claims to be: the Wingdings arrows.
+_PRIVATE_USE = {0xF000 + code: glyph for code, glyph in _WINGDINGS.items() if code >= 0xDF}
 
 #: Typographic ligatures a text font may draw as one glyph; pdfminer spells them out and
 #: PDFium may not, so both are spelled out here to give the same text.
