@@ -83,6 +83,10 @@ class Options:
     split_rows: bool = True
     ruled: bool = True
     scanned_pages: Sequence[int] = ()
+    #: RAG and direction header cells set sideways
+    sideways_headers: bool = False
+    #: a diagonal watermark over every page
+    watermark: str | None = None
     encrypt: str | None = None
     title: str = "Report"
     #: fill colour names by data row index, overriding the colour of the row's letter
@@ -100,6 +104,24 @@ class _Dot(Flowable):
     def draw(self) -> None:
         self.canv.setFillColor(self.colour)
         self.canv.circle(4, 4, 4, stroke=0, fill=1)
+
+
+class _Sideways(Flowable):
+    """A header cell's text set sideways (reading bottom to top), as narrow columns have."""
+
+    def __init__(self, text: str, font: str, size: float) -> None:
+        super().__init__()
+        self.text, self.font, self.size = text, font, size
+        self.width = size * 1.3
+        self.height = pdfmetrics.stringWidth(text, font, size) + 2
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.translate(self.size, 0)
+        self.canv.rotate(90)
+        self.canv.setFont(self.font, self.size)
+        self.canv.drawString(0, 0, self.text)
+        self.canv.restoreState()
 
 
 class _ArrowShape(Flowable):
@@ -136,7 +158,10 @@ def _arrow_cell(glyph: str, options: Options, style: ParagraphStyle) -> object:
 
 def _table(block: Table, options: Options, body: ParagraphStyle, bold: ParagraphStyle,
            width: float) -> RLTable:
-    data: list[list[object]] = [[Paragraph(escape(h), bold) for h in block.header]]
+    data: list[list[object]] = [[
+        _Sideways(h, "Body-Bold", bold.fontSize)
+        if options.sideways_headers and c in (block.rag_col, block.dir_col)
+        else Paragraph(escape(h), bold) for c, h in enumerate(block.header)]]
     style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
     if options.ruled:
         style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
@@ -206,6 +231,14 @@ def render(blocks: Iterable[Para | Table], options: Options | None = None) -> by
     def furniture(canvas: object, document: object) -> None:
         canvas.saveState()  # type: ignore[attr-defined]
         number = canvas.getPageNumber()  # type: ignore[attr-defined]
+        if options.watermark:
+            canvas.saveState()  # type: ignore[attr-defined]
+            canvas.setFillColorRGB(0.85, 0.85, 0.85)  # type: ignore[attr-defined]
+            canvas.setFont("Body-Bold", 90)  # type: ignore[attr-defined]
+            canvas.translate(page_size[0] / 3, page_size[1] / 4)  # type: ignore[attr-defined]
+            canvas.rotate(30)  # type: ignore[attr-defined]
+            canvas.drawString(0, 0, options.watermark)  # type: ignore[attr-defined]
+            canvas.restoreState()  # type: ignore[attr-defined]
         canvas.setFont("Body", 8)  # type: ignore[attr-defined]
         canvas.drawString(15 * mm, page_size[1] - 10 * mm, options.running_header)  # type: ignore[attr-defined]
         canvas.drawRightString(page_size[0] - 15 * mm, 8 * mm, f"Page {number}")  # type: ignore[attr-defined]

@@ -196,6 +196,19 @@ def test_table_written_like_a_word_processor(backend: str) -> None:
     assert list(source.rag_colour.values()) == ["red", "green"]
 
 
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
+def test_sideways_header_cells_and_a_watermark(backend: str) -> None:
+    header = ["Ref", "Action for 2019/20", "Milestone", "RAG", "Direction of travel"]
+    options = Options(sideways_headers=True, watermark="DRAFT", rag="both")
+    data = render([Para("OUTCOME 1: PEOPLE ARE SAFE", heading=True),
+                   Table(header, ROWS, rag_col=3, dir_col=4)], options)
+    source = read_pdf_bytes(data, "r.pdf", backend=backend)
+    tabbed = [line.text.split("\t") for line in source.lines if "\t" in line.text]
+    assert tabbed == [header, *ROWS]
+    assert list(source.rag_colour.values()) == ["red", "amber", "green"]
+    assert any("set diagonally ignored" in w and "DRAFT" in w for w in source.warnings)
+
+
 @pytest.mark.parametrize("colour_space", ["rgb", "cmyk"])
 def test_fill_that_is_no_rag_colour_is_a_warning_not_a_guess(colour_space: str) -> None:
     options = Options(rag="colour", colour_space=colour_space, rag_colours={1: "blue", 2: "grey"})

@@ -73,6 +73,8 @@ def read_pdf_bytes(data: bytes, name: str, *, backend: str = DEFAULT_BACKEND,
         if len(scanned) == len(pages):
             raise InputError(warnings[-1], file=name)
         pages = [p for p in pages if p.number not in scanned]
+    for page in pages:
+        warnings.extend(page.warnings)
     drop_furniture(pages)
     apply_bands(pages)
     result = assemble(pages)

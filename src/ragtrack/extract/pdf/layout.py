@@ -55,6 +55,7 @@ class PageLayout:
     entries: list[Row | Free] = field(default_factory=list)
     text_chars: int = 0
     unmapped: int = 0
+    warnings: list[str] = field(default_factory=list)
     image_cover: float = 0.0
 
 
@@ -70,7 +71,9 @@ def _cell_rows(grid: Grid, cell_chars: dict[tuple[int, int], list[Char]],
     for r, cells in enumerate(grid.rows):
         out = []
         for c, bbox in enumerate(cells):
-            lines = group_lines(cell_chars.get((r, c), ()))
+            chars = cell_chars.get((r, c), [])
+            lines = group_lines(ch for ch in chars if ch.upright)
+            lines += group_lines(ch for ch in chars if not ch.upright)  # text set at an angle
             cell = Cell(join_wrapped(line.text for line in lines))
             area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
             for fill in content.fills:
@@ -99,9 +102,13 @@ def lay_out(content: PageContent) -> PageLayout:
     per_grid: list[dict[tuple[int, int], list[Char]]] = [{} for _ in grids]
     text_chars = len(content.chars)
     boxes = [(g, grid.bbox) for g, grid in enumerate(grids)]
+    turned_free: list[Char] = []
     for ch in content.chars:
-        x = (ch.x0 + ch.x1) / 2
-        y = ch.baseline - 0.3 * ch.height
+        if ch.upright:
+            x = (ch.x0 + ch.x1) / 2
+            y = ch.baseline - 0.3 * ch.height
+        else:
+            x, y = ch.cx, ch.cy
         for g, (x0, top, x1, bottom) in boxes:
             if x0 <= x <= x1 and top <= y <= bottom:
                 where = grids[g].locate(x, y)
@@ -109,7 +116,7 @@ def lay_out(content: PageContent) -> PageLayout:
                     per_grid[g].setdefault(where, []).append(ch)
                     break
         else:
-            free_chars.append(ch)
+            (free_chars if ch.upright else turned_free).append(ch)
     entries: list[Row | Free] = []
     for g, grid in enumerate(grids):
         entries.extend(_cell_rows(grid, per_grid[g], content))
@@ -118,6 +125,14 @@ def lay_out(content: PageContent) -> PageLayout:
     page_area = max(content.width * content.height, 1.0)
     image_cover = sum((b.x1 - b.x0) * (b.bottom - b.top) for b in content.boxes
                       if b.kind == "image") / page_area
+    warnings = []
+    if content.diagonal:
+        sample = "".join(content.diagonal)[:30]
+        warnings.append(f"page {content.number}: {len(content.diagonal)} characters of text "
+                        f"set diagonally ignored (a watermark?): {sample!r}")
+    if turned_free:
+        sample = " ".join(line.text for line in group_lines(turned_free))[:30]
+        warnings.append(f"page {content.number}: {len(turned_free)} characters of sideways "
+                        f"text outside any table ignored: {sample!r}")
     return PageLayout(content.number, content.width, content.height, entries, text_chars,
-                      content.unmapped,
-                      min(image_cover, 1.0))
+                      content.unmapped, warnings, min(image_cover, 1.0))

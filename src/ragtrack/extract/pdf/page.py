@@ -7,6 +7,7 @@ left of the page (``top`` grows downwards), whatever the backend uses internally
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
@@ -27,6 +28,56 @@ class Char(NamedTuple):
     x1: float
     baseline: float
     height: float
+    #: False for text set at an angle: its x0, x1 and baseline are then measured along its
+    #: own direction (so it groups into words and lines like level text) and (cx, cy) is
+    #: where it sits on the page
+    upright: bool = True
+    cx: float = 0.0
+    cy: float = 0.0
+
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def page_view(rotation: int, width: float, height: float) -> Matrix:
+    """From PDF user space (y up, unrotated) to the page as displayed (y down, /Rotate
+    applied); ``width`` and ``height`` are the unrotated page size."""
+    if rotation == 90:
+        return (0.0, 1.0, 1.0, 0.0, 0.0, 0.0)
+    if rotation == 180:
+        return (-1.0, 0.0, 0.0, 1.0, width, 0.0)
+    if rotation == 270:
+        return (0.0, -1.0, -1.0, 0.0, height, width)
+    return (1.0, 0.0, 0.0, -1.0, 0.0, height)
+
+
+def text_direction(a: float, b: float, view: Matrix) -> tuple[float, float]:
+    """The unit vector, on the displayed page, along which text with matrix ``(a, b, ...)``
+    in user space runs."""
+    va, vb, vc, vd, _, _ = view
+    x, y = va * a + vc * b, vb * a + vd * b
+    length = math.hypot(x, y) or 1.0
+    return x / length, y / length
+
+
+def is_level(direction: tuple[float, float]) -> bool:
+    return direction[0] > 0.999
+
+
+def is_diagonal(direction: tuple[float, float]) -> bool:
+    """Text running neither along nor across the page: a watermark or a stamp."""
+    return abs(direction[0]) > 0.02 and abs(direction[1]) > 0.02
+
+
+def turned_char(text: str, font: str, corners: list[tuple[float, float]],
+                direction: tuple[float, float], height: float) -> Char:
+    """A character set at an angle, measured along its own direction."""
+    ux, uy = direction
+    along = [ux * x + uy * y for x, y in corners]
+    cx = sum(x for x, _ in corners) / len(corners)
+    cy = sum(y for _, y in corners) / len(corners)
+    return Char(text, font, min(along), max(along), -uy * cx + ux * cy + 0.3 * height,
+                height, False, cx, cy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +132,8 @@ class PageContent:
     boxes: list[Box] = field(default_factory=list)
     #: characters the PDF gives no Unicode for (``(cid:N)``, U+FFFD, NUL)
     unmapped: int = 0
+    #: text set diagonally (watermarks, stamps), left out of the page
+    diagonal: list[str] = field(default_factory=list)
 
 
 class PdfPages(Protocol):

@@ -16,7 +16,19 @@ import pypdfium2.raw as raw
 
 from ragtrack.errors import InputError
 from ragtrack.extract.pdf.glyphs import map_glyph
-from ragtrack.extract.pdf.page import Box, Char, PageContent, Rule, rect_parts
+from ragtrack.extract.pdf.page import (
+    Box,
+    Char,
+    Matrix,
+    PageContent,
+    Rule,
+    is_diagonal,
+    is_level,
+    page_view,
+    rect_parts,
+    text_direction,
+    turned_char,
+)
 
 _UNMAPPED = {"\ufffd", "\x00", "\ufffe"}
 
@@ -31,7 +43,7 @@ _GET_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_i
     _address(raw.FPDFText_GetTextObject))
 _GET_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
     _address(raw.FPDFText_GetLooseCharBox))
-_Matrix = tuple[float, float, float, float, float, float]
+_Matrix = Matrix
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -76,7 +88,7 @@ class PdfiumPages:
     def _read_page(self, page: pdfium.PdfPage, number: int) -> PageContent:
         width, height = page.get_size()
         rotation = page.get_rotation() % 360
-        view = _view(rotation, width, height)
+        view = page_view(rotation, width, height)
         if rotation in (90, 270):
             width, height = height, width
         content = PageContent(number=number, width=width, height=height)
@@ -102,7 +114,8 @@ class PdfiumPages:
             # PDFium leaves out NULs (unmapped glyphs) and writes surrogate pairs, so the
             # text no longer lines up with char indexes: ask char by char instead
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
-        objects: dict[int, tuple[str, float, float, bool]] = {}
+        objects: dict[int, tuple[str, float, float, bool, tuple[float, float]]] = {}
+        level_page = not rotated
         rect = raw.FS_RECTF()
         rect_ref = ctypes.byref(rect)
         tp_handle = ctypes.cast(tp, ctypes.c_void_p).value
@@ -121,26 +134,35 @@ class PdfiumPages:
             info = objects.get(key)
             if info is None:
                 info = objects[key] = self._object_info(tp, i, key, view)
-            font, baseline, size, symbolic = info
+            font, baseline, size, symbolic, direction = info
+            level = is_level(direction)
             if ch in _UNMAPPED:
                 unmapped += 1
                 continue  # no Unicode for this glyph: counted, never printed
             elif symbolic or ord(ch) >= 0x80:
                 ch = map_glyph(ch, font)
             get_box(tp_handle, i, rect_ref)
-            if rotated:  # the box in display space: turn its corners with the page
-                xs = [_apply(view, x, y)[0] for x in (rect.left, rect.right)
-                      for y in (rect.bottom, rect.top)]
-                append(Char(ch, font, min(xs), max(xs), baseline, size))
-            else:
+            if level_page and level:
                 append(Char(ch, font, rect.left, rect.right, baseline, size))
+                continue
+            # the box in display space: turn its corners with the page
+            corners = [_apply(view, x, y) for x in (rect.left, rect.right)
+                       for y in (rect.bottom, rect.top)]
+            if level:
+                xs = [x for x, _ in corners]
+                append(Char(ch, font, min(xs), max(xs), baseline, size))
+            elif is_diagonal(direction):
+                content.diagonal.append(ch)
+            else:
+                append(turned_char(ch, font, corners, direction, size))
         content.unmapped += unmapped
 
     @staticmethod
     def _object_info(tp: raw.FPDF_TEXTPAGE, index: int, handle: int,
-                     view: _Matrix) -> tuple[str, float, float, bool]:
-        """Font name, baseline, size and whether the font is a symbol font, read once per
-        text object (a run of text drawn with one font on one baseline)."""
+                     view: _Matrix) -> tuple[str, float, float, bool, tuple[float, float]]:
+        """Font name, baseline, size, whether the font is a symbol font and the direction
+        the text runs, read once per text object (a run of text in one font on one
+        baseline)."""
         obj = ctypes.cast(handle, raw.FPDF_PAGEOBJECT)
         font_handle = raw.FPDFTextObj_GetFont(obj)
         name = ""
@@ -154,10 +176,11 @@ class PdfiumPages:
         raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
         # the size set by Tf is scaled by the text matrix (``1 Tf`` with ``10 0 0 10 Tm``
         # prints 10-point text), which is what pdfminer reports
-        _, _, c, d, _, _ = _matrix(obj)
+        a, b, c, d, _, _ = _matrix(obj)
         scaled = float(size.value) * math.hypot(c, d)
         baseline = _apply(view, x.value, y.value)[1]
-        return name, baseline, scaled, "wingdings" in name.casefold()
+        direction = text_direction(a, b, view)
+        return name, baseline, scaled, "wingdings" in name.casefold(), direction
 
     # -- paths and images ------------------------------------------------------------------
 
@@ -216,18 +239,6 @@ def _matrix(obj: raw.FPDF_PAGEOBJECT) -> _Matrix:
     if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
         return _IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
-
-
-def _view(rotation: int, width: float, height: float) -> _Matrix:
-    """From PDF user space (y up, unrotated) to the page as displayed (y down, /Rotate
-    applied); ``width`` and ``height`` are the unrotated page size."""
-    if rotation == 90:
-        return (0.0, 1.0, 1.0, 0.0, 0.0, 0.0)
-    if rotation == 180:
-        return (-1.0, 0.0, 0.0, 1.0, width, 0.0)
-    if rotation == 270:
-        return (0.0, -1.0, -1.0, 0.0, height, width)
-    return (1.0, 0.0, 0.0, -1.0, 0.0, height)
 
 
 def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:

@@ -25,7 +25,12 @@ from ragtrack.extract.pdf.page import (
     PageContent,
     Rule,
     colour_to_rgb,
+    is_diagonal,
+    is_level,
+    page_view,
     rect_parts,
+    text_direction,
+    turned_char,
 )
 
 
@@ -74,6 +79,8 @@ class PlumberPages:
 
 def _read_page(page: Any, number: int) -> PageContent:
     content = PageContent(number=number, width=float(page.width), height=float(page.height))
+    # pdfplumber gives char matrices already turned with the page's /Rotate
+    view = page_view(0, float(page.width), float(page.height))
     for obj in page.chars:
         text: str = obj["text"]
         font: str = obj.get("fontname") or ""
@@ -87,8 +94,18 @@ def _read_page(page: Any, number: int) -> PageContent:
         baseline = float(obj["bottom"])
         if matrix is not None:
             baseline = float(obj["bottom"]) + (float(obj["y0"]) - float(matrix[5]))
-        content.chars.append(Char(text, font, float(obj["x0"]), float(obj["x1"]), baseline,
-                                  float(obj.get("size") or (obj["bottom"] - obj["top"]))))
+        size = float(obj.get("size") or (obj["bottom"] - obj["top"]))
+        direction = text_direction(float(matrix[0]), float(matrix[1]), view) \
+            if matrix is not None else (1.0, 0.0)
+        if is_level(direction):
+            content.chars.append(Char(text, font, float(obj["x0"]), float(obj["x1"]),
+                                      baseline, size))
+        elif is_diagonal(direction):
+            content.diagonal.append(text)
+        else:
+            x0, top, x1, bottom = (float(obj[k]) for k in ("x0", "top", "x1", "bottom"))
+            corners = [(x0, top), (x1, top), (x0, bottom), (x1, bottom)]
+            content.chars.append(turned_char(text, font, corners, direction, size))
     for obj in page.rects:
         rgb = colour_to_rgb(obj.get("non_stroking_color")) if obj.get("fill") else None
         fill, rules = rect_parts(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),

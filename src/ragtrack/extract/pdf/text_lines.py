@@ -92,7 +92,7 @@ def _make_line(chars: list[Char]) -> TextLine | None:
     height = max(c.height for c in chars)
     gap = _SPACE_GAP * (height if height > 1.0 else 1.0)
     fonts: dict[str, int] = {}
-    for text, font, x0, x1, _baseline, _height in chars:
+    for text, font, x0, x1, *_ in chars:
         if text == prev_text and -0.5 < x0 - prev_x0 < 0.5:
             continue  # the same glyph drawn twice (fake bold, shadows)
         if parts and x0 - end > gap:
