@@ -114,7 +114,7 @@ class PdfiumPages:
             # PDFium leaves out NULs (unmapped glyphs) and writes surrogate pairs, so the
             # text no longer lines up with char indexes: ask char by char instead
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
-        objects: dict[int, tuple[str, float, float, bool, tuple[float, float]]] = {}
+        objects: dict[int, tuple[str, float, float, bool, tuple[float, float], bool]] = {}
         level_page = not rotated
         rect = raw.FS_RECTF()
         rect_ref = ctypes.byref(rect)
@@ -134,8 +134,7 @@ class PdfiumPages:
             info = objects.get(key)
             if info is None:
                 info = objects[key] = self._object_info(tp, i, key, view)
-            font, baseline, size, symbolic, direction = info
-            level = is_level(direction)
+            font, baseline, size, symbolic, direction, level = info
             if ch in _UNMAPPED:
                 unmapped += 1
                 continue  # no Unicode for this glyph: counted, never printed
@@ -159,10 +158,11 @@ class PdfiumPages:
 
     @staticmethod
     def _object_info(tp: raw.FPDF_TEXTPAGE, index: int, handle: int,
-                     view: _Matrix) -> tuple[str, float, float, bool, tuple[float, float]]:
-        """Font name, baseline, size, whether the font is a symbol font and the direction
-        the text runs, read once per text object (a run of text in one font on one
-        baseline)."""
+                     view: _Matrix
+                     ) -> tuple[str, float, float, bool, tuple[float, float], bool]:
+        """Font name, baseline, size, whether the font is a symbol font, the direction the
+        text runs and whether that is level, read once per text object (a run of text in
+        one font on one baseline)."""
         obj = ctypes.cast(handle, raw.FPDF_PAGEOBJECT)
         font_handle = raw.FPDFTextObj_GetFont(obj)
         name = ""
@@ -180,7 +180,8 @@ class PdfiumPages:
         scaled = float(size.value) * math.hypot(c, d)
         baseline = _apply(view, x.value, y.value)[1]
         direction = text_direction(a, b, view)
-        return name, baseline, scaled, "wingdings" in name.casefold(), direction
+        symbolic = "wingdings" in name.casefold()
+        return name, baseline, scaled, symbolic, direction, is_level(direction)
 
     # -- paths and images ------------------------------------------------------------------
 
