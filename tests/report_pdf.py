@@ -75,7 +75,7 @@ class Table:
 class Options:
     rag: str = "letter"  # letter | colour (cell fill) | both | dot (a filled circle)
     colour_space: str = "rgb"  # rgb | cmyk
-    arrows: str = "unicode"  # unicode | pua | wingdings | symbol | shape
+    arrows: str = "unicode"  # unicode | pua | wingdings | symbol | zapf | heavy | shape
     running_header: str = "Council Plan Delivery Plan Progress Report"
     font_size: float = 8.5
     #: space after a paragraph, in lines (0: paragraphs follow each other with no gap)
@@ -151,6 +151,11 @@ def _arrow_cell(glyph: str, options: Options, style: ParagraphStyle) -> object:
         return Paragraph(f'<font name="Wingdings">{chr(ARROWS[glyph] - 0xF000)}</font>', style)
     if options.arrows == "symbol":
         return Paragraph(f'<font name="Symbol">{glyph}</font>', style)
+    if options.arrows == "zapf":  # heavy NE, right and SE dingbat arrows
+        dingbat = {"↑": "\u279a", "→": "\u2794", "↓": "\u2798"}[glyph]
+        return Paragraph(f'<font name="ZapfDingbats">{dingbat}</font>', style)
+    if options.arrows == "heavy":  # Unicode's heavy arrows in a text font
+        return Paragraph({"↑": "⬆", "→": "➡", "↓": "⬇"}[glyph], style)
     if options.arrows == "shape":
         return _ArrowShape(up=glyph == "↑")
     return Paragraph(glyph, style)

@@ -239,7 +239,7 @@ def test_grey_and_cmyk_components_become_rgb() -> None:
 
 
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
-@pytest.mark.parametrize("arrows", ["unicode", "pua", "wingdings", "symbol"])
+@pytest.mark.parametrize("arrows", ["unicode", "pua", "wingdings", "symbol", "zapf", "heavy"])
 def test_arrows_in_symbol_fonts_become_unicode_arrows(backend: str, arrows: str) -> None:
     source = read_pdf_bytes(_report(ROWS, Options(arrows=arrows)), "r.pdf", backend=backend)
     assert [r[4] for r in _row_lines(source)] == ["↑", "→", "↓"]
@@ -255,10 +255,29 @@ def test_arrows_in_symbol_fonts_become_unicode_arrows(backend: str, arrows: str)
      ("›", "Symbol", "↑"), ("\u2191", "Symbol", "↑"), ("fi", "Helvetica", "fi"),
      ("ﬁ", "ABCDEF+Calibri", "fi"), ("ﬃ", "Times-Roman", "ffi"),
      ("\uf0b7", "Symbol", "•"), ("·", "Symbol", "•"), ("\uf0a7", "Wingdings", "▪"),
+     ("Æ", "ZapfDingbats", "➡"),
      ("é", "Helvetica", "é"), ("A", "Wingdings", "A")],
 )
 def test_glyphs_map_by_code_point_and_font(text: str, font: str, glyph: str) -> None:
     assert map_glyph(text, font) == glyph
+
+
+@pytest.mark.parametrize(("cell", "arrow"), [
+    ("➚", "↑"), ("⬆", "↑"), ("↗", "↑"), ("⇧", "↑"), ("🡅", "↑"), ("➔", "→"), ("⇨", "→"),
+    ("➡", "→"), ("➘", "↓"), ("⬇", "↓"), (" ↓ ", "↓"), ("↔", "↔"), ("n/a", "n/a"), ("-", "-"),
+])
+def test_direction_cells_hold_one_of_three_arrows(cell: str, arrow: str) -> None:
+    from ragtrack.extract.pdf.glyphs import level_arrow
+
+    assert level_arrow(cell).strip() == arrow
+
+
+def test_pdfminer_glyph_numbers_in_symbol_fonts_are_named() -> None:
+    from ragtrack.extract.pdf.glyphs import map_cid
+
+    assert map_cid(212, "ZapfDingbats") == "➔"
+    assert map_cid(0xE9, "ABCDEF+Wingdings-Regular") == "↑"
+    assert map_cid(212, "ABCDEF+Calibri") is None
 
 
 @pytest.mark.parametrize("backend", ALL_BACKENDS)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ragtrack.extract.pdf.colours import hex_colour, rag_of_fill
+from ragtrack.extract.pdf.glyphs import level_arrow
 from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
 from ragtrack.extract.pdf.text_lines import TextLine
 from ragtrack.extract.structure import LineKind, classify_line, row_ref
@@ -271,6 +272,7 @@ def assemble(pages: list[PageLayout]) -> Assembled:
                     f"{hex_colour(cell.rgb)}, not near red, amber or green; colour not used")
         if dir_col is not None:
             cell = item.row.cells[dir_col]
+            cell.text = level_arrow(cell.text)
             if not cell.text and cell.drawn:
                 warnings.append(
                     f"page {item.row.page}: direction of travel of row {ref} is drawn as "

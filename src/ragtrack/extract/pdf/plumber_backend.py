@@ -18,7 +18,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ragtrack.errors import InputError
-from ragtrack.extract.pdf.glyphs import map_glyph
+from ragtrack.extract.pdf.glyphs import map_cid, map_glyph
 from ragtrack.extract.pdf.page import (
     Box,
     Char,
@@ -84,9 +84,15 @@ def _read_page(page: Any, number: int) -> PageContent:
     for obj in page.chars:
         text: str = obj["text"]
         font: str = obj.get("fontname") or ""
-        if text.startswith("(cid:") or text in ("\ufffd", "\x00"):
+        if text.startswith("(cid:") and text.endswith(")"):
+            named = map_cid(int(text[5:-1]), font) if text[5:-1].isdigit() else None
+            if named is None:
+                content.unmapped += 1
+                continue  # no Unicode for this glyph: counted, never printed
+            text = named
+        elif text in ("\ufffd", "\x00"):
             content.unmapped += 1
-            continue  # no Unicode for this glyph: counted, never printed
+            continue
         if text.isspace():
             continue  # words are told apart by the gaps between glyphs, as with PDFium
         text = map_glyph(text, font)
