@@ -75,7 +75,8 @@ class Table:
 class Options:
     rag: str = "letter"  # letter | colour (cell fill) | both | dot (a filled circle)
     colour_space: str = "rgb"  # rgb | cmyk
-    arrows: str = "unicode"  # unicode | pua | wingdings | symbol | zapf | heavy | shape
+    #: unicode | pua | wingdings | symbol | zapf | heavy | shape | image
+    arrows: str = "unicode"
     running_header: str = "Council Plan Delivery Plan Progress Report"
     font_size: float = 8.5
     #: space after a paragraph, in lines (0: paragraphs follow each other with no gap)
@@ -158,7 +159,25 @@ def _arrow_cell(glyph: str, options: Options, style: ParagraphStyle) -> object:
         return Paragraph({"↑": "⬆", "→": "➡", "↓": "⬇"}[glyph], style)
     if options.arrows == "shape":
         return _ArrowShape(up=glyph == "↑")
+    if options.arrows == "image":
+        return _arrow_image(glyph)
     return Paragraph(glyph, style)
+
+
+def _arrow_image(glyph: str) -> Flowable:
+    """An arrow as a small picture, as some reports paste them."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+    from reportlab.platypus import Image
+
+    picture = PILImage.new("RGB", (16, 16), "white")
+    points = {"↑": [(2, 14), (14, 14), (8, 2)], "↓": [(2, 2), (14, 2), (8, 14)],
+              "→": [(2, 2), (2, 14), (14, 8)]}[glyph]
+    ImageDraw.Draw(picture).polygon(points, fill="black")
+    png = io.BytesIO()
+    picture.save(png, format="PNG")
+    png.seek(0)
+    return Image(png, width=8, height=8)
 
 
 def _table(block: Table, options: Options, body: ParagraphStyle, bold: ParagraphStyle,

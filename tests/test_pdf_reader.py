@@ -281,11 +281,14 @@ def test_pdfminer_glyph_numbers_in_symbol_fonts_are_named() -> None:
 
 
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
-def test_arrow_drawn_as_a_shape_is_a_warning_naming_the_page(backend: str) -> None:
-    source = read_pdf_bytes(_report(ROWS, Options(arrows="shape")), "r.pdf", backend=backend)
+@pytest.mark.parametrize(("arrows", "what"), [("shape", "a shape"), ("image", "an image")])
+def test_arrow_drawn_as_a_shape_or_image_is_a_warning_naming_the_page(
+        backend: str, arrows: str, what: str) -> None:
+    source = read_pdf_bytes(_report(ROWS, Options(arrows=arrows)), "r.pdf", backend=backend)
     assert [r[4] for r in _row_lines(source)] == ["", "", ""]
-    drawn = [w for w in source.warnings if "drawn as a shape" in w]
+    drawn = [w for w in source.warnings if f"drawn as {what}" in w]
     assert len(drawn) == 3 and all(w.startswith("page 1: ") for w in drawn)
+    assert [i.direction for i in parse_source(source).items] == [None, None, None]
 
 
 def _long_table() -> list[list[str]]:
