@@ -197,3 +197,33 @@ def test_parser_never_raises_anything_but_parse_error(text: str) -> None:
 
         if not isinstance(err, InputError):
             raise
+
+
+def test_heading_and_cell_wording_variants() -> None:
+    """Other councils' wording: bare commentary headings, "Ref No." and KPI headers, arrows
+    as words."""
+    text = """\
+        Outcome 3 - A thriving economy
+        Supporting Outcome - Jobs for all
+        Ref No.\tAction\tMilestone\tRAG\tDirection of travel
+        3.1\tCreate jobs.\tBy June 2024\tAmber\tImproving
+        Areas of progress:
+        3.1 Jobs are being created.
+        Risk updates:
+        No risks identified.
+        Reference\tKey Outcome Indicator\tRAG\tDirection of travel
+        3.2\tUnemployment falls.\tGreen\tSustained
+        """
+    parsed = parse(text)
+    action, measure = parsed.items
+    assert (action.rag, action.direction, action.milestone) == (
+        "amber",
+        "improving",
+        "By June 2024",
+    )
+    assert action.outcome_number == 3 and action.supporting_outcome == "Jobs for all"
+    assert (measure.kind, measure.rag, measure.direction) == ("measure", "green", "sustained")
+    assert [(c.category, c.refs, c.empty) for c in parsed.commentary] == [
+        ("progress", ("3.1",), False),
+        ("risk", (), True),
+    ]

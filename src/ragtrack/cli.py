@@ -21,6 +21,7 @@ from rich.table import Table
 
 from ragtrack.errors import LockTimeout, RagtrackError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES
+from ragtrack.lineage_cli import lineage_app
 from ragtrack.normalise.values import canonical_plan_year
 from ragtrack.version import PARSER_VERSION, __version__
 
@@ -287,6 +288,10 @@ def status(
             console.print(f"  {problem}", markup=False)
         raise typer.Exit(EXIT_FAILED)
     console.print("manifest and files agree", markup=False)
+
+
+# `ragtrack lineage review|show|rebuild` (see ragtrack.lineage_cli)
+app.add_typer(lineage_app, name="lineage")
 
 
 def main() -> None:

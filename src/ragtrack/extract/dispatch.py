@@ -8,6 +8,7 @@ from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_doc_type
 from ragtrack.extract.plan import parse_plan, plan_year_override
 from ragtrack.extract.progress import parse_progress_report
+from ragtrack.extract.structure import classify_line
 from ragtrack.records import DocType, ParsedDocument, SourceText
 
 
@@ -16,15 +17,16 @@ def parse_source(
 ) -> ParsedDocument:
     """Parse any supported document. ``doc_type`` and ``plan_year`` override what the text
     says (the type is otherwise told from the text, never from the file name)."""
+    classes = [classify_line(line.text) for line in source.lines]
     kind = doc_type
     if kind is None:
         try:
-            kind = detect_doc_type(source)
+            kind = detect_doc_type(source, classes)
         except ParseError:
             kind = "progress_report"  # no sign either way: the report parser says what is missing
     if kind == "delivery_plan":
         return parse_plan(source, plan_year)
-    parsed = parse_progress_report(source)
+    parsed = parse_progress_report(source, classes)
     year = plan_year_override(plan_year, source.name)
     if year is not None and parsed.document.plan_year != year:
         parsed = replace(parsed, document=replace(parsed.document, plan_year=year))

@@ -59,11 +59,13 @@ def doc_type_scores(source: SourceText, classes: list[Classified] | None = None)
             c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text)
         ):
             progress += 3
-        elif _TARGET_HEADER.match(text):
-            plan += 3
-        elif _PRIORITY.match(text):
-            plan += 1
-        if _PROGRESS_TO.search(text):
+        elif c.kind is LineKind.TEXT:
+            opening = text.lstrip()[:8].casefold()
+            if opening.startswith("target") and _TARGET_HEADER.match(text):
+                plan += 3
+            elif opening.startswith("priority") and _PRIORITY.match(text):
+                plan += 1
+        if "rogress" in text and _PROGRESS_TO.search(text):
             progress += 3
         if (
             c.kind is LineKind.TABLE_HEADER
@@ -74,12 +76,12 @@ def doc_type_scores(source: SourceText, classes: list[Classified] | None = None)
     return {"delivery_plan": plan, "progress_report": progress}
 
 
-def detect_doc_type(source: SourceText) -> DocType:
+def detect_doc_type(source: SourceText, classes: list[Classified] | None = None) -> DocType:
     """``delivery_plan`` or ``progress_report``, from the text alone.
 
     Raises :class:`ParseError` when the text shows neither (pass the type explicitly then).
     """
-    scores = doc_type_scores(source)
+    scores = doc_type_scores(source, classes)
     plan, progress = scores["delivery_plan"], scores["progress_report"]
     if plan == 0 and progress == 0:
         raise ParseError(

@@ -29,7 +29,7 @@ from ragtrack.extract.structure import (
     row_ref,
 )
 from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
-from ragtrack.normalise.text import clean_text, fold_spaces, join_wrapped
+from ragtrack.normalise.text import CELL_LINE_BREAK, clean_text, fold_spaces, join_wrapped
 from ragtrack.normalise.values import MONTHS, canonical_plan_year, milestone_date
 from ragtrack.records import DocumentRecord, ItemRecord, Line, ParsedDocument, SourceText
 from ragtrack.version import PARSER_VERSION
@@ -255,6 +255,36 @@ def _responsible(pieces: list[tuple[Line, str]], warnings: Warnings) -> tuple[st
     return (" / ".join(names) if names else None), last, used
 
 
+def _tab_cells(row: RawRow, body: str, warnings: Warnings) -> Cells:
+    """A row laid out as tab-separated cells (as the PDF reader gives tables):
+    text, milestone (year actions only) and responsible officer(s)."""
+    cells = [cell.strip() for cell in body.split("\t")]
+    if cells and not cells[0]:
+        cells = cells[1:]  # the tab after the ref
+    text = cells[0] if cells else ""
+    rest = cells[1:]
+    milestone = None
+    if row.has_milestone and rest:
+        milestone = fold_spaces(rest.pop(0).replace(CELL_LINE_BREAK, " ")) or None
+    officer_cells = [c for c in rest if c]
+    if row.kind == "measure" and officer_cells:
+        warnings.add(row.lines[0], f"cells after the measure text of {row.ref} ignored")
+        officer_cells = []
+    pieces = [
+        (row.lines[0], piece.strip())
+        for cell in officer_cells
+        for piece in cell.split(CELL_LINE_BREAK)
+        if piece.strip()
+    ]
+    responsible = _responsible(pieces, warnings)[0] if pieces else None
+    return Cells(
+        text=clean_text(text),
+        milestone=milestone,
+        responsible=responsible,
+        line_end=row.lines[-1].number,
+    )
+
+
 def split_cells(row: RawRow, warnings: Warnings) -> Cells:
     """Split a row's lines into its text, milestone and responsible cells."""
     text_parts: list[str] = []
@@ -265,6 +295,8 @@ def split_cells(row: RawRow, warnings: Warnings) -> Cells:
     i = 0
     first = lines[0].text
     first_body = first.strip()[len(row.ref) :] if first.strip().startswith(row.ref) else first
+    if "\t" in first_body and len(lines) == 1:
+        return _tab_cells(row, first_body, warnings)
     bodies = [first_body] + [ln.text for ln in lines[1:]]
     while i < len(lines):
         line, body, blank_before = lines[i], bodies[i], row.after_blank[i]
@@ -490,6 +522,8 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
                 outcome_number=number if number is not None else outcome_number,
             )
             rows.append(current)
+            if "\t" in line.text.strip():
+                current = None  # a tab-separated row is whole on its line
             blank_seen = False
             i += 1
             continue

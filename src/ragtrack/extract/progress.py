@@ -32,6 +32,7 @@ from ragtrack.extract.segment import (
     assign_contexts,
     segment,
 )
+from ragtrack.extract.structure import Classified
 from ragtrack.normalise.refs import RefStyle, canonical_ref, ref_outcome
 from ragtrack.normalise.text import clean_text, join_wrapped
 from ragtrack.normalise.values import (
@@ -288,12 +289,16 @@ def _commentary(
 # ---------------------------------------------------------------- entry point
 
 
-def parse_progress_report(source: SourceText) -> ParsedDocument:
-    """Parse a progress report (either text layout, or lines from a PDF) into records."""
+def parse_progress_report(
+    source: SourceText, classes: list[Classified] | None = None
+) -> ParsedDocument:
+    """Parse a progress report (either text layout, or lines from a PDF) into records.
+
+    ``classes`` are the lines already classified, when the caller has them."""
     warnings = WarningLog(source.pages)
     for message in source.warnings:
         warnings.add(None, message)
-    seg = segment(source.lines, source.rag_colour)
+    seg = segment(source.lines, source.rag_colour, classes)
     contexts = assign_contexts(seg.blocks)
     document_id = source.sha256
 

@@ -40,7 +40,7 @@ def _is_bare_page_number(text: str) -> bool:
 
 def _is_page_number(text: str) -> bool:
     """``Page 3 of 40``, ``3/40``, ``- 3 -``; not a year span such as ``2021/22``."""
-    if len(text) > 40 or not any(ch.isdigit() for ch in text):
+    if len(text) > 40 or not _DIGIT.search(text):
         return False
     match = _PAGE_NUMBER.match(text)
     if not match:
@@ -50,6 +50,7 @@ def _is_page_number(text: str) -> bool:
     return True
 
 
+_DIGIT = re.compile(r"\d")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 _REGION = 3  # how many non-blank lines at the top and bottom of a page can be furniture
@@ -102,6 +103,10 @@ def _looks_binary(text: str) -> bool:
 def split_lines(text: str) -> list[Line]:
     """Split decoded text into numbered lines with page numbers; form feeds start pages."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\f" not in text:  # one page: the common case, in one pass
+        if not text.isascii():
+            text = _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", text))
+        return [Line(n, 1, raw.rstrip()) for n, raw in enumerate(text.split("\n"), start=1)]
     lines: list[Line] = []
     page = 1
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -114,8 +119,7 @@ def split_lines(text: str) -> list[Line]:
             cleaned = (
                 segment if segment.isascii() else _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", segment))
             )
-            cleaned = cleaned.rstrip()
-            lines.append(Line(number=number, page=page, text=cleaned))
+            lines.append(Line(number=number, page=page, text=cleaned.rstrip()))
     return lines
 
 
@@ -149,9 +153,7 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
         first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
         # a line that also stands inside a page, away from its edges, is content
         interior = {
-            _furniture_key(lines[i].text)
-            for idx in pages.values()
-            for i in idx[_REGION:-_REGION]
+            _furniture_key(lines[i].text) for idx in pages.values() for i in idx[_REGION:-_REGION]
         }
         for from_top in (True, False):
             # each page's lines from the edge inwards, skipping what is already dropped

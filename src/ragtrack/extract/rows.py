@@ -19,6 +19,8 @@ _ARROW_TOKENS = frozenset(
 _RAG_TOKENS = frozenset(
     ["R", "A", "G", "r", "a", "g", "Red", "Amber", "Green", "RED", "AMBER", "GREEN"]
 )
+#: Directions printed as words in the direction cell.
+_DIRECTION_WORDS = frozenset(["improving", "sustained", "declining"])
 _TAIL_WINDOW = 160  # characters: longer than any milestone, RAG and arrow together
 CELL_SEP = re.compile(r"\t| {2,}")
 
@@ -68,10 +70,14 @@ def _last_token(text: str) -> tuple[str, str, str]:
     return before, head[len(before) :], token
 
 
+def _is_arrow(token: str) -> bool:
+    return token in _ARROW_TOKENS or token.casefold() in _DIRECTION_WORDS
+
+
 def may_end_row(line: str) -> bool:
     """Cheap test: could this line hold a row's trailing cells (it ends in a RAG or arrow)?"""
     token = _last_token(line)[2]
-    return token in _RAG_TOKENS or token in _ARROW_TOKENS
+    return token in _RAG_TOKENS or _is_arrow(token)
 
 
 def split_row_tail(
@@ -100,7 +106,7 @@ def split_row_tail(
     window = max(0, len(rest) - _TAIL_WINDOW)
 
     before, sep, token = _last_token(rest)
-    if token in _ARROW_TOKENS and (_last_token(before)[2] in _RAG_TOKENS or is_cell_sep(sep)):
+    if _is_arrow(token) and (_last_token(before)[2] in _RAG_TOKENS or is_cell_sep(sep)):
         arrow, last_sep, rest = token, sep, before
     before, sep, token = _last_token(rest)
     if token in _RAG_TOKENS:

@@ -234,12 +234,17 @@ class Segmenter:
 
 
 def segment(
-    lines: list[Line] | tuple[Line, ...], rag_colour: dict[int, str] | None = None
+    lines: list[Line] | tuple[Line, ...],
+    rag_colour: dict[int, str] | None = None,
+    classes: list[Classified] | None = None,
 ) -> Segmented:
-    """Group a report's lines into front matter and blocks in one pass."""
+    """Group a report's lines into front matter and blocks in one pass (``classes``: the
+    lines already classified, when the caller has them)."""
     segmenter = Segmenter(rag_colour)
-    for line in lines:
-        segmenter.feed(line, classify_line(line.text))
+    if classes is None:
+        classes = [classify_line(line.text) for line in lines]
+    for line, c in zip(lines, classes, strict=True):
+        segmenter.feed(line, c)
     return segmenter.finish()
 
 

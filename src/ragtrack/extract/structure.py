@@ -91,11 +91,18 @@ _RUNNING = re.compile(
     re.IGNORECASE,
 )
 _TABLE_HEADER = re.compile(
-    r"^\s*Ref\.?(?:\s+|\t)(?P<col>Actions?|Measures?|Key\s+Measures?|Indicators?|Performance\s+Measures?)\b",
+    r"^\s*(?:Ref(?:erence)?\.?(?:\s*No\.?)?)(?:\s+|\t)(?P<col>Actions?|Measures?"
+    r"|Key\s+(?:Outcome\s+)?(?:Measures?|Indicators?)|(?:Performance\s+)?Indicators?|KPIs?"
+    r"|Performance\s+Measures?)\b",
     re.IGNORECASE,
 )
+#: "Commentary for areas of progress:", or the same heading without "Commentary for" when it
+#: stands alone on a short line ending in a colon ("Risk updates:").
 _COMMENTARY = re.compile(
-    r"^\s*Commentary\s+for\s+(?P<what>[^:]*?)\s*(?::\s*(?P<rest>.*?))?\s*$", re.IGNORECASE
+    r"^\s*Commentary\s+for\s+(?P<what>[^:]*?)\s*(?::\s*(?P<rest>.*?))?\s*$"
+    r"|^\s*(?P<bare>Areas?\s+(?:of|for)\s+(?:progress|improvement)[^:]{0,60}"
+    r"|(?:Corporate\s+)?Risks?(?:\s+updates?)?|Financ(?:e|ial)(?:\s+updates?)?)\s*:\s*$",
+    re.IGNORECASE,
 )
 _CAPS_HEADING = re.compile(r"^\s*(?=(?:.*\p{Lu}){12})[\p{Lu}\d ,&'’\-–:/()]+$")
 
@@ -145,6 +152,14 @@ _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
 #: The first words structural lines open with (an upper-case line may also be a heading).
 STRUCTURE_FIRST_WORDS = frozenset(
     [
+        "reference",
+        "areas",
+        "area",
+        "risk",
+        "risks",
+        "corporate",
+        "finance",
+        "financial",
         "commentary",
         "ref",
         "outcome",
@@ -194,7 +209,7 @@ def classify_line(text: str) -> Classified:
     if first not in STRUCTURE_FIRST_WORDS and not stripped.isupper():
         return _TEXT
     if m := _COMMENTARY.match(text):
-        category = commentary_category(m["what"])
+        category = commentary_category(m["what"] or m["bare"])
         if category:
             return Classified(LineKind.COMMENTARY, value=category, remainder=m["rest"] or None)
     if m := _TABLE_HEADER.match(text):

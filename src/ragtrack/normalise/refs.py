@@ -8,6 +8,7 @@ measures are ``M``-prefixed is ``M4.4``.
 
 from __future__ import annotations
 
+import re as std_re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,10 +21,6 @@ REF_TOKEN = rf"(?<![\w.£$€/-]){REF_BODY}(?![\d%]|\.\d|\w)"
 _REF = re.compile(r"^(?P<prefix>[A-Z]{0,2})(?P<outcome>\d{1,2})\.(?P<seq>\d{1,3})$")
 
 _LIST_SEP = r"(?:\s*(?:,\s*and|,\s*&|,|/|&|\band\b)\s*)"
-_KEYWORD_LIST = re.compile(
-    rf"\b(?P<kw>actions?|measures?|indicators?)\s*[:#]?\s*(?P<ref>{REF_TOKEN})(?:{_LIST_SEP}(?P<ref>{REF_TOKEN}))*",
-    re.IGNORECASE,
-)
 
 
 def canonical_ref(raw: str) -> str:
@@ -101,15 +98,29 @@ class RefStyle:
         return None
 
 
-_CONTEXT_LIST = re.compile(
-    rf"(?:\(\s*(?P<ref>{REF_TOKEN})(?:{_LIST_SEP}(?P<ref>{REF_TOKEN}))*\s*\)"
-    rf"|\b(?:relation\s+to|see|re|regarding|refers?\s+to)\s+(?P<ref>{REF_TOKEN})"
-    rf"(?:{_LIST_SEP}(?P<ref>{REF_TOKEN}))*)",
-    re.IGNORECASE,
+# Refs in prose are read as a head (a keyword or context word and a first ref) and then a
+# list of more refs, one at a time; plain ``re`` patterns, as this runs on every paragraph.
+_KEYWORD_HEAD = std_re.compile(
+    rf"\b(?P<kw>actions?|measures?|indicators?)\s*[:#]?\s*(?P<ref>{REF_TOKEN})", std_re.I
 )
-
-
+_CONTEXT_HEAD = std_re.compile(
+    rf"(?P<paren>\()\s*(?P<ref>{REF_TOKEN})"
+    rf"|\b(?:relation\s+to|see|re|regarding|refers?\s+to)\s+(?P<ref2>{REF_TOKEN})",
+    std_re.I,
+)
+_LIST_NEXT = std_re.compile(rf"{_LIST_SEP}(?P<ref>{REF_TOKEN})", std_re.I)
 _CONTEXT_WORDS = ("relation to", "see ", "re ", "regarding", "refer")
+
+
+def _ref_list(
+    text: str, first: str, first_start: int, pos: int
+) -> tuple[list[tuple[int, str]], int]:
+    """The refs of a list that starts with ``first``: "1.2, 1.3 & 1.4", "4.7/ 4.8"."""
+    refs = [(first_start, first)]
+    while match := _LIST_NEXT.match(text, pos):
+        refs.append((match.start("ref"), match["ref"]))
+        pos = match.end()
+    return refs, pos
 
 
 def _kind_of_keyword(keyword: str) -> str:
@@ -135,8 +146,12 @@ def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozense
     found: list[tuple[int, str]] = []
     lowered = text.casefold()
     if known and ("(" in text or any(w in lowered for w in _CONTEXT_WORDS)):
-        for match in _CONTEXT_LIST.finditer(text):
-            for ref, start in zip(match.captures("ref"), match.starts("ref"), strict=True):
+        for head in _CONTEXT_HEAD.finditer(text):
+            group = "ref" if head["paren"] else "ref2"
+            refs, end = _ref_list(text, head[group], head.start(group), head.end(group))
+            if head["paren"] and not text[end:].lstrip().startswith(")"):
+                continue  # "(3.1 million" is a figure, "(3.1)" a ref
+            for start, ref in refs:
                 if ref_prefix(ref):
                     continue  # prefixed refs are found below
                 for kind in ("action", "measure"):
@@ -144,20 +159,19 @@ def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozense
                     if styled in known:
                         found.append((start, styled))
                         break
-    has_keyword = "action" in lowered or "measure" in lowered or "indicator" in lowered
-    for match in _KEYWORD_LIST.finditer(text) if has_keyword else ():
-        kind = _kind_of_keyword(match["kw"])
-        refs = match.captures("ref")
-        starts = match.starts("ref")
-        explicit = [ref_prefix(r) for r in refs if ref_prefix(r)]
-        for ref, start in zip(refs, starts, strict=True):
-            if ref_prefix(ref):
-                found.append((start, canonical_ref(ref)))
-            elif explicit:
-                # "actions A1.1, 1.2 & 1.3": a bare ref takes the list's printed prefix
-                found.append((start, explicit[0] + canonical_ref(ref)))
-            else:
-                found.append((start, style.styled(ref, kind)))
+    if "action" in lowered or "measure" in lowered or "indicator" in lowered:
+        for head in _KEYWORD_HEAD.finditer(text):
+            kind = _kind_of_keyword(head["kw"])
+            refs, _ = _ref_list(text, head["ref"], head.start("ref"), head.end("ref"))
+            explicit = [ref_prefix(r) for _, r in refs if ref_prefix(r)]
+            for start, ref in refs:
+                if ref_prefix(ref):
+                    found.append((start, canonical_ref(ref)))
+                elif explicit:
+                    # "actions A1.1, 1.2 & 1.3": a bare ref takes the list's printed prefix
+                    found.append((start, explicit[0] + canonical_ref(ref)))
+                else:
+                    found.append((start, style.styled(ref, kind)))
     prefixes = style.prefixes
     if prefixes and any(p in text for p in prefixes):
         for match in _prefixed_refs(tuple(sorted(prefixes))).finditer(text):

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 import regex as re
 
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+#: A line break kept inside one table cell (U+2028 LINE SEPARATOR), as PDF cells give it.
+CELL_LINE_BREAK = "\u2028"
 _SOFT_BREAK = re.compile(r"(?<=[\p{L}\p{N}])-$")
 
 
@@ -32,8 +34,7 @@ def join_wrapped(parts: Iterable[str]) -> str:
     broken inside a word or range, so it joins without a space.
     """
     out = ""
-    for part in parts:
-        piece = fold_spaces(part)
+    for piece in (fold_spaces(line) for part in parts for line in part.split(CELL_LINE_BREAK)):
         if not piece:
             continue
         if not out:
@@ -46,5 +47,8 @@ def join_wrapped(parts: Iterable[str]) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Canonical text for a cell or paragraph: HTML removed, whitespace folded."""
+    """Canonical text for a cell or paragraph: lines kept inside a cell joined as wrapped
+    lines, HTML removed, whitespace folded."""
+    if CELL_LINE_BREAK in text:
+        text = join_wrapped([text])
     return fold_spaces(strip_html(text))

@@ -1,0 +1,159 @@
+"""``ragtrack lineage``: review, show and rebuild the lineage table (argument parsing and
+display only; the work is in :mod:`ragtrack.store.lineage_table`).
+
+Hooked into the main CLI with ``app.add_typer(lineage_app, name="lineage")``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ragtrack.errors import LockTimeout, RagtrackError
+from ragtrack.normalise.values import canonical_plan_year
+from ragtrack.store import lineage_table
+
+EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
+
+lineage_app = typer.Typer(
+    help="Follow actions and measures across plan years: review links, show one history, "
+    "rebuild the lineage table.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Dataset directory.", show_default=True)]
+
+
+def _fail(err: Exception) -> typer.Exit:
+    code = EXIT_LOCKED if isinstance(err, LockTimeout) else EXIT_FAILED
+    typer.echo(f"error: {err}", err=True)
+    return typer.Exit(code)
+
+
+def _plan_year(value: str | None) -> str | None:
+    if value is None:
+        return None
+    year = canonical_plan_year(value)
+    if year is None:
+        raise typer.BadParameter(f"not a plan year: {value!r} (expected e.g. 2019/20)")
+    return year
+
+
+@lineage_app.command()
+def review(
+    out: OutDir = Path("ragtrack-data"),
+    accept: Annotated[
+        bool, typer.Option("--accept", help="Accept every listed link (no prompts).")
+    ] = False,
+    reject: Annotated[
+        bool, typer.Option("--reject", help="Reject every listed link (no prompts).")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="Review at most this many links.")] = 20,
+    reason: Annotated[str, typer.Option(help="Reason recorded with each decision.")] = "",
+) -> None:
+    """List links in the uncertain band, both texts side by side, and record decisions in
+    DIR/overrides.csv (interactive unless --accept or --reject)."""
+    if accept and reject:
+        typer.echo("error: give --accept or --reject, not both", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    console = Console()
+    try:
+        candidates = lineage_table.review_candidates(out)[:limit]
+    except RagtrackError as err:
+        raise _fail(err) from err
+    if not candidates:
+        typer.echo("nothing to review")
+        return
+    decided = 0
+    for cand in candidates:
+        table = Table(
+            title=f"{cand.kind} lineage {cand.lineage_id}  score {cand.score:.2f}  "
+            f"margin {cand.margin:.2f}",
+            show_lines=True,
+        )
+        table.add_column(f"{cand.plan_year_a} {cand.ref_a}", overflow="fold", ratio=1)
+        table.add_column(f"{cand.plan_year_b} {cand.ref_b}", overflow="fold", ratio=1)
+        table.add_row(cand.text_a, cand.text_b)
+        console.print(table)
+        if accept or reject:
+            verdict = "a" if accept else "r"
+        else:
+            verdict = (
+                typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s")
+                .strip()
+                .lower()[:1]
+            )
+        if verdict == "q":
+            break
+        if verdict not in ("a", "r"):
+            continue
+        try:
+            lineage_table.record_decision(out, cand, accept=verdict == "a", reason=reason)
+        except RagtrackError as err:
+            raise _fail(err) from err
+        decided += 1
+    typer.echo(f"{decided} decision(s) recorded in {out / lineage_table.OVERRIDES_NAME}")
+
+
+@lineage_app.command()
+def show(
+    ref_or_lineage_id: Annotated[str, typer.Argument(help="A ref (e.g. M1.11) or lineage ID.")],
+    plan_year: Annotated[
+        str | None, typer.Option("--plan-year", help="The plan year the ref belongs to.")
+    ] = None,
+    out: OutDir = Path("ragtrack-data"),
+) -> None:
+    """Print one item's history: per report, the period, ref, RAG, arrow, milestone, text."""
+    try:
+        history = lineage_table.item_history(out, ref_or_lineage_id, _plan_year(plan_year))
+    except RagtrackError as err:
+        raise _fail(err) from err
+    table = Table(title=f"lineage {history['lineage_id'].iloc[0]}")
+    for column in ("plan year", "period", "ref", "RAG", "arrow", "milestone"):
+        table.add_column(column, overflow="fold")
+    table.add_column("text", overflow="fold", min_width=40)
+    for row in history.itertuples():
+        period = "plan" if row.doc_type == "delivery_plan" else _text(row.period_end)
+        if not pd.isna(row.quarter) and period != "plan":
+            period = f"Q{int(row.quarter)} to {period}"
+        table.add_row(
+            _text(row.plan_year),
+            period,
+            _text(row.ref),
+            _text(row.rag),
+            _text(row.direction_raw or row.direction),
+            _text(row.milestone),
+            textwrap.shorten(_text(row.text), 160),
+        )
+    Console().print(table)
+
+
+@lineage_app.command()
+def rebuild(out: OutDir = Path("ragtrack-data")) -> None:
+    """Relink the whole dataset from scratch; existing IDs are kept by maximum overlap."""
+    try:
+        result = lineage_table.rebuild_dataset(out)
+    except RagtrackError as err:
+        raise _fail(err) from err
+    table = result.table
+    typer.echo(
+        f"{len(table)} items in {table['lineage_id'].nunique()} lineages "
+        f"({(table['method'] == 'text').sum()} linked by text, "
+        f"{(table['method'] == 'override').sum()} by override); "
+        f"{len(result.warnings)} warning(s)"
+    )
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)

@@ -1,0 +1,182 @@
+"""The lineage table in a real dataset: link after ingest, `ragtrack lineage` commands,
+review decisions that stick, overrides.csv, and lineage_id joined onto items."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ragtrack.cli import app
+from ragtrack.errors import InputError
+from ragtrack.pipeline import ingest
+from ragtrack.store.lineage_table import (
+    OVERRIDES_NAME,
+    attach_lineage,
+    item_history,
+    link_dataset,
+    read_lineage,
+    read_overrides,
+    review_candidates,
+)
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dataset")
+    ingest([SAMPLES], root)
+    link_dataset(root)
+    return root
+
+
+@pytest.fixture
+def dataset(linked: Path, tmp_path: Path) -> Path:
+    """A private copy of the linked dataset a test may change."""
+    copy = tmp_path / "data"
+    shutil.copytree(linked, copy, ignore=shutil.ignore_patterns("_ingest.lock"))
+    return copy
+
+
+def _lineage_of(root: Path, plan_year: str, ref: str) -> str:
+    table = read_lineage(root)
+    return str(
+        table[(table["plan_year"] == plan_year) & (table["ref"] == ref)]["lineage_id"].iloc[0]
+    )
+
+
+def test_lineage_table_is_readable_with_pandas(linked: Path) -> None:
+    table = pd.read_parquet(linked / "lineage")
+    assert {
+        "item_id",
+        "document_id",
+        "kind",
+        "ref",
+        "plan_year",
+        "lineage_id",
+        "method",
+        "score",
+        "margin",
+        "previous_item_id",
+    } <= set(table.columns)
+    items = pd.read_parquet(linked / "items")
+    assert set(table["item_id"]) == set(items["item_id"])
+    assert _lineage_of(linked, "2019/20", "M1.11") == _lineage_of(linked, "2021/22", "M2.14")
+
+
+def test_relinking_keeps_every_id(dataset: Path) -> None:
+    before = read_lineage(dataset)
+    link_dataset(dataset)
+    after = read_lineage(dataset)
+    merged = before.merge(after, on="item_id", suffixes=("_before", "_after"))
+    assert len(merged) == len(before)
+    assert (merged["lineage_id_before"] == merged["lineage_id_after"]).all()
+
+
+def test_items_get_their_lineage_id(linked: Path) -> None:
+    items = pd.read_parquet(linked / "items")
+    joined = attach_lineage(items, read_lineage(linked))
+    assert len(joined) == len(items)
+    assert joined["lineage_id"].notna().all()
+
+
+def test_show_prints_the_history(linked: Path) -> None:
+    result = runner.invoke(app, ["lineage", "show", "M2.14", "--out", str(linked)])
+    assert result.exit_code == 0, result.output
+    for text in ("2018/19", "2019/20", "2021/22", "M1.11", "M2.14", "Q3", "2019-12-31", "plan"):
+        assert text in result.output
+    history = item_history(linked, "M1.11", "2019/20")
+    assert list(history["plan_year"]) == sorted(history["plan_year"])
+
+
+def test_show_asks_for_a_plan_year_when_a_ref_is_ambiguous(linked: Path) -> None:
+    result = runner.invoke(app, ["lineage", "show", "M1.10", "--out", str(linked)])
+    if _lineage_of(linked, "2018/19", "M1.10") != _lineage_of(linked, "2019/20", "M1.10"):
+        assert result.exit_code == 1
+        assert "--plan-year" in result.output
+    result = runner.invoke(
+        app, ["lineage", "show", "M1.10", "--plan-year", "2018/19", "--out", str(linked)]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_review_reject_sticks(dataset: Path) -> None:
+    candidates = review_candidates(dataset)
+    assert candidates, "the samples have links in the uncertain band"
+    first = candidates[0]
+    result = runner.invoke(
+        app, ["lineage", "review", "--reject", "--limit", "1", "--out", str(dataset)]
+    )
+    assert result.exit_code == 0, result.output
+    assert first.text_a[:30] in result.output.replace("\n", " ") or first.ref_a in result.output
+    overrides = read_overrides(dataset)
+    assert [(o.decision, o.ref_a, o.ref_b) for o in overrides] == [
+        ("cannot_link", first.ref_a, first.ref_b)
+    ]
+    assert _lineage_of_key(dataset, first.plan_year_a, first.ref_a) != _lineage_of_key(
+        dataset, first.plan_year_b, first.ref_b
+    )
+    # stays rejected on later runs and is not offered again
+    link_dataset(dataset)
+    assert _lineage_of_key(dataset, first.plan_year_a, first.ref_a) != _lineage_of_key(
+        dataset, first.plan_year_b, first.ref_b
+    )
+    again = [(c.plan_year_b, c.ref_b) for c in review_candidates(dataset)]
+    assert (first.plan_year_b, first.ref_b) not in again
+
+
+def test_review_accept_sticks(dataset: Path) -> None:
+    first = review_candidates(dataset)[0]
+    result = runner.invoke(
+        app, ["lineage", "review", "--accept", "--limit", "1", "--out", str(dataset)]
+    )
+    assert result.exit_code == 0, result.output
+    assert read_overrides(dataset)[0].decision == "must_link"
+    link_dataset(dataset)
+    assert _lineage_of_key(dataset, first.plan_year_a, first.ref_a) == _lineage_of_key(
+        dataset, first.plan_year_b, first.ref_b
+    )
+    again = [(c.plan_year_b, c.ref_b) for c in review_candidates(dataset)]
+    assert (first.plan_year_b, first.ref_b) not in again
+
+
+def test_interactive_review_skips_and_quits(dataset: Path) -> None:
+    result = runner.invoke(app, ["lineage", "review", "--out", str(dataset)], input="s\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "0 decision(s) recorded" in result.output
+    assert not (dataset / OVERRIDES_NAME).exists()
+
+
+def test_rebuild_keeps_ids(dataset: Path) -> None:
+    before = read_lineage(dataset)
+    result = runner.invoke(app, ["lineage", "rebuild", "--out", str(dataset)])
+    assert result.exit_code == 0, result.output
+    after = read_lineage(dataset).set_index("item_id")["lineage_id"]
+    assert (before.set_index("item_id")["lineage_id"] == after.loc[before["item_id"]]).all()
+
+
+def test_bad_overrides_file_names_file_and_line(dataset: Path) -> None:
+    (dataset / OVERRIDES_NAME).write_text(
+        "decision,kind,plan_year_a,ref_a,plan_year_b,ref_b,reason,decided_at\n"
+        "maybe,action,2019/20,1.1,2021/22,A2.1,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        read_overrides(dataset)
+    assert "overrides.csv" in str(err.value) and "line 2" in str(err.value)
+    result = runner.invoke(app, ["lineage", "rebuild", "--out", str(dataset)])
+    assert result.exit_code == 1
+    assert "overrides.csv" in result.output
+
+
+def _lineage_of_key(root: Path, plan_year: str, key: str) -> str:
+    table = read_lineage(root)
+    rows = table[
+        (table["plan_year"] == plan_year) & ((table["ref"] == key) | (table["item_id"] == key))
+    ]
+    return str(rows["lineage_id"].iloc[0])
