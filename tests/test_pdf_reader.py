@@ -209,6 +209,14 @@ def test_sideways_header_cells_and_a_watermark(backend: str) -> None:
     assert any("set diagonally ignored" in w and "DRAFT" in w for w in source.warnings)
 
 
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
+def test_unruled_table_reads_rag_from_cell_colour(backend: str) -> None:
+    data = _report(ROWS, Options(ruled=False, rag="colour"))
+    source = read_pdf_bytes(data, "r.pdf", backend=backend)
+    assert [r[:3] for r in _row_lines(source)] == [r[:3] for r in ROWS]
+    assert list(source.rag_colour.values()) == ["red", "amber", "green"]
+
+
 @pytest.mark.parametrize("colour_space", ["rgb", "cmyk"])
 def test_fill_that_is_no_rag_colour_is_a_warning_not_a_guess(colour_space: str) -> None:
     options = Options(rag="colour", colour_space=colour_space, rag_colours={1: "blue", 2: "grey"})

@@ -3,13 +3,15 @@
 When a free line reads as a table header (``Ref  Action for 2019/20  Milestone  RAG ...``),
 the starts of its widely spaced phrases are the column bands; each following line's words go
 to the band they start in; a ref in the first band starts a row, a line with nothing there
-continues it (also across a page break); anything else ends the table.
+continues it (also across a page break); anything else ends the table. A coloured fill
+behind a row's line in a band is that cell's colour (a RAG shown only by colour).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ragtrack.extract.pdf.colours import rag_of_fill
 from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
 from ragtrack.extract.pdf.text_lines import TextLine
 from ragtrack.extract.structure import LineKind, classify_line, is_header_fragment, row_ref
@@ -53,6 +55,19 @@ def _extend(row: Row, texts: list[str]) -> None:
             cell.text = join_wrapped([cell.text, text])
 
 
+def _take_fills(row: Row, line: TextLine, starts: list[float], page: PageLayout) -> None:
+    """Give the row's cells the colour of any fill behind this line in their band."""
+    top, bottom = line.top, line.baseline + 0.3 * line.height
+    for fill in page.fills:
+        if fill.bottom < top or fill.top > bottom or rag_of_fill(fill.rgb) == "none":
+            continue
+        middle = (fill.x0 + fill.x1) / 2
+        index = max((i for i, start in enumerate(starts) if middle + _SLACK >= start),
+                    default=None)
+        if index is not None and index < len(row.cells) and row.cells[index].rgb is None:
+            row.cells[index].rgb = fill.rgb
+
+
 def apply_bands(pages: list[PageLayout]) -> None:
     """Turn free lines under an unruled table header into rows, in place."""
     table: _Table | None = None
@@ -87,9 +102,11 @@ def apply_bands(pages: list[PageLayout]) -> None:
             ref = row_ref(texts[0]) if texts[0] else None
             if ref is not None and texts[0].strip() == ref:
                 table.row = Row([Cell(t) for t in texts], line.top, page.number, source="bands")
+                _take_fills(table.row, line, table.starts, page)
                 out.append(table.row)
             elif not texts[0] and table.row is not None and kind is LineKind.TEXT:
                 _extend(table.row, texts)
+                _take_fills(table.row, line, table.starts, page)
             else:
                 table = None
                 out.append(entry)

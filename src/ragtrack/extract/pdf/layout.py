@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ragtrack.extract.pdf.colours import rag_of_fill
 from ragtrack.extract.pdf.grid import BBox, Grid, find_grids
-from ragtrack.extract.pdf.page import Char, PageContent
+from ragtrack.extract.pdf.page import Char, Fill, PageContent
 from ragtrack.extract.pdf.text_lines import TextLine, group_lines
 from ragtrack.normalise.text import join_wrapped
 
@@ -57,6 +57,8 @@ class PageLayout:
     unmapped: int = 0
     warnings: list[str] = field(default_factory=list)
     image_cover: float = 0.0
+    #: the page's filled rectangles, for tables without rulings
+    fills: list[Fill] = field(default_factory=list)
 
 
 def _overlap(a: BBox, b: BBox) -> float:
@@ -135,4 +137,4 @@ def lay_out(content: PageContent) -> PageLayout:
         warnings.append(f"page {content.number}: {len(turned_free)} characters of sideways "
                         f"text outside any table ignored: {sample!r}")
     return PageLayout(content.number, content.width, content.height, entries, text_chars,
-                      content.unmapped, warnings, min(image_cover, 1.0))
+                      content.unmapped, warnings, min(image_cover, 1.0), content.fills)
