@@ -39,6 +39,9 @@ SAMPLE_CASES = {
     "004-colour-only": ("004_37aa582fc5e89633.txt", "tabbed", Options(rag="colour")),
     # wrapped Q3 2019/20 (rendered from its parsed rows): letters, private-use arrows
     "000-private-use": ("000_965dd161175208ce.txt", "parsed", Options(arrows="pua")),
+    # the same without table rulings: rows from the header's column bands, Wingdings arrows
+    "004-unruled": ("004_37aa582fc5e89633.txt", "tabbed",
+                    Options(ruled=False, rag="colour", arrows="wingdings", para_gap=0.5)),
     # Q2 2021/22: letters on CMYK fills, Symbol-font arrows
     "001-symbol": ("001_7d2f7bf68617a22e.txt", "tabbed",
                    Options(rag="both", colour_space="cmyk", arrows="symbol")),
