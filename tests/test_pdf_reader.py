@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from golden_rows import as_rows
 from ragtrack.errors import InputError
@@ -432,3 +434,38 @@ def test_read_pdf_file_names_the_source_and_hashes_the_bytes(tmp_path: Path) -> 
 def test_unknown_backend_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown PDF backend"):
         read_pdf_bytes(_report(ROWS), "r.pdf", backend="ghostscript")
+
+
+# -- any table content -----------------------------------------------------------------------
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                         "&%£'()/,.:;?!\"’–", min_size=1, max_size=14).filter(
+    lambda w: not w.endswith("-"))
+_CELL = st.lists(_WORD, min_size=1, max_size=70).map(" ".join)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    texts=st.lists(_CELL, min_size=1, max_size=6),
+    rag=st.lists(st.sampled_from("RAG"), min_size=6, max_size=6),
+    arrows=st.lists(st.sampled_from("↑→↓"), min_size=6, max_size=6),
+    options=st.builds(Options, rag=st.sampled_from(["letter", "colour", "both"]),
+                      arrows=st.sampled_from(["unicode", "pua", "symbol", "zapf"]),
+                      ruled=st.booleans(), font_size=st.sampled_from([7.5, 8.5, 10.0])),
+)
+def test_any_table_reads_back_as_written_by_both_backends(
+        texts: list[str], rag: list[str], arrows: list[str], options: Options) -> None:
+    rows = [[f"2.{n + 1}", text, "By March 2021", rag[n], arrows[n]]
+            for n, text in enumerate(texts)]
+    data = _report(rows, options)
+    sources = [read_pdf_bytes(data, "r.pdf", backend=b) for b in ALL_BACKENDS]
+    for source in sources:
+        got = _row_lines(source)
+        letters = [r[3] for r in rows] if options.rag != "colour" else [""] * len(rows)
+        assert [[c for i, c in enumerate(r) if i != 3] for r in got] == \
+            [[c for i, c in enumerate(r) if i != 3] for r in rows]
+        assert [r[3] for r in got] == letters
+        if options.rag != "letter":
+            names = {"R": "red", "A": "amber", "G": "green"}
+            assert list(source.rag_colour.values()) == [names[r[3]] for r in rows]
+    assert [line.text for line in sources[0].lines] == [line.text for line in sources[1].lines]

@@ -95,8 +95,8 @@ def apply_bands(pages: list[PageLayout]) -> None:
                 out.append(entry)
                 continue
             texts = _split(line, table.starts)
-            if table.in_header and is_header_fragment(line.text):
-                _extend(table.header, texts)
+            if table.in_header and (not texts[0] or is_header_fragment(line.text)):
+                _extend(table.header, texts)  # the header's cells wrap onto more lines
                 continue
             table.in_header = False
             ref = row_ref(texts[0]) if texts[0] else None
