@@ -463,9 +463,9 @@ def _plan_blocks(parsed: object) -> list[Para | Table]:
     return blocks
 
 
-def rotate_pages(data: bytes) -> bytes:
-    """The same PDF with each landscape page stored as a portrait page turned by /Rotate 90
-    (its content turned the other way), as some tools write landscape reports."""
+def rotate_pages(data: bytes, rotation: int = 90) -> bytes:
+    """The same PDF with each landscape page stored as a portrait page turned by /Rotate
+    90 or 270 (its content turned the other way), as some tools write landscape reports."""
     import ctypes
 
     import pypdfium2 as pdfium
@@ -475,10 +475,13 @@ def rotate_pages(data: bytes) -> bytes:
     for index in range(len(doc)):
         page = doc[index]
         width, height = page.get_size()
-        turn = raw.FS_MATRIX(0, 1, -1, 0, height, 0)  # (x, y) -> (height - y, x)
+        if rotation == 90:
+            turn = raw.FS_MATRIX(0, 1, -1, 0, height, 0)  # (x, y) -> (height - y, x)
+        else:
+            turn = raw.FS_MATRIX(0, -1, 1, 0, 0, width)  # (x, y) -> (y, width - x)
         raw.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(turn), None)
         page.set_mediabox(0, 0, height, width)
-        page.set_rotation(90)
+        page.set_rotation(rotation)
         page.close()
     out = io.BytesIO()
     doc.save(out)

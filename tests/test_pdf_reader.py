@@ -331,12 +331,13 @@ def test_table_over_a_page_break_keeps_one_header_and_joins_the_split_row(
 
 
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
-def test_landscape_pages_stored_rotated_read_the_same(backend: str) -> None:
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_landscape_pages_stored_rotated_read_the_same(backend: str, rotation: int) -> None:
     from report_pdf import rotate_pages
 
     data = _report(_long_table(), Options(rag="colour", arrows="symbol"))
     upright = read_pdf_bytes(data, "r.pdf", backend=backend)
-    turned = read_pdf_bytes(rotate_pages(data), "r.pdf", backend=backend)
+    turned = read_pdf_bytes(rotate_pages(data, rotation), "r.pdf", backend=backend)
     assert [line.text for line in turned.lines] == [line.text for line in upright.lines]
     assert turned.rag_colour == upright.rag_colour
 

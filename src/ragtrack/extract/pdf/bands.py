@@ -28,6 +28,9 @@ class _Table:
     header: Row
     row: Row | None = None
     in_header: bool = True
+    #: for a header repeated after a page break: the cells of the header it repeats, which
+    #: tell where its wrapped lines end and a split row's rest begins
+    repeats: list[str] | None = None
 
 
 def _phrase_starts(line: TextLine) -> list[float]:
@@ -68,6 +71,15 @@ def _take_fills(row: Row, line: TextLine, starts: list[float], page: PageLayout)
             row.cells[index].rgb = fill.rgb
 
 
+def _continues_header(table: _Table, texts: list[str], line: TextLine) -> bool:
+    if table.repeats is not None:  # a repeated header goes on while it grows into the old
+        before = [c.text for c in table.header.cells]
+        after = [join_wrapped([b, t]) if t else b for b, t in zip(before, texts, strict=False)]
+        return after != before and all(
+            old.startswith(new) for new, old in zip(after, table.repeats, strict=False))
+    return not texts[0] or is_header_fragment(line.text)
+
+
 def apply_bands(pages: list[PageLayout]) -> None:
     """Turn free lines under an unruled table header into rows, in place."""
     table: _Table | None = None
@@ -88,14 +100,16 @@ def apply_bands(pages: list[PageLayout]) -> None:
                     # a header repeated on the next page keeps the open row, which a split
                     # row continues below it
                     carried = table.row if table is not None else None
-                    table = _Table(starts, header, carried)
+                    repeats = [c.text for c in table.header.cells] if table is not None \
+                        and table.header.cells[0].text == header.cells[0].text else None
+                    table = _Table(starts, header, carried, repeats=repeats)
                     out.append(header)
                     continue
             if table is None:
                 out.append(entry)
                 continue
             texts = _split(line, table.starts)
-            if table.in_header and (not texts[0] or is_header_fragment(line.text)):
+            if table.in_header and _continues_header(table, texts, line):
                 _extend(table.header, texts)  # the header's cells wrap onto more lines
                 continue
             table.in_header = False

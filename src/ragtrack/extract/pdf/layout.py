@@ -82,6 +82,12 @@ def _cell_rows(grid: Grid, cell_chars: dict[tuple[int, int], list[Char]],
                 if area > 0 and _overlap(bbox, (fill.x0, fill.top, fill.x1, fill.bottom)) \
                         >= 0.5 * area:
                     cell.rgb = fill.rgb  # the last painted fill is the one seen
+            if rag_of_fill(cell.rgb) == "none":
+                for fill in content.fills:  # a coloured patch inside the cell (a badge)
+                    if bbox[0] - 1 <= fill.x0 and fill.x1 <= bbox[2] + 1 \
+                            and bbox[1] - 1 <= fill.top and fill.bottom <= bbox[3] + 1 \
+                            and rag_of_fill(fill.rgb) != "none":
+                        cell.rgb = fill.rgb
             for box in content.boxes:
                 mx, my = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
                 if bbox[0] <= mx <= bbox[2] and bbox[1] <= my <= bbox[3] \
@@ -105,12 +111,15 @@ def lay_out(content: PageContent) -> PageLayout:
     text_chars = len(content.chars)
     boxes = [(g, grid.bbox) for g, grid in enumerate(grids)]
     turned_free: list[Char] = []
+    width, height = content.width + 1, content.height + 1
     for ch in content.chars:
         if ch.upright:
             x = (ch.x0 + ch.x1) / 2
             y = ch.baseline - 0.3 * ch.height
         else:
             x, y = ch.cx, ch.cy
+        if not (-1 <= x <= width and -1 <= y <= height):
+            continue  # drawn off the page: never seen
         for g, (x0, top, x1, bottom) in boxes:
             if x0 <= x <= x1 and top <= y <= bottom:
                 where = grids[g].locate(x, y)

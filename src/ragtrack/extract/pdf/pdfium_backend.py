@@ -86,11 +86,12 @@ class PdfiumPages:
                 page.close()
 
     def _read_page(self, page: pdfium.PdfPage, number: int) -> PageContent:
-        width, height = page.get_size()
+        width, height = page.get_size()  # as displayed, /Rotate applied
         rotation = page.get_rotation() % 360
-        view = page_view(rotation, width, height)
         if rotation in (90, 270):
-            width, height = height, width
+            view = page_view(rotation, height, width)
+        else:
+            view = page_view(rotation, width, height)
         content = PageContent(number=number, width=width, height=height)
         textpage = page.get_textpage()
         try:
