@@ -342,6 +342,26 @@ def test_landscape_pages_stored_rotated_read_the_same(backend: str, rotation: in
     assert turned.rag_colour == upright.rag_colour
 
 
+def test_media_box_not_at_the_origin_reads_the_same() -> None:
+    import io
+
+    import pypdfium2 as pdfium
+
+    data = _report(_long_table(), Options(rag="colour"))
+    doc = pdfium.PdfDocument(data)
+    for index in range(len(doc)):
+        page = doc[index]
+        width, height = page.get_size()
+        page.set_mediabox(-30, -40, width - 30, height - 40)
+        page.close()
+    out = io.BytesIO()
+    doc.save(out)
+    want = [line.text for line in read_pdf_bytes(data, "r.pdf").lines]
+    for backend in ALL_BACKENDS:
+        got = read_pdf_bytes(out.getvalue(), "r.pdf", backend=backend)
+        assert [line.text for line in got.lines] == want, backend
+
+
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
 def test_running_header_and_page_footer_are_dropped(backend: str) -> None:
     options = Options(running_header="Cumbria County Council Plan Report")
