@@ -21,7 +21,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
 from reportlab.platypus import Table as RLTable
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -59,6 +66,11 @@ def _register_fonts() -> None:
 class Para:
     text: str
     heading: bool = False
+
+
+@dataclass
+class NewPage:
+    """Start the next block on a new page."""
 
 
 @dataclass
@@ -229,7 +241,7 @@ def _widths(columns: int, width: float, block: Table) -> list[float]:
     return [fixed.get(c, rest) for c in range(columns)]
 
 
-def render(blocks: Iterable[Para | Table], options: Options | None = None) -> bytes:
+def render(blocks: Iterable[Para | Table | NewPage], options: Options | None = None) -> bytes:
     """The blocks as a landscape report PDF."""
     options = options or Options()
     _register_fonts()
@@ -248,6 +260,8 @@ def render(blocks: Iterable[Para | Table], options: Options | None = None) -> by
     for block in blocks:
         if isinstance(block, Para):
             story.append(Paragraph(escape(block.text), heading if block.heading else para))
+        elif isinstance(block, NewPage):
+            story.append(PageBreak())
         else:
             story.append(_table(block, options, body, bold, doc.width))
             story.append(Spacer(1, size))
@@ -264,7 +278,8 @@ def render(blocks: Iterable[Para | Table], options: Options | None = None) -> by
             canvas.drawString(0, 0, options.watermark)  # type: ignore[attr-defined]
             canvas.restoreState()  # type: ignore[attr-defined]
         canvas.setFont("Body", 8)  # type: ignore[attr-defined]
-        canvas.drawString(15 * mm, page_size[1] - 10 * mm, options.running_header)  # type: ignore[attr-defined]
+        if options.running_header:
+            canvas.drawString(15 * mm, page_size[1] - 10 * mm, options.running_header)  # type: ignore[attr-defined]
         canvas.drawRightString(page_size[0] - 15 * mm, 8 * mm, f"Page {number}")  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 

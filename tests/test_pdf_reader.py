@@ -342,6 +342,22 @@ def test_landscape_pages_stored_rotated_read_the_same(backend: str, rotation: in
     assert turned.rag_colour == upright.rag_colour
 
 
+@pytest.mark.parametrize("backend", ALL_BACKENDS)
+def test_headings_opening_every_page_are_not_taken_for_running_headers(backend: str) -> None:
+    from report_pdf import NewPage
+
+    blocks: list[object] = []
+    for n in range(1, 4):
+        blocks += [Para("Key Action Updates", heading=True),
+                   Para(f"OUTCOME {n}: OUTCOME NUMBER {n} FOR THE PEOPLE", heading=True),
+                   Table(HEADER, [[f"{n}.1", "Do it.", "By March 2020", "G", "↑"]],
+                         rag_col=3, dir_col=4), NewPage()]
+    source = read_pdf_bytes(render(blocks[:-1], Options(running_header="")), "r.pdf",
+                            backend=backend)
+    assert [line.text for line in source.lines].count("Key Action Updates") == 3
+    assert len(parse_source(source).items) == 3
+
+
 def test_media_box_not_at_the_origin_reads_the_same() -> None:
     import io
 

@@ -67,6 +67,8 @@ def find_furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
             if _PAGE_NUMBER.match(text):
                 drop.add((p, i))
                 continue
+            if classify_line(text).kind is not LineKind.TEXT:
+                continue  # a heading that starts each page's section is content, not furniture
             seen.setdefault(_furniture_key(text), []).append((p, entry.line.baseline))
     needed = max(2, math.ceil(0.5 * len(pages)))
     for places in seen.values():
