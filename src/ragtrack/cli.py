@@ -19,10 +19,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ragtrack.cli_params import plan_year_param
 from ragtrack.errors import LockTimeout, RagtrackError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES
 from ragtrack.lineage_cli import lineage_app
-from ragtrack.normalise.values import canonical_plan_year
 from ragtrack.version import PARSER_VERSION, __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -96,15 +96,6 @@ Verbose = Annotated[
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Show only errors.")]
 
 
-def _plan_year(value: str | None) -> str | None:
-    if value is None:
-        return None
-    canonical = canonical_plan_year(value)
-    if canonical is None:
-        raise typer.BadParameter(f"{value!r} is not a plan year like 2019/20")
-    return canonical
-
-
 def _describe(result: object) -> str:
     from ragtrack.pipeline import FileResult
 
@@ -139,7 +130,7 @@ def ingest(
     plan_year: Annotated[
         str | None,
         typer.Option(
-            help="Plan year such as 2019/20 (else read from the text).", callback=_plan_year
+            help="Plan year such as 2019/20 (else read from the text).", callback=plan_year_param
         ),
     ] = None,
     force: Annotated[

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ragtrack.cli_params import plan_year_param
 from ragtrack.errors import LockTimeout, RagtrackError
-from ragtrack.normalise.values import canonical_plan_year
 from ragtrack.store import lineage_table
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
@@ -37,15 +37,6 @@ def _fail(err: Exception) -> typer.Exit:
     code = EXIT_LOCKED if isinstance(err, LockTimeout) else EXIT_FAILED
     typer.echo(f"error: {err}", err=True)
     return typer.Exit(code)
-
-
-def _plan_year(value: str | None) -> str | None:
-    if value is None:
-        return None
-    year = canonical_plan_year(value)
-    if year is None:
-        raise typer.BadParameter(f"not a plan year: {value!r} (expected e.g. 2019/20)")
-    return year
 
 
 @lineage_app.command()
@@ -114,7 +105,7 @@ def show(
 ) -> None:
     """Print one item's history: per report, the period, ref, RAG, arrow, milestone, text."""
     try:
-        history = lineage_table.item_history(out, ref_or_lineage_id, _plan_year(plan_year))
+        history = lineage_table.item_history(out, ref_or_lineage_id, plan_year_param(plan_year))
     except RagtrackError as err:
         raise _fail(err) from err
     table = Table(title=f"lineage {history['lineage_id'].iloc[0]}")

@@ -373,10 +373,27 @@ def ingest(
             _run(
                 files, path_errors, options, parse, store.manifest, store, repaired, on_start, emit
             )
+            _link_lineage(root, summary)
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     if options.json_path is not None:
         _write_json(options.json_path, summary)
     return summary
+
+
+def _link_lineage(root: Path, summary: IngestSummary) -> None:
+    """Link items across years at the end of an ingest that changed the dataset (the
+    caller holds the dataset lock). Existing lineage IDs never change here."""
+    from ragtrack.store.lineage_table import LINEAGE_DIR, LINEAGE_FILE, link_dataset
+
+    changed = any(r.status in _CHANGING for r in summary.results)
+    if not changed and (root / LINEAGE_DIR / LINEAGE_FILE).exists():
+        return
+    result = link_dataset(root, take_lock=False)
+    for warning in result.warnings:
+        log.warning("%s: lineage: %s", root, warning)
+
+
+_CHANGING = frozenset({"new", "changed", "reparsed", "repaired"})
 
 
 def _run(

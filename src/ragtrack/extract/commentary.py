@@ -147,7 +147,11 @@ def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -
     paragraphs: list[Paragraph] = []
     current: Paragraph | None = None
     after_blank = False
-    widest = max((len(line.text.strip()) for line in section.content), default=0)
+    widest = (
+        max((len(line.text.strip()) for line in section.content), default=0)
+        if style.double_spaced
+        else 0
+    )
     for line in section.content:
         if not line.text.strip():
             after_blank = True

@@ -33,11 +33,11 @@ from pdfminer.fontmetrics import FONT_METRICS
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_plan_year
 from ragtrack.extract.plan import Warnings, plan_year_override, quote, stable_id
+from ragtrack.extract.provenance import document_record
 from ragtrack.extract.structure import is_header_fragment
 from ragtrack.normalise.text import clean_text, join_wrapped
 from ragtrack.normalise.values import MONTHS
-from ragtrack.records import DocumentRecord, ItemRecord, Line, ParsedDocument, SourceText
-from ragtrack.version import PARSER_VERSION
+from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
 
@@ -662,19 +662,5 @@ def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> P
             "as a three-column commitment plan",
             file=source.name,
         )
-    document = DocumentRecord(
-        document_id=source.sha256,
-        source_name=source.name,
-        source_format=source.source_format,
-        encoding=source.encoding,
-        doc_type="delivery_plan",
-        council=None,
-        title=None,
-        plan_year=year,
-        period_end=None,
-        quarter=None,
-        pages=source.pages,
-        parser_version=PARSER_VERSION,
-        warnings=tuple(source.warnings) + tuple(warnings.messages),
-    )
+    document = document_record(source, "delivery_plan", warnings, plan_year=year)
     return ParsedDocument(document=document, items=tuple(items), commentary=())

@@ -8,7 +8,7 @@ from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_doc_type
 from ragtrack.extract.plan import parse_plan, plan_year_override
 from ragtrack.extract.progress import parse_progress_report
-from ragtrack.extract.structure import classify_line
+from ragtrack.extract.structure import BLANK, classify_line
 from ragtrack.records import DocType, ParsedDocument, SourceText
 
 
@@ -17,7 +17,7 @@ def parse_source(
 ) -> ParsedDocument:
     """Parse any supported document. ``doc_type`` and ``plan_year`` override what the text
     says (the type is otherwise told from the text, never from the file name)."""
-    classes = [classify_line(line.text) for line in source.lines]
+    classes = [classify_line(line.text) if line.text else BLANK for line in source.lines]
     kind = doc_type
     if kind is None:
         try:

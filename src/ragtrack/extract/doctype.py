@@ -28,6 +28,10 @@ _PROGRESS_TO = re.compile(
 _RAG_HEADER = re.compile(r"\bRAG\b|\bDirection\s+of\s+travel\b")
 _TARGET_HEADER = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
 _PRIORITY = re.compile(r"^\s*Priority\s*:", re.IGNORECASE)
+_TARGET_HEADER_LINES = re.compile(
+    r"^[^\S\n]*Target[^\S\n]+value[^\S\n]+or[^\S\n]+date[^\S\n]*$", re.IGNORECASE | re.MULTILINE
+)
+_PRIORITY_LINES = re.compile(r"^[^\S\n]*Priority[^\S\n]*:", re.IGNORECASE | re.MULTILINE)
 _WE_WILL = re.compile(r"^\s*We\s+will\b")
 _TITLE_YEAR = re.compile(
     r"\b(?:Delivery|Council)\s+Plan\b[^\n]{0,20}?(?P<year>(?:19|20)\d{2}\s*[/\-–]\s*\d{2,4})",
@@ -49,30 +53,23 @@ def doc_type_scores(source: SourceText, classes: list[Classified] | None = None)
     plan = progress = 0
     if classes is None:
         classes = [classify_line(line.text) for line in source.lines]
+    # Prose lines are most of a document: their evidence is read from the whole text at once.
+    text = "\n".join(line.text for line in source.lines)
+    plan += 3 * len(_TARGET_HEADER_LINES.findall(text)) + len(_PRIORITY_LINES.findall(text))
+    progress += 3 * len(_PROGRESS_TO.findall(text))
     for line, c in zip(source.lines, classes, strict=True):
-        text = line.text
-        if c.kind is LineKind.BLANK:
+        kind = c.kind
+        if kind is LineKind.TEXT or kind is LineKind.BLANK:
             continue
-        if c.kind in (LineKind.PLAN_ACTIONS, LineKind.PLAN_MEASURES):
+        if kind is LineKind.PLAN_ACTIONS or kind is LineKind.PLAN_MEASURES:
             plan += 3
-        elif c.kind is LineKind.COMMENTARY or (
-            c.kind is LineKind.TABLE_HEADER and _RAG_HEADER.search(text)
-        ):
+        elif kind is LineKind.COMMENTARY:
             progress += 3
-        elif c.kind is LineKind.TEXT:
-            opening = text.lstrip()[:8].casefold()
-            if opening.startswith("target") and _TARGET_HEADER.match(text):
-                plan += 3
-            elif opening.startswith("priority") and _PRIORITY.match(text):
+        elif kind is LineKind.TABLE_HEADER:
+            if _RAG_HEADER.search(line.text):
+                progress += 3
+            elif re.search(r"\bResponsible|Director|Officer", line.text, re.IGNORECASE):
                 plan += 1
-        if "rogress" in text and _PROGRESS_TO.search(text):
-            progress += 3
-        if (
-            c.kind is LineKind.TABLE_HEADER
-            and not _RAG_HEADER.search(text)
-            and re.search(r"\bResponsible|Director|Officer", text, re.IGNORECASE)
-        ):
-            plan += 1
     return {"delivery_plan": plan, "progress_report": progress}
 
 

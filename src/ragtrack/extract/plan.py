@@ -20,7 +20,7 @@ import regex as re
 from ragtrack.errors import InputError, ParseError
 from ragtrack.extract.doctype import doc_type_scores, is_commitment_table
 from ragtrack.extract.provenance import WarningLog as Warnings
-from ragtrack.extract.provenance import stable_id
+from ragtrack.extract.provenance import document_record, stable_id
 from ragtrack.extract.structure import (
     Classified,
     LineKind,
@@ -31,8 +31,7 @@ from ragtrack.extract.structure import (
 from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
 from ragtrack.normalise.text import CELL_LINE_BREAK, clean_text, fold_spaces, join_wrapped
 from ragtrack.normalise.values import MONTHS, canonical_plan_year, milestone_date
-from ragtrack.records import DocumentRecord, ItemRecord, Line, ParsedDocument, SourceText
-from ragtrack.version import PARSER_VERSION
+from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
 
@@ -598,20 +597,8 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
         ),
         None,
     )
-    document = DocumentRecord(
-        document_id=source.sha256,
-        source_name=source.name,
-        source_format=source.source_format,
-        encoding=source.encoding,
-        doc_type="delivery_plan",
-        council=council,
-        title=title,
-        plan_year=year,
-        period_end=None,
-        quarter=None,
-        pages=source.pages,
-        parser_version=PARSER_VERSION,
-        warnings=tuple(source.warnings) + tuple(warnings.messages),
+    document = document_record(
+        source, "delivery_plan", warnings, council=council, title=title, plan_year=year
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=())
 

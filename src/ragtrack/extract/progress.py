@@ -20,7 +20,7 @@ from ragtrack.extract.commentary import (
     paragraph_refs,
     split_paragraphs,
 )
-from ragtrack.extract.provenance import WarningLog, stable_id
+from ragtrack.extract.provenance import WarningLog, document_record, stable_id
 from ragtrack.extract.rows import split_row_tail
 from ragtrack.extract.segment import (
     CommentaryBlock,
@@ -46,13 +46,11 @@ from ragtrack.normalise.values import (
 )
 from ragtrack.records import (
     CommentaryRecord,
-    DocumentRecord,
     ItemRecord,
     Line,
     ParsedDocument,
     SourceText,
 )
-from ragtrack.version import PARSER_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +145,7 @@ def _row_record(
     warnings: WarningLog,
 ) -> ItemRecord:
     colour = next((colours[line.number] for line in row.lines if line.number in colours), None)
-    tail = split_row_tail(
+    tail = row.tail or split_row_tail(
         row.body,
         has_milestone=table.header.has_milestone,
         has_colour=colour is not None,
@@ -296,8 +294,6 @@ def parse_progress_report(
 
     ``classes`` are the lines already classified, when the caller has them."""
     warnings = WarningLog(source.pages)
-    for message in source.warnings:
-        warnings.add(None, message)
     seg = segment(source.lines, source.rag_colour, classes)
     contexts = assign_contexts(seg.blocks)
     document_id = source.sha256
@@ -323,19 +319,14 @@ def parse_progress_report(
             file=source.name,
         )
 
-    document = DocumentRecord(
-        document_id=document_id,
-        source_name=source.name,
-        source_format=source.source_format,
-        encoding=source.encoding,
-        doc_type="progress_report",
+    document = document_record(
+        source,
+        "progress_report",
+        warnings,
         council=fields["council"],  # type: ignore[arg-type]
         title=fields["title"],  # type: ignore[arg-type]
         plan_year=fields["plan_year"],  # type: ignore[arg-type]
         period_end=fields["period_end"],  # type: ignore[arg-type]
         quarter=fields["quarter"],  # type: ignore[arg-type]
-        pages=source.pages,
-        parser_version=PARSER_VERSION,
-        warnings=tuple(warnings.messages),
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=tuple(commentary))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 
-from ragtrack.records import Line
+from ragtrack.records import DocType, DocumentRecord, Line, SourceText
+from ragtrack.version import PARSER_VERSION
 
 log = logging.getLogger("ragtrack.extract")
 
@@ -32,3 +34,33 @@ def stable_id(*parts: object) -> str:
     """A short deterministic id: the same parts always give the same id."""
     digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode())
     return digest.hexdigest()[:20]
+
+
+def document_record(
+    source: SourceText,
+    doc_type: DocType,
+    warnings: WarningLog,
+    *,
+    council: str | None = None,
+    title: str | None = None,
+    plan_year: str | None = None,
+    period_end: dt.date | None = None,
+    quarter: int | None = None,
+) -> DocumentRecord:
+    """The document row of a parse: identity and reading facts from the source, the rest
+    from the parser; the reader's warnings first, then the parser's."""
+    return DocumentRecord(
+        document_id=source.sha256,
+        source_name=source.name,
+        source_format=source.source_format,
+        encoding=source.encoding,
+        doc_type=doc_type,
+        council=council,
+        title=title,
+        plan_year=plan_year,
+        period_end=period_end,
+        quarter=quarter,
+        pages=source.pages,
+        parser_version=PARSER_VERSION,
+        warnings=tuple(source.warnings) + tuple(warnings.messages),
+    )

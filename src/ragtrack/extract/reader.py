@@ -24,8 +24,22 @@ log = logging.getLogger(__name__)
 #: Default upper bound on a text source, in bytes; configurable per call.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
-_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+#: Non-breaking and other Unicode spaces become plain spaces; zero-width characters go.
+_ODD_SPACES = "\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _plain_spaces(text: str) -> str:
+    """Odd spaces to plain ones (each character looked for with a C-speed scan)."""
+    for ch in _ODD_SPACES:
+        if ch in text:
+            text = text.replace(ch, " ")
+    for ch in _ZERO_WIDTH:
+        if ch in text:
+            text = text.replace(ch, "")
+    return text
+
+
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s+(?P<n>\d+)(?:\s*(?:of|/)\s*(?P<of>\d+))?|(?P<n>\d+)\s*(?:of|/)\s*(?P<of>\d+)"
     r"|[-–]\s*\d+\s*[-–])\s*$",
@@ -105,7 +119,7 @@ def split_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\f" not in text:  # one page: the common case, in one pass
         if not text.isascii():
-            text = _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", text))
+            text = _plain_spaces(text)
         return [Line(n, 1, raw.rstrip()) for n, raw in enumerate(text.split("\n"), start=1)]
     lines: list[Line] = []
     page = 1
@@ -116,9 +130,7 @@ def split_lines(text: str) -> list[Line]:
                 page += 1
             if not segment.strip() and len(segments) > 1:
                 continue  # the form feed itself is no line of content
-            cleaned = (
-                segment if segment.isascii() else _ZERO_WIDTH.sub("", _ODD_SPACES.sub(" ", segment))
-            )
+            cleaned = segment if segment.isascii() else _plain_spaces(segment)
             lines.append(Line(number=number, page=page, text=cleaned.rstrip()))
     return lines
 
@@ -148,7 +160,9 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
         if line.text.strip():
             pages.setdefault(line.page, []).append(index)
     page_count = max((line.page for line in lines), default=1)
-    drop: set[int] = {i for i, line in enumerate(lines) if _is_page_number(line.text)}
+    drop: set[int] = {
+        i for i, line in enumerate(lines) if 0 < len(line.text) <= 40 and _is_page_number(line.text)
+    }
     if page_count > 1:
         first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
         # a line that also stands inside a page, away from its edges, is content

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ragtrack.extract.rows import CELL_SEP, may_end_row, split_row_tail
+from ragtrack.extract.rows import CELL_SEP, RowTail, may_end_row, split_row_tail
 from ragtrack.extract.structure import (
     HEADING_KINDS,
     Classified,
@@ -53,6 +53,8 @@ class RawRow:
     #: laid out in cells on one line (tab-separated, or spaces standing for tabs)
     cells: bool = False
     complete: bool = False
+    #: the row read from the right when it was last checked (reused for its record)
+    tail: RowTail | None = None
 
 
 @dataclass
@@ -213,6 +215,7 @@ class Segmenter:
         if last is not None and not last.complete:
             last.lines.append(line)
             last.body = f"{last.body}\n{line.text}"
+            last.tail = None
             self._check_complete(table, last)
             return
         self.unplaced.append((line, "text in a table that belongs to no row"))
@@ -221,13 +224,13 @@ class Segmenter:
         has_colour = any(_has_colour(line, self.rag_colour) for line in row.lines)
         if not has_colour and not may_end_row(row.lines[-1].text):
             return
-        tail = split_row_tail(
+        row.tail = split_row_tail(
             row.body,
             has_milestone=table.header.has_milestone,
             has_colour=has_colour,
             cells=row.cells,
         )
-        row.complete = tail.complete
+        row.complete = row.tail.complete
 
     def finish(self) -> Segmented:
         return Segmented(front=self.front, blocks=self.blocks, unplaced=self.unplaced)

@@ -174,7 +174,8 @@ STRUCTURE_FIRST_WORDS = frozenset(
         "how",
     ]
 )
-_BLANK = Classified(LineKind.BLANK)
+#: The classification of an empty line (shared: classifications are immutable).
+BLANK = Classified(LineKind.BLANK)
 _TEXT = Classified(LineKind.TEXT)
 
 
@@ -202,10 +203,10 @@ def classify_line(text: str) -> Classified:
     """Say what kind of structural line ``text`` is (``TEXT`` when it is none)."""
     stripped = text.strip()
     if not stripped:
-        return _BLANK
+        return BLANK
     # Most lines are prose: only lines opening with a structural word, or printed in
     # capitals, can be structure, so the patterns below run on few lines.
-    first = stripped.split(None, 1)[0].casefold().rstrip(":.")
+    first = stripped[:16].split(None, 1)[0].casefold().rstrip(":.")
     if first not in STRUCTURE_FIRST_WORDS and not stripped.isupper():
         return _TEXT
     if m := _COMMENTARY.match(text):

@@ -98,40 +98,51 @@ class RefStyle:
         return None
 
 
-# Refs in prose are read as a head (a keyword or context word and a first ref) and then a
-# list of more refs, one at a time; plain ``re`` patterns, as this runs on every paragraph.
-_KEYWORD_HEAD = std_re.compile(
-    rf"\b(?P<kw>actions?|measures?|indicators?)\s*[:#]?\s*(?P<ref>{REF_TOKEN})", std_re.I
+# Refs in prose: find every ref-shaped token once, group tokens that stand in one list
+# ("1.2, 1.3 & 1.4", "4.7/ 4.8"), then read what introduces each list. Plain ``re``: this
+# runs on every paragraph.
+_REF_NUMBER = std_re.compile(r"\d{1,2}\.\d{1,3}(?![\d%]|\.\d|\w)")
+_NOT_BEFORE_REF = frozenset("_.£$€/-")
+_LIST_GAP = std_re.compile(rf"{_LIST_SEP}", std_re.I)
+_KEYWORD_BEFORE = std_re.compile(r"\b(?P<kw>actions?|measures?|indicators?)\s*[:#]?\s*$", std_re.I)
+_CONTEXT_BEFORE = std_re.compile(
+    r"(?:\b(?:relation\s+to|see|re|regarding|refers?\s+to)\s+|(?P<paren>\()\s*)$", std_re.I
 )
-_CONTEXT_HEAD = std_re.compile(
-    rf"(?P<paren>\()\s*(?P<ref>{REF_TOKEN})"
-    rf"|\b(?:relation\s+to|see|re|regarding|refers?\s+to)\s+(?P<ref2>{REF_TOKEN})",
-    std_re.I,
-)
-_LIST_NEXT = std_re.compile(rf"{_LIST_SEP}(?P<ref>{REF_TOKEN})", std_re.I)
-_CONTEXT_WORDS = ("relation to", "see ", "re ", "regarding", "refer")
+_LOOK_BACK = 40  # characters before a list in which its introducing words stand
 
 
-def _ref_list(
-    text: str, first: str, first_start: int, pos: int
-) -> tuple[list[tuple[int, str]], int]:
-    """The refs of a list that starts with ``first``: "1.2, 1.3 & 1.4", "4.7/ 4.8"."""
-    refs = [(first_start, first)]
-    while match := _LIST_NEXT.match(text, pos):
-        refs.append((match.start("ref"), match["ref"]))
-        pos = match.end()
-    return refs, pos
+def _ref_tokens(text: str) -> list[tuple[int, int]]:
+    """Spans of ref-shaped tokens: found by their numbers (a fast scan), then widened over a
+    letter prefix of up to two letters, and checked on both sides."""
+    spans: list[tuple[int, int]] = []
+    for match in _REF_NUMBER.finditer(text):
+        start = match.start()
+        while start > match.start() - 2 and start > 0 and text[start - 1].isalpha():
+            start -= 1
+        if start > 0 and (text[start - 1] in _NOT_BEFORE_REF or text[start - 1].isalnum()):
+            continue
+        if start < match.start() and not text[start : match.start()].isascii():
+            continue
+        spans.append((start, match.end()))
+    return spans
+
+
+def _ref_lists(text: str) -> list[tuple[int, int, list[tuple[int, str]]]]:
+    """Ref-shaped tokens grouped into lists: ``(start, end, [(offset, ref), ...])``."""
+    lists: list[tuple[int, int, list[tuple[int, str]]]] = []
+    for begin, end in _ref_tokens(text):
+        token = (begin, text[begin:end])
+        if lists and _LIST_GAP.fullmatch(text, lists[-1][1], begin):
+            start, _, refs = lists[-1]
+            refs.append(token)
+            lists[-1] = (start, end, refs)
+        else:
+            lists.append((begin, end, [token]))
+    return lists
 
 
 def _kind_of_keyword(keyword: str) -> str:
     return "action" if keyword.lower().startswith("action") else "measure"
-
-
-@lru_cache(maxsize=32)
-def _prefixed_refs(prefixes: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(
-        rf"(?<![\w.£$€/-])(?:{'|'.join(prefixes)})\d{{1,2}}\.\d{{1,3}}(?![\d%]|\.\d|\w)"
-    )
 
 
 def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozenset()) -> list[str]:
@@ -144,41 +155,34 @@ def find_prose_refs(text: str, style: RefStyle, known: frozenset[str] = frozense
     one the document uses. Figures ("13.8%", "£22.730 million") never count.
     """
     found: list[tuple[int, str]] = []
-    lowered = text.casefold()
-    if known and ("(" in text or any(w in lowered for w in _CONTEXT_WORDS)):
-        for head in _CONTEXT_HEAD.finditer(text):
-            group = "ref" if head["paren"] else "ref2"
-            refs, end = _ref_list(text, head[group], head.start(group), head.end(group))
-            if head["paren"] and not text[end:].lstrip().startswith(")"):
-                continue  # "(3.1 million" is a figure, "(3.1)" a ref
-            for start, ref in refs:
+    prefixes = style.prefixes
+    for start, end, refs in _ref_lists(text):
+        before = text[max(0, start - _LOOK_BACK) : start]
+        keyword = _KEYWORD_BEFORE.search(before)
+        context = None if keyword else _CONTEXT_BEFORE.search(before)
+        if context and context["paren"] and not text[end:].lstrip().startswith(")"):
+            context = None  # "(3.1 million" is a figure, "(3.1)" a ref
+        explicit = [ref_prefix(r) for _, r in refs if ref_prefix(r)]
+        for offset, ref in refs:
+            printed_prefix = ref[: len(ref_prefix(ref))]
+            if printed_prefix and printed_prefix in prefixes:
+                found.append((offset, canonical_ref(ref)))  # self-identifying anywhere
+            elif keyword:
                 if ref_prefix(ref):
-                    continue  # prefixed refs are found below
+                    found.append((offset, canonical_ref(ref)))
+                elif explicit:
+                    # "actions A1.1, 1.2 & 1.3": a bare ref takes the list's printed prefix
+                    found.append((offset, explicit[0] + canonical_ref(ref)))
+                else:
+                    found.append((offset, style.styled(ref, _kind_of_keyword(keyword["kw"]))))
+            elif context and known and not ref_prefix(ref):
                 for kind in ("action", "measure"):
                     styled = style.styled(ref, kind)
                     if styled in known:
-                        found.append((start, styled))
+                        found.append((offset, styled))
                         break
-    if "action" in lowered or "measure" in lowered or "indicator" in lowered:
-        for head in _KEYWORD_HEAD.finditer(text):
-            kind = _kind_of_keyword(head["kw"])
-            refs, _ = _ref_list(text, head["ref"], head.start("ref"), head.end("ref"))
-            explicit = [ref_prefix(r) for _, r in refs if ref_prefix(r)]
-            for start, ref in refs:
-                if ref_prefix(ref):
-                    found.append((start, canonical_ref(ref)))
-                elif explicit:
-                    # "actions A1.1, 1.2 & 1.3": a bare ref takes the list's printed prefix
-                    found.append((start, explicit[0] + canonical_ref(ref)))
-                else:
-                    found.append((start, style.styled(ref, kind)))
-    prefixes = style.prefixes
-    if prefixes and any(p in text for p in prefixes):
-        for match in _prefixed_refs(tuple(sorted(prefixes))).finditer(text):
-            found.append((match.start(), canonical_ref(match.group(0))))
-    found.sort()
     seen: dict[str, None] = {}
-    for _, ref in found:
+    for _, ref in sorted(found):
         seen.setdefault(ref, None)
     return list(seen)
 

@@ -179,7 +179,9 @@ def items_for_linking(root: Path) -> pd.DataFrame:
         if c in documents.columns
     ]
     docs = documents[keep].drop_duplicates("document_id")
-    items = items.drop(columns=[c for c in keep if c != "document_id" and c in items.columns])
+    # the lineage columns load() joins on are what this module computes: start without them
+    drop = [c for c in keep if c != "document_id" and c in items.columns]
+    items = items.drop(columns=[*drop, *(c for c in ("lineage_id",) if c in items.columns)])
     merged = items.merge(docs, on="document_id", how="left")
     for column in ("kind", "plan_year", "doc_type", "rag", "direction"):
         if column in merged:

@@ -112,6 +112,10 @@ def load(root: str | Path) -> dict[str, pd.DataFrame]:
         raise StoreError(f"dataset kept changing while reading: {last}", file=str(root))
     frames = {name: _to_pandas(tables[name]) for name in ("documents", "items", "commentary")}
     frames.update(_extra_tables(root))
+    if "lineage" in frames:
+        from ragtrack.store.lineage_table import attach_lineage
+
+        frames["items"] = attach_lineage(frames["items"], frames["lineage"])
     return frames
 
 
