@@ -124,6 +124,7 @@ class PdfiumPages:
         get_box = _GET_LOOSE_BOX
         chars = content.chars
         append = chars.append
+        new_tuple = tuple.__new__
         unmapped = 0
         for i in range(count):
             ch = text[i]
@@ -142,8 +143,9 @@ class PdfiumPages:
             elif symbolic or ord(ch) >= 0x80:
                 ch = map_glyph(ch, font)
             get_box(tp_handle, i, rect_ref)
-            if level_page and level:
-                append(Char(ch, font, rect.left, rect.right, baseline, size))
+            if level_page and level:  # the hot path: build the tuple without Char.__new__
+                append(new_tuple(Char, (ch, font, rect.left, rect.right, baseline, size, True,
+                                        0.0, 0.0)))
                 continue
             # the box in display space: turn its corners with the page
             corners = [_apply(view, x, y) for x in (rect.left, rect.right)

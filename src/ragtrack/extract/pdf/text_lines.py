@@ -51,6 +51,8 @@ _SAME_LINE = 0.45
 _BOLD: dict[str, bool] = {}
 _BY_BASELINE = itemgetter(4, 2)  # Char.baseline, Char.x0
 _BY_X = itemgetter(2)
+_BASELINE = itemgetter(4)
+_HEIGHT = itemgetter(5)
 
 
 def _is_bold(font: str) -> bool:
@@ -89,7 +91,7 @@ def _make_line(chars: list[Char]) -> TextLine | None:
     parts: list[str] = []
     start = end = 0.0
     prev_text, prev_x0 = "", -1e9
-    height = max(c.height for c in chars)
+    height = max(map(_HEIGHT, chars))
     gap = _SPACE_GAP * (height if height > 1.0 else 1.0)
     fonts: dict[str, int] = {}
     for text, font, x0, x1, *_ in chars:
@@ -112,5 +114,5 @@ def _make_line(chars: list[Char]) -> TextLine | None:
         return None
     visible = sum(fonts.values())
     bold = sum(n for font, n in fonts.items() if _is_bold(font))
-    baseline = max(c.baseline for c in chars)
+    baseline = max(map(_BASELINE, chars))
     return TextLine(tuple(words), baseline, height, bold * 2 > visible)
