@@ -34,11 +34,20 @@ from reportlab.platypus import Table as RLTable
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 ARROWS = {"↑": 0xF0E9, "→": 0xF0E8, "↓": 0xF0EA}
 RAG_LETTERS = {"red": "R", "amber": "A", "green": "G"}
-RGB = {"red": (0.85, 0.1, 0.1), "amber": (1.0, 0.75, 0.0), "green": (0.0, 0.69, 0.31),
-       "blue": (0.2, 0.3, 0.9), "grey": (0.5, 0.5, 0.5)}
-CMYK = {"red": (0.0, 0.9, 0.9, 0.1), "amber": (0.0, 0.25, 1.0, 0.0),
-        "green": (0.8, 0.0, 0.9, 0.1), "blue": (0.8, 0.6, 0.0, 0.0),
-        "grey": (0.0, 0.0, 0.0, 0.5)}
+RGB = {
+    "red": (0.85, 0.1, 0.1),
+    "amber": (1.0, 0.75, 0.0),
+    "green": (0.0, 0.69, 0.31),
+    "blue": (0.2, 0.3, 0.9),
+    "grey": (0.5, 0.5, 0.5),
+}
+CMYK = {
+    "red": (0.0, 0.9, 0.9, 0.1),
+    "amber": (0.0, 0.25, 1.0, 0.0),
+    "green": (0.8, 0.0, 0.9, 0.1),
+    "blue": (0.8, 0.6, 0.0, 0.0),
+    "grey": (0.0, 0.0, 0.0, 0.5),
+}
 
 
 def _register_fonts() -> None:
@@ -183,8 +192,11 @@ def _arrow_image(glyph: str) -> Flowable:
     from reportlab.platypus import Image
 
     picture = PILImage.new("RGB", (16, 16), "white")
-    points = {"↑": [(2, 14), (14, 14), (8, 2)], "↓": [(2, 2), (14, 2), (8, 14)],
-              "→": [(2, 2), (2, 14), (14, 8)]}[glyph]
+    points = {
+        "↑": [(2, 14), (14, 14), (8, 2)],
+        "↓": [(2, 2), (14, 2), (8, 14)],
+        "→": [(2, 2), (2, 14), (14, 8)],
+    }[glyph]
     ImageDraw.Draw(picture).polygon(points, fill="black")
     png = io.BytesIO()
     picture.save(png, format="PNG")
@@ -192,12 +204,17 @@ def _arrow_image(glyph: str) -> Flowable:
     return Image(png, width=8, height=8)
 
 
-def _table(block: Table, options: Options, body: ParagraphStyle, bold: ParagraphStyle,
-           width: float) -> RLTable:
-    data: list[list[object]] = [[
-        _Sideways(h, "Body-Bold", bold.fontSize)
-        if options.sideways_headers and c in (block.rag_col, block.dir_col)
-        else Paragraph(escape(h), bold) for c, h in enumerate(block.header)]]
+def _table(
+    block: Table, options: Options, body: ParagraphStyle, bold: ParagraphStyle, width: float
+) -> RLTable:
+    data: list[list[object]] = [
+        [
+            _Sideways(h, "Body-Bold", bold.fontSize)
+            if options.sideways_headers and c in (block.rag_col, block.dir_col)
+            else Paragraph(escape(h), bold)
+            for c, h in enumerate(block.header)
+        ]
+    ]
     style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
     if options.ruled:
         style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
@@ -210,8 +227,11 @@ def _table(block: Table, options: Options, body: ParagraphStyle, bold: Paragraph
             if c == block.rag_col and text.strip().upper() in ("R", "A", "G"):
                 name = {"R": "red", "A": "amber", "G": "green"}[text.strip().upper()]
                 name = options.rag_colours.get(r - 1, name)
-                colour = (colors.CMYKColor(*CMYK[name]) if options.colour_space == "cmyk"
-                          else colors.Color(*RGB[name]))
+                colour = (
+                    colors.CMYKColor(*CMYK[name])
+                    if options.colour_space == "cmyk"
+                    else colors.Color(*RGB[name])
+                )
                 if options.rag == "dot":
                     cells.append(_Dot(colour))
                     continue
@@ -224,8 +244,14 @@ def _table(block: Table, options: Options, body: ParagraphStyle, bold: Paragraph
                 cells.append(Paragraph(escape(text), body))
         data.append(cells)
     widths = block.widths or _widths(len(block.header), width, block)
-    return RLTable(data, colWidths=widths, repeatRows=1, style=TableStyle(style),
-                   splitInRow=1 if options.split_rows else 0, hAlign="LEFT")
+    return RLTable(
+        data,
+        colWidths=widths,
+        repeatRows=1,
+        style=TableStyle(style),
+        splitInRow=1 if options.split_rows else 0,
+        hAlign="LEFT",
+    )
 
 
 def _widths(columns: int, width: float, block: Table) -> list[float]:
@@ -248,14 +274,27 @@ def render(blocks: Iterable[Para | Table | NewPage], options: Options | None = N
     size = options.font_size
     body = ParagraphStyle("body", fontName="Body", fontSize=size, leading=size * 1.2)
     para = ParagraphStyle("para", parent=body, spaceAfter=size * 0.9 * options.para_gap)
-    heading = ParagraphStyle("heading", fontName="Body-Bold", fontSize=size + 1.5,
-                             leading=(size + 1.5) * 1.2, spaceBefore=4, spaceAfter=size * 0.9)
+    heading = ParagraphStyle(
+        "heading",
+        fontName="Body-Bold",
+        fontSize=size + 1.5,
+        leading=(size + 1.5) * 1.2,
+        spaceBefore=4,
+        spaceAfter=size * 0.9,
+    )
     bold = ParagraphStyle("bold", fontName="Body-Bold", fontSize=size, leading=size * 1.2)
     out = io.BytesIO()
     page_size = landscape(A4)
-    doc = SimpleDocTemplate(out, pagesize=page_size, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=18 * mm, bottomMargin=16 * mm, title=options.title,
-                            encrypt=options.encrypt)
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=page_size,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=18 * mm,
+        bottomMargin=16 * mm,
+        title=options.title,
+        encrypt=options.encrypt,
+    )
     story: list[Flowable] = []
     for block in blocks:
         if isinstance(block, Para):
@@ -302,8 +341,7 @@ def insert_scanned_page(data: bytes, at: int) -> bytes:
     image = Image.new("RGB", (842, 595), "white")
     draw = ImageDraw.Draw(image)
     for i in range(20):
-        draw.text((40, 40 + 25 * i), f"Scanned line {i} of a page with no text layer",
-                  fill="black")
+        draw.text((40, 40 + 25 * i), f"Scanned line {i} of a page with no text layer", fill="black")
     scan = io.BytesIO()
     canvas = Canvas(scan, pagesize=page_size)
     canvas.drawImage(ImageReader(image), 0, 0, width=page_size[0], height=page_size[1])
@@ -330,14 +368,17 @@ def blocks_from_tabbed(text: str) -> list[Para | Table]:
         line = raw.strip(" \ufeff")
         if "\t" in line:
             cells = [c.strip() for c in line.split("\t")]
-            if table is None or len(cells) != len(table.header) \
-                    or classify_line(line).kind is LineKind.TABLE_HEADER:
+            if (
+                table is None
+                or len(cells) != len(table.header)
+                or classify_line(line).kind is LineKind.TABLE_HEADER
+            ):
                 table = Table(cells, [])
                 lowered = [c.casefold() for c in cells]
-                table.rag_col = next((i for i, c in enumerate(lowered) if c.startswith("rag")),
-                                     None)
-                table.dir_col = next((i for i, c in enumerate(lowered) if "direction" in c),
-                                     None)
+                table.rag_col = next(
+                    (i for i, c in enumerate(lowered) if c.startswith("rag")), None
+                )
+                table.dir_col = next((i for i, c in enumerate(lowered) if "direction" in c), None)
                 blocks.append(table)
             else:
                 table.rows.append(cells)
@@ -376,15 +417,24 @@ def blocks_from_parsed(parsed: object) -> list[Para | Table]:
         day = doc.period_end
         blocks.append(Para(f"(Progress to {day.day} {day:%B %Y} - Quarter {doc.quarter})"))
     records: list[ItemRecord | CommentaryRecord] = sorted(
-        [*parsed.items, *parsed.commentary], key=lambda r: r.line_start)
+        [*parsed.items, *parsed.commentary], key=lambda r: r.line_start
+    )
     context: tuple[object, ...] | None = None
     table: Table | None = None
     category: str | None = None
     for record in records:
-        measures = (record.section == "measures" if isinstance(record, ItemRecord)
-                    else record.supporting_outcome is None)
-        key = (record.outcome_number, record.outcome, record.supporting_outcome, measures,
-               isinstance(record, ItemRecord))
+        measures = (
+            record.section == "measures"
+            if isinstance(record, ItemRecord)
+            else record.supporting_outcome is None
+        )
+        key = (
+            record.outcome_number,
+            record.outcome,
+            record.supporting_outcome,
+            measures,
+            isinstance(record, ItemRecord),
+        )
         if key != context:
             context, table, category = key, None, None
             blocks.append(Para(f"Delivery of Council Plan Delivery Plan: {year}", heading=True))
@@ -392,13 +442,13 @@ def blocks_from_parsed(parsed: object) -> list[Para | Table]:
                 blocks.append(Para("Key Action Updates", heading=True))
             number = record.outcome_number
             outcome = record.outcome or ""
-            blocks.append(Para(f"OUTCOME {number}: {outcome}" if number else outcome,
-                               heading=True))
+            blocks.append(Para(f"OUTCOME {number}: {outcome}" if number else outcome, heading=True))
             if measures:
                 blocks.append(Para("Key Outcome Indicators", heading=True))
             if record.supporting_outcome:
-                blocks.append(Para(f"Supporting outcome: {record.supporting_outcome}",
-                                   heading=True))
+                blocks.append(
+                    Para(f"Supporting outcome: {record.supporting_outcome}", heading=True)
+                )
         if isinstance(record, ItemRecord):
             if table is None:
                 header = ["Ref", f"{'Measure' if measures else 'Action'} for {year}"]
@@ -445,14 +495,18 @@ def _plan_blocks(parsed: object) -> list[Para | Table]:
         if key != context:
             context, table = key, None
             number = item.outcome_number
-            blocks.append(Para(f"Outcome {number}: {item.outcome or ''}" if number
-                               else item.outcome or "", heading=True))
+            blocks.append(
+                Para(
+                    f"Outcome {number}: {item.outcome or ''}" if number else item.outcome or "",
+                    heading=True,
+                )
+            )
             if item.supporting_outcome:
-                blocks.append(Para(f"Supporting Outcome: {item.supporting_outcome}",
-                                   heading=True))
+                blocks.append(Para(f"Supporting Outcome: {item.supporting_outcome}", heading=True))
             if item.kind == "measure":
-                blocks.append(Para(f"How we will measure progress against this outcome {year}",
-                                   heading=True))
+                blocks.append(
+                    Para(f"How we will measure progress against this outcome {year}", heading=True)
+                )
             elif item.section.startswith("planned_actions_years_"):
                 years = item.section.removeprefix("planned_actions_years_").replace("_", "-")
                 blocks.append(Para(f"Actions Planned for Years {years}", heading=True))
@@ -460,9 +514,11 @@ def _plan_blocks(parsed: object) -> list[Para | Table]:
                 blocks.append(Para(f"Year 2 Actions and Milestones ({year})", heading=True))
         if table is None:
             header = ["Ref", "Measure" if item.kind == "measure" else "Action"]
-            has_milestone = any(i.milestone for i in parsed.items
-                                if (i.outcome_number, i.outcome, i.supporting_outcome,
-                                    i.section) == key)
+            has_milestone = any(
+                i.milestone
+                for i in parsed.items
+                if (i.outcome_number, i.outcome, i.supporting_outcome, i.section) == key
+            )
             if has_milestone:
                 header.append("Milestone")
             if item.kind != "measure":
@@ -504,8 +560,9 @@ def rotate_pages(data: bytes, rotation: int = 90) -> bytes:
     return out.getvalue()
 
 
-def render_wordlike(header: list[str], rows: list[list[str]], *, rag_col: int,
-                    fills: dict[int, str] | None = None) -> bytes:
+def render_wordlike(
+    header: list[str], rows: list[list[str]], *, rag_col: int, fills: dict[int, str] | None = None
+) -> bytes:
     """One table drawn the way word processors write PDFs, not the way reportlab's platypus
     does: cell borders as thin filled rectangles, every word placed on its own with no space
     characters, text set at ``1 Tf`` and scaled by the text matrix, header row shaded."""
@@ -533,8 +590,10 @@ def render_wordlike(header: list[str], rows: list[list[str]], *, rag_col: int,
 
     for r, cells in enumerate([header, *rows]):
         font = "Body-Bold" if r == 0 else "Body"
-        wrapped = [simpleSplit(cell, font, size, w - 2 * pad) or [""]
-                   for cell, w in zip(cells, widths, strict=True)]
+        wrapped = [
+            simpleSplit(cell, font, size, w - 2 * pad) or [""]
+            for cell, w in zip(cells, widths, strict=True)
+        ]
         height = max(len(lines) for lines in wrapped) * leading + 2 * pad
         bottom = top - height
         x = x_left

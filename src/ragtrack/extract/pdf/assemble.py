@@ -164,8 +164,7 @@ def _blocks(pages: list[PageLayout]) -> list[_Paragraph | Row]:
                 first = line.words[0]
                 room = right.get(current.page, 0.0) - last.x1
                 full = room < 0.3 * last.height + (first.x1 - first.x0) - 1.0
-                runs_on = (full and (gap <= limit or not same_page)
-                           and not _LABEL.match(line.text))
+                runs_on = full and (gap <= limit or not same_page) and not _LABEL.match(line.text)
                 joined = (
                     runs_on
                     and last.bold == line.bold
@@ -189,8 +188,9 @@ def _text_right_edges(pages: list[PageLayout]) -> dict[int, float]:
         for entry in page.entries:
             if isinstance(entry, Free):
                 by_size[size] = max(by_size.get(size, 0.0), entry.line.x1)
-    return {page.number: by_size.get((round(page.width), round(page.height)), 0.0)
-            for page in pages}
+    return {
+        page.number: by_size.get((round(page.width), round(page.height)), 0.0) for page in pages
+    }
 
 
 def _is_header(row: Row) -> bool:
@@ -232,16 +232,24 @@ def assemble(pages: list[PageLayout]) -> Assembled:
             items.append(_TableRow(row, header=False))  # a full-width cell: its own line
             continue
         previous = items[-1] if items else None
-        after_break = (isinstance(previous, _TableRow) and previous.row.page < row.page)
+        after_break = isinstance(previous, _TableRow) and previous.row.page < row.page
         if _is_header(row):
-            if (isinstance(previous, _TableRow) and header is not None
-                    and header.tabbed == row.tabbed):
+            if (
+                isinstance(previous, _TableRow)
+                and header is not None
+                and header.tabbed == row.tabbed
+            ):
                 continue  # the header repeated in a continued table (after a page break)
             header = row
             items.append(_TableRow(row, header=True))
             continue
-        if (after_break and isinstance(previous, _TableRow) and not previous.header
-                and len(previous.row.cells) == len(row.cells) and not row.cells[0].text):
+        if (
+            after_break
+            and isinstance(previous, _TableRow)
+            and not previous.header
+            and len(previous.row.cells) == len(row.cells)
+            and not row.cells[0].text
+        ):
             _join_rows(previous.row, row)  # the rest of a row split over the page break
             continue
         if not any(c.text for c in row.cells):
@@ -271,7 +279,8 @@ def assemble(pages: list[PageLayout]) -> Assembled:
             elif verdict == "unknown" and cell.rgb is not None:
                 warnings.append(
                     f"page {item.row.page}: RAG cell of row {ref} is filled "
-                    f"{hex_colour(cell.rgb)}, not near red, amber or green; colour not used")
+                    f"{hex_colour(cell.rgb)}, not near red, amber or green; colour not used"
+                )
         if dir_col is not None:
             cell = item.row.cells[dir_col]
             cell.text = level_arrow(cell.text)
@@ -279,7 +288,8 @@ def assemble(pages: list[PageLayout]) -> Assembled:
                 warnings.append(
                     f"page {item.row.page}: direction of travel of row {ref} is drawn as "
                     f"{'an image' if cell.drawn == 'image' else 'a shape'}, not text; "
-                    "not read")
+                    "not read"
+                )
     return _number(items, warnings)
 
 
@@ -295,8 +305,9 @@ def _number(items: list[_Paragraph | _TableRow], warnings: list[str]) -> Assembl
             if out.lines and not previous_was_row and out.lines[-1].text:
                 out.lines.append(Line(len(out.lines) + 1, item.row.page, ""))
             number = len(out.lines) + 1
-            out.lines.append(Line(number, item.row.page,
-                                  "\t".join(_cell_text(c) for c in item.row.cells)))
+            out.lines.append(
+                Line(number, item.row.page, "\t".join(_cell_text(c) for c in item.row.cells))
+            )
             if item.rag:
                 out.rag_colour[number] = item.rag
             previous_was_row = True

@@ -65,8 +65,7 @@ def _take_fills(row: Row, line: TextLine, starts: list[float], page: PageLayout)
         if fill.bottom < top or fill.top > bottom or rag_of_fill(fill.rgb) == "none":
             continue
         middle = (fill.x0 + fill.x1) / 2
-        index = max((i for i, start in enumerate(starts) if middle + _SLACK >= start),
-                    default=None)
+        index = max((i for i, start in enumerate(starts) if middle + _SLACK >= start), default=None)
         if index is not None and index < len(row.cells) and row.cells[index].rgb is None:
             row.cells[index].rgb = fill.rgb
 
@@ -76,7 +75,8 @@ def _continues_header(table: _Table, texts: list[str], line: TextLine) -> bool:
         before = [c.text for c in table.header.cells]
         after = [join_wrapped([b, t]) if t else b for b, t in zip(before, texts, strict=False)]
         return after != before and all(
-            old.startswith(new) for new, old in zip(after, table.repeats, strict=False))
+            old.startswith(new) for new, old in zip(after, table.repeats, strict=False)
+        )
     return not texts[0] or is_header_fragment(line.text)
 
 
@@ -95,13 +95,20 @@ def apply_bands(pages: list[PageLayout]) -> None:
             if kind is LineKind.TABLE_HEADER:
                 starts = _phrase_starts(line)
                 if len(starts) >= 2:
-                    header = Row([Cell(t) for t in _split(line, starts)], line.top, page.number,
-                                 source="bands")
+                    header = Row(
+                        [Cell(t) for t in _split(line, starts)],
+                        line.top,
+                        page.number,
+                        source="bands",
+                    )
                     # a header repeated on the next page keeps the open row, which a split
                     # row continues below it
                     carried = table.row if table is not None else None
-                    repeats = [c.text for c in table.header.cells] if table is not None \
-                        and table.header.cells[0].text == header.cells[0].text else None
+                    repeats = (
+                        [c.text for c in table.header.cells]
+                        if table is not None and table.header.cells[0].text == header.cells[0].text
+                        else None
+                    )
                     table = _Table(starts, header, carried, repeats=repeats)
                     out.append(header)
                     continue

@@ -43,8 +43,9 @@ def _read_pages(data: bytes, name: str, backend: str) -> list[PageLayout]:
     try:
         opener = BACKENDS[backend]
     except KeyError:
-        raise ValueError(f"unknown PDF backend {backend!r}; choose from "
-                         f"{', '.join(BACKENDS)}") from None
+        raise ValueError(
+            f"unknown PDF backend {backend!r}; choose from {', '.join(BACKENDS)}"
+        ) from None
     doc = opener(data, name)
     try:
         if doc.page_count <= 0:
@@ -54,13 +55,22 @@ def _read_pages(data: bytes, name: str, backend: str) -> list[PageLayout]:
         doc.close()
 
 
-def read_pdf_bytes(data: bytes, name: str, *, backend: str = DEFAULT_BACKEND,
-                   ocr: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+def read_pdf_bytes(
+    data: bytes,
+    name: str,
+    *,
+    backend: str = DEFAULT_BACKEND,
+    ocr: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SourceText:
     """Turn the bytes of a PDF report into a :class:`SourceText` in the tab-separated layout
     the text parsers read; RAG fill colours go to ``rag_colour`` keyed by line number."""
     if len(data) > max_bytes:
-        raise InputError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes "
-                         "(raise it with --max-bytes)", file=name)
+        raise InputError(
+            f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes "
+            "(raise it with --max-bytes)",
+            file=name,
+        )
     _check_bytes(data, name)
     pages = _read_pages(data, name, backend)
     warnings: list[str] = []
@@ -93,16 +103,24 @@ def read_pdf_bytes(data: bytes, name: str, *, backend: str = DEFAULT_BACKEND,
     )
 
 
-def read_pdf_file(path: Path | str, backend: str = DEFAULT_BACKEND, ocr: bool = False, *,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+def read_pdf_file(
+    path: Path | str,
+    backend: str = DEFAULT_BACKEND,
+    ocr: bool = False,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> SourceText:
     """Read a PDF report from disk (the I/O edge of the PDF pipeline)."""
     path = Path(path)
     name = path.name
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-                             "(raise it with --max-bytes)", file=name)
+            raise InputError(
+                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
+                "(raise it with --max-bytes)",
+                file=name,
+            )
         data = path.read_bytes()
     except OSError as err:
         raise InputError(f"cannot read file: {err.strerror or err}", file=name) from None

@@ -62,13 +62,29 @@ def _edge(rule: Rule) -> dict[str, object] | None:
         if x1 - x0 < _MIN_EDGE:
             return None
         y = round((top + bottom) / 2, 2)
-        return {"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0,
-                "orientation": "h", "object_type": "rule"}
+        return {
+            "x0": x0,
+            "x1": x1,
+            "top": y,
+            "bottom": y,
+            "width": x1 - x0,
+            "height": 0.0,
+            "orientation": "h",
+            "object_type": "rule",
+        }
     if bottom - top < _MIN_EDGE:
         return None
     x = round((x0 + x1) / 2, 2)
-    return {"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0,
-            "height": bottom - top, "orientation": "v", "object_type": "rule"}
+    return {
+        "x0": x,
+        "x1": x,
+        "top": top,
+        "bottom": bottom,
+        "width": 0.0,
+        "height": bottom - top,
+        "orientation": "v",
+        "object_type": "rule",
+    }
 
 
 def _closing_edges(edges: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -84,9 +100,12 @@ def _closing_edges(edges: list[dict[str, object]]) -> list[dict[str, object]]:
         if v["orientation"] != "v":
             continue
         x, top, bottom = float(v["x0"]), float(v["top"]), float(v["bottom"])  # type: ignore[arg-type]
-        crossing = [float(h["top"]) for h in horizontals  # type: ignore[arg-type]
-                    if float(h["x0"]) - _SNAP <= x <= float(h["x1"]) + _SNAP  # type: ignore[arg-type]
-                    and top - _SNAP <= float(h["top"]) <= bottom + _SNAP]  # type: ignore[arg-type]
+        crossing = [
+            float(h["top"])
+            for h in horizontals  # type: ignore[arg-type]
+            if float(h["x0"]) - _SNAP <= x <= float(h["x1"]) + _SNAP  # type: ignore[arg-type]
+            and top - _SNAP <= float(h["top"]) <= bottom + _SNAP
+        ]  # type: ignore[arg-type]
         if not crossing:
             continue
         if bottom > max(crossing) + _SNAP:
@@ -101,9 +120,18 @@ def _closing_edges(edges: list[dict[str, object]]) -> list[dict[str, object]]:
             if len(group) >= 2:
                 xs = [x for _, _, x in group]
                 y = sum(y for _, y, _ in group) / len(group)
-                added.append({"x0": min(xs), "x1": max(xs), "top": y, "bottom": y,
-                              "width": max(xs) - min(xs), "height": 0.0, "orientation": "h",
-                              "object_type": "rule"})
+                added.append(
+                    {
+                        "x0": min(xs),
+                        "x1": max(xs),
+                        "top": y,
+                        "bottom": y,
+                        "width": max(xs) - min(xs),
+                        "height": 0.0,
+                        "orientation": "h",
+                        "object_type": "rule",
+                    }
+                )
             group = []
         group.append(end)
     return added
@@ -125,8 +153,12 @@ def find_grids(rules: Sequence[Rule]) -> list[Grid]:
         rows = tuple(tuple(sorted(by_top[t], key=lambda c: c[0])) for t in sorted(by_top))
         if len(rows) < 1 or max(len(r) for r in rows) < 2:
             continue  # a box around text, not a table
-        bbox = (min(c[0] for c in table), min(c[1] for c in table),
-                max(c[2] for c in table), max(c[3] for c in table))
+        bbox = (
+            min(c[0] for c in table),
+            min(c[1] for c in table),
+            max(c[2] for c in table),
+            max(c[3] for c in table),
+        )
         grids.append(Grid(bbox, rows, tuple(r[0][1] for r in rows)))
     grids.sort(key=lambda g: g.bbox[1])
     return grids

@@ -67,8 +67,9 @@ def _overlap(a: BBox, b: BBox) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _cell_rows(grid: Grid, cell_chars: dict[tuple[int, int], list[Char]],
-               content: PageContent) -> list[Row]:
+def _cell_rows(
+    grid: Grid, cell_chars: dict[tuple[int, int], list[Char]], content: PageContent
+) -> list[Row]:
     rows = []
     for r, cells in enumerate(grid.rows):
         out = []
@@ -79,23 +80,35 @@ def _cell_rows(grid: Grid, cell_chars: dict[tuple[int, int], list[Char]],
             cell = Cell(join_wrapped(line.text for line in lines))
             area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1])
             for fill in content.fills:
-                if area > 0 and _overlap(bbox, (fill.x0, fill.top, fill.x1, fill.bottom)) \
-                        >= 0.5 * area:
+                if (
+                    area > 0
+                    and _overlap(bbox, (fill.x0, fill.top, fill.x1, fill.bottom)) >= 0.5 * area
+                ):
                     cell.rgb = fill.rgb  # the last painted fill is the one seen
             if rag_of_fill(cell.rgb) == "none":
                 for fill in content.fills:  # a coloured patch inside the cell (a badge)
-                    if bbox[0] - 1 <= fill.x0 and fill.x1 <= bbox[2] + 1 \
-                            and bbox[1] - 1 <= fill.top and fill.bottom <= bbox[3] + 1 \
-                            and rag_of_fill(fill.rgb) != "none":
+                    if (
+                        bbox[0] - 1 <= fill.x0
+                        and fill.x1 <= bbox[2] + 1
+                        and bbox[1] - 1 <= fill.top
+                        and fill.bottom <= bbox[3] + 1
+                        and rag_of_fill(fill.rgb) != "none"
+                    ):
                         cell.rgb = fill.rgb
             for box in content.boxes:
                 mx, my = (box.x0 + box.x1) / 2, (box.top + box.bottom) / 2
-                if bbox[0] <= mx <= bbox[2] and bbox[1] <= my <= bbox[3] \
-                        and (box.x1 - box.x0) < (bbox[2] - bbox[0]) + 1:
+                if (
+                    bbox[0] <= mx <= bbox[2]
+                    and bbox[1] <= my <= bbox[3]
+                    and (box.x1 - box.x0) < (bbox[2] - bbox[0]) + 1
+                ):
                     if not cell.text:
                         cell.drawn = box.kind
-                    if box.rgb is not None and rag_of_fill(cell.rgb) == "none" \
-                            and rag_of_fill(box.rgb) != "none":
+                    if (
+                        box.rgb is not None
+                        and rag_of_fill(cell.rgb) == "none"
+                        and rag_of_fill(box.rgb) != "none"
+                    ):
                         cell.rgb = box.rgb  # a coloured dot or shape drawn in the cell
             out.append(cell)
         if any(cell.text or cell.drawn or rag_of_fill(cell.rgb) != "none" for cell in out):
@@ -134,16 +147,31 @@ def lay_out(content: PageContent) -> PageLayout:
     entries.extend(Free(line, content.number) for line in group_lines(free_chars))
     entries.sort(key=lambda e: e.top)
     page_area = max(content.width * content.height, 1.0)
-    image_cover = sum((b.x1 - b.x0) * (b.bottom - b.top) for b in content.boxes
-                      if b.kind == "image") / page_area
+    image_cover = (
+        sum((b.x1 - b.x0) * (b.bottom - b.top) for b in content.boxes if b.kind == "image")
+        / page_area
+    )
     warnings = []
     if content.diagonal:
         sample = "".join(content.diagonal)[:30]
-        warnings.append(f"page {content.number}: {len(content.diagonal)} characters of text "
-                        f"set diagonally ignored (a watermark?): {sample!r}")
+        warnings.append(
+            f"page {content.number}: {len(content.diagonal)} characters of text "
+            f"set diagonally ignored (a watermark?): {sample!r}"
+        )
     if turned_free:
         sample = " ".join(line.text for line in group_lines(turned_free))[:30]
-        warnings.append(f"page {content.number}: {len(turned_free)} characters of sideways "
-                        f"text outside any table ignored: {sample!r}")
-    return PageLayout(content.number, content.width, content.height, entries, text_chars,
-                      content.unmapped, warnings, min(image_cover, 1.0), content.fills)
+        warnings.append(
+            f"page {content.number}: {len(turned_free)} characters of sideways "
+            f"text outside any table ignored: {sample!r}"
+        )
+    return PageLayout(
+        content.number,
+        content.width,
+        content.height,
+        entries,
+        text_chars,
+        content.unmapped,
+        warnings,
+        min(image_cover, 1.0),
+        content.fills,
+    )

@@ -69,15 +69,21 @@ def is_diagonal(direction: tuple[float, float]) -> bool:
     return abs(direction[0]) > 0.02 and abs(direction[1]) > 0.02
 
 
-def turned_char(text: str, font: str, corners: list[tuple[float, float]],
-                direction: tuple[float, float], height: float) -> Char:
+def turned_char(
+    text: str,
+    font: str,
+    corners: list[tuple[float, float]],
+    direction: tuple[float, float],
+    height: float,
+) -> Char:
     """A character set at an angle, measured along its own direction."""
     ux, uy = direction
     along = [ux * x + uy * y for x, y in corners]
     cx = sum(x for x, _ in corners) / len(corners)
     cy = sum(y for _, y in corners) / len(corners)
-    return Char(text, font, min(along), max(along), -uy * cx + ux * cy + 0.3 * height,
-                height, False, cx, cy)
+    return Char(
+        text, font, min(along), max(along), -uy * cx + ux * cy + 0.3 * height, height, False, cx, cy
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +157,13 @@ THIN = 2.0
 
 
 def rect_parts(
-    x0: float, top: float, x1: float, bottom: float, *, filled: bool, stroked: bool,
+    x0: float,
+    top: float,
+    x1: float,
+    bottom: float,
+    *,
+    filled: bool,
+    stroked: bool,
     rgb: tuple[float, float, float] | None,
 ) -> tuple[Fill | None, list[Rule]]:
     """Split a drawn rectangle into a fill and ruling segments, the same way for every
@@ -165,13 +177,18 @@ def rect_parts(
     if filled and rgb is not None:
         fill = Fill(x0, top, x1, bottom, rgb)
     if stroked:
-        rules += [Rule(x0, top, x1, top), Rule(x0, bottom, x1, bottom),
-                  Rule(x0, top, x0, bottom), Rule(x1, top, x1, bottom)]
+        rules += [
+            Rule(x0, top, x1, top),
+            Rule(x0, bottom, x1, bottom),
+            Rule(x0, top, x0, bottom),
+            Rule(x1, top, x1, bottom),
+        ]
     return fill, rules
 
 
-def colour_to_rgb(values: tuple[float, ...] | list[float] | float | None
-                  ) -> tuple[float, float, float] | None:
+def colour_to_rgb(
+    values: tuple[float, ...] | list[float] | float | None,
+) -> tuple[float, float, float] | None:
     """Grey (1 value), RGB (3) or CMYK (4) components in 0..1 -> RGB; anything else None."""
     if values is None:
         return None

@@ -32,6 +32,7 @@ from ragtrack.extract.pdf.page import (
 
 _UNMAPPED = {"\ufffd", "\x00", "\ufffe"}
 
+
 # Own prototypes of the two per-character calls, taking and returning plain addresses: the
 # stock bindings wrap every handle in a ctypes pointer object, which costs more than the
 # call itself when a page has thousands of characters.
@@ -40,9 +41,11 @@ def _address(function: object) -> int:
 
 
 _GET_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    _address(raw.FPDFText_GetTextObject))
+    _address(raw.FPDFText_GetTextObject)
+)
 _GET_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
-    _address(raw.FPDFText_GetLooseCharBox))
+    _address(raw.FPDFText_GetLooseCharBox)
+)
 _Matrix = Matrix
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -51,8 +54,14 @@ def _mul(m: _Matrix, n: _Matrix) -> _Matrix:
     """``m`` then ``n`` (PDF row-vector convention)."""
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
-            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
 
 
 class PdfiumPages:
@@ -65,8 +74,9 @@ class PdfiumPages:
         except pdfium.PdfiumError as err:
             message = str(err).lower()
             if "password" in message:
-                raise InputError("encrypted PDF (a password is needed to open it)",
-                                 file=name) from None
+                raise InputError(
+                    "encrypted PDF (a password is needed to open it)", file=name
+                ) from None
             raise InputError(f"not a readable PDF ({err})", file=name) from None
         self.page_count = len(self._doc)
 
@@ -78,8 +88,9 @@ class PdfiumPages:
             try:
                 page = self._doc[index]
             except pdfium.PdfiumError as err:
-                raise InputError(f"page cannot be read ({err})", file=self.name,
-                                 page=index + 1) from None
+                raise InputError(
+                    f"page cannot be read ({err})", file=self.name, page=index + 1
+                ) from None
             try:
                 yield self._read_page(page, index + 1)
             finally:
@@ -103,8 +114,9 @@ class PdfiumPages:
 
     # -- characters ------------------------------------------------------------------------
 
-    def _read_chars(self, tp: raw.FPDF_TEXTPAGE, view: _Matrix, rotated: bool,
-                    content: PageContent) -> None:
+    def _read_chars(
+        self, tp: raw.FPDF_TEXTPAGE, view: _Matrix, rotated: bool, content: PageContent
+    ) -> None:
         count = raw.FPDFText_CountChars(tp)
         if count <= 0:
             return
@@ -144,12 +156,16 @@ class PdfiumPages:
                 ch = map_glyph(ch, font)
             get_box(tp_handle, i, rect_ref)
             if level_page and level:  # the hot path: build the tuple without Char.__new__
-                append(new_tuple(Char, (ch, font, rect.left, rect.right, baseline, size, True,
-                                        0.0, 0.0)))
+                append(
+                    new_tuple(
+                        Char, (ch, font, rect.left, rect.right, baseline, size, True, 0.0, 0.0)
+                    )
+                )
                 continue
             # the box in display space: turn its corners with the page
-            corners = [_apply(view, x, y) for x in (rect.left, rect.right)
-                       for y in (rect.bottom, rect.top)]
+            corners = [
+                _apply(view, x, y) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
+            ]
             if level:
                 xs = [x for x, _ in corners]
                 append(Char(ch, font, min(xs), max(xs), baseline, size))
@@ -160,9 +176,9 @@ class PdfiumPages:
         content.unmapped += unmapped
 
     @staticmethod
-    def _object_info(tp: raw.FPDF_TEXTPAGE, index: int, handle: int,
-                     view: _Matrix
-                     ) -> tuple[str, float, float, bool, tuple[float, float], bool]:
+    def _object_info(
+        tp: raw.FPDF_TEXTPAGE, index: int, handle: int, view: _Matrix
+    ) -> tuple[str, float, float, bool, tuple[float, float], bool]:
         """Font name, baseline, size, whether the font is a symbol font, the direction the
         text runs and whether that is level, read once per text object (a run of text in
         one font on one baseline)."""
@@ -192,8 +208,7 @@ class PdfiumPages:
         for i in range(raw.FPDFPage_CountObjects(page)):
             self._read_object(raw.FPDFPage_GetObject(page, i), view, content)
 
-    def _read_object(self, obj: raw.FPDF_PAGEOBJECT, outer: _Matrix,
-                     content: PageContent) -> None:
+    def _read_object(self, obj: raw.FPDF_PAGEOBJECT, outer: _Matrix, content: PageContent) -> None:
         """One page object; ``outer`` takes its coordinates to the page's display space."""
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_PATH:
@@ -206,8 +221,7 @@ class PdfiumPages:
             for j in range(raw.FPDFFormObj_CountObjects(obj)):
                 self._read_object(raw.FPDFFormObj_GetObject(obj, j), matrix, content)
 
-    def _read_path(self, obj: raw.FPDF_PAGEOBJECT, outer: _Matrix,
-                   content: PageContent) -> None:
+    def _read_path(self, obj: raw.FPDF_PAGEOBJECT, outer: _Matrix, content: PageContent) -> None:
         fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
         raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
         filled = fill_mode.value != raw.FPDF_FILLMODE_NONE
@@ -217,8 +231,9 @@ class PdfiumPages:
         rgb = None
         if filled:
             r, g, b, a = (ctypes.c_uint() for _ in range(4))
-            if raw.FPDFPageObj_GetFillColor(obj, ctypes.byref(r), ctypes.byref(g),
-                                            ctypes.byref(b), ctypes.byref(a)):
+            if raw.FPDFPageObj_GetFillColor(
+                obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
+            ):
                 rgb = (r.value / 255, g.value / 255, b.value / 255)
         matrix = _mul(_matrix(obj), outer)
         for points, curved in _subpaths(obj):
@@ -227,8 +242,9 @@ class PdfiumPages:
             ys = [p[1] for p in pts]
             x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
             if not curved and _is_rect(pts, x0, x1, top, bottom):
-                fill, rules = rect_parts(x0, top, x1, bottom, filled=filled,
-                                         stroked=stroked, rgb=rgb)
+                fill, rules = rect_parts(
+                    x0, top, x1, bottom, filled=filled, stroked=stroked, rgb=rgb
+                )
                 if fill:
                     content.fills.append(fill)
                 content.rules.extend(rules)
@@ -252,10 +268,12 @@ def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
 
 def _bounds(obj: raw.FPDF_PAGEOBJECT, outer: _Matrix) -> tuple[float, float, float, float]:
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom),
-                              ctypes.byref(right), ctypes.byref(top))
-    corners = [_apply(outer, x, y) for x in (left.value, right.value)
-               for y in (bottom.value, top.value)]
+    raw.FPDFPageObj_GetBounds(
+        obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    )
+    corners = [
+        _apply(outer, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)
+    ]
     xs = [p[0] for p in corners]
     ys = [p[1] for p in corners]
     return min(xs), min(ys), max(xs), max(ys)
@@ -280,10 +298,14 @@ def _subpaths(obj: raw.FPDF_PAGEOBJECT) -> Iterator[tuple[list[tuple[float, floa
         yield points, curved
 
 
-def _is_rect(pts: list[tuple[float, float]], x0: float, x1: float, top: float,
-             bottom: float) -> bool:
+def _is_rect(
+    pts: list[tuple[float, float]], x0: float, x1: float, top: float, bottom: float
+) -> bool:
     """Four or five points, all on the corners of their bounding box."""
     if len(pts) not in (4, 5) or x1 - x0 <= 0 or bottom - top <= 0:
         return False
-    return all((abs(px - x0) < 0.01 or abs(px - x1) < 0.01)
-               and (abs(py - top) < 0.01 or abs(py - bottom) < 0.01) for px, py in pts)
+    return all(
+        (abs(px - x0) < 0.01 or abs(px - x1) < 0.01)
+        and (abs(py - top) < 0.01 or abs(py - bottom) < 0.01)
+        for px, py in pts
+    )

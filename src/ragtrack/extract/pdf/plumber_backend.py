@@ -43,24 +43,28 @@ class PlumberPages:
             self._pdf = pdfplumber.open(io.BytesIO(data))
             self.page_count = len(self._pdf.pages)
         except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise InputError("encrypted PDF (a password is needed to open it)",
-                             file=name) from None
+            raise InputError("encrypted PDF (a password is needed to open it)", file=name) from None
         except PdfminerException as err:  # pdfplumber wraps what pdfminer raised
             inner = err.args[0] if err.args else err
             if isinstance(inner, PDFPasswordIncorrect | PDFEncryptionError):
-                raise InputError("encrypted PDF (a password is needed to open it)",
-                                 file=name) from None
-            raise InputError(f"not a readable PDF ({type(inner).__name__}: {inner})",
-                             file=name) from None
+                raise InputError(
+                    "encrypted PDF (a password is needed to open it)", file=name
+                ) from None
+            raise InputError(
+                f"not a readable PDF ({type(inner).__name__}: {inner})", file=name
+            ) from None
         except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
-            raise InputError(f"not a readable PDF ({type(err).__name__}: {err})",
-                             file=name) from None
+            raise InputError(
+                f"not a readable PDF ({type(err).__name__}: {err})", file=name
+            ) from None
         except Exception as err:  # pdfminer raises many ad hoc types on broken files
             if "password" in str(err).lower() or "encrypt" in type(err).__name__.lower():
-                raise InputError("encrypted PDF (a password is needed to open it)",
-                                 file=name) from None
-            raise InputError(f"not a readable PDF ({type(err).__name__}: {err})",
-                             file=name) from None
+                raise InputError(
+                    "encrypted PDF (a password is needed to open it)", file=name
+                ) from None
+            raise InputError(
+                f"not a readable PDF ({type(err).__name__}: {err})", file=name
+            ) from None
 
     def close(self) -> None:
         self._pdf.close()
@@ -70,8 +74,11 @@ class PlumberPages:
             try:
                 content = _read_page(page, index + 1)
             except Exception as err:  # pdfminer: a broken content stream
-                raise InputError(f"page cannot be read ({type(err).__name__}: {err})",
-                                 file=self.name, page=index + 1) from None
+                raise InputError(
+                    f"page cannot be read ({type(err).__name__}: {err})",
+                    file=self.name,
+                    page=index + 1,
+                ) from None
             finally:
                 page.flush_cache()
             yield content
@@ -101,11 +108,15 @@ def _read_page(page: Any, number: int) -> PageContent:
         if matrix is not None:
             baseline = float(obj["bottom"]) + (float(obj["y0"]) - float(matrix[5]))
         size = float(obj.get("size") or (obj["bottom"] - obj["top"]))
-        direction = text_direction(float(matrix[0]), float(matrix[1]), view) \
-            if matrix is not None else (1.0, 0.0)
+        direction = (
+            text_direction(float(matrix[0]), float(matrix[1]), view)
+            if matrix is not None
+            else (1.0, 0.0)
+        )
         if is_level(direction):
-            content.chars.append(Char(text, font, float(obj["x0"]), float(obj["x1"]),
-                                      baseline, size))
+            content.chars.append(
+                Char(text, font, float(obj["x0"]), float(obj["x1"]), baseline, size)
+            )
         elif is_diagonal(direction):
             content.diagonal.append(text)
         else:
@@ -114,9 +125,15 @@ def _read_page(page: Any, number: int) -> PageContent:
             content.chars.append(turned_char(text, font, corners, direction, size))
     for obj in page.rects:
         rgb = colour_to_rgb(obj.get("non_stroking_color")) if obj.get("fill") else None
-        fill, rules = rect_parts(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
-                                 float(obj["bottom"]), filled=bool(obj.get("fill")),
-                                 stroked=bool(obj.get("stroke")), rgb=rgb)
+        fill, rules = rect_parts(
+            float(obj["x0"]),
+            float(obj["top"]),
+            float(obj["x1"]),
+            float(obj["bottom"]),
+            filled=bool(obj.get("fill")),
+            stroked=bool(obj.get("stroke")),
+            rgb=rgb,
+        )
         if fill:
             content.fills.append(fill)
         content.rules.extend(rules)
@@ -132,9 +149,20 @@ def _read_page(page: Any, number: int) -> PageContent:
             content.boxes.append(Box(x0, top, x1, bottom, "shape"))
     for obj in page.curves:
         rgb = colour_to_rgb(obj.get("non_stroking_color")) if obj.get("fill") else None
-        content.boxes.append(Box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
-                                 float(obj["bottom"]), "shape", rgb))
+        content.boxes.append(
+            Box(
+                float(obj["x0"]),
+                float(obj["top"]),
+                float(obj["x1"]),
+                float(obj["bottom"]),
+                "shape",
+                rgb,
+            )
+        )
     for obj in page.images:
-        content.boxes.append(Box(float(obj["x0"]), float(obj["top"]), float(obj["x1"]),
-                                 float(obj["bottom"]), "image"))
+        content.boxes.append(
+            Box(
+                float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]), "image"
+            )
+        )
     return content

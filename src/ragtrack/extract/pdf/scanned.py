@@ -16,8 +16,10 @@ _IMAGE_COVER = 0.3
 #: A page whose characters are mostly without Unicode (``(cid:N)``) has no usable text.
 _UNMAPPED_SHARE = 0.5
 
-HOW_TO_OCR = ("install the ocr extra (pip install 'ragtrack[ocr]' and the tesseract "
-              "program, e.g. apt-get install tesseract-ocr) and run with --ocr")
+HOW_TO_OCR = (
+    "install the ocr extra (pip install 'ragtrack[ocr]' and the tesseract "
+    "program, e.g. apt-get install tesseract-ocr) and run with --ocr"
+)
 
 
 def is_scanned(page: PageLayout) -> bool:
@@ -44,12 +46,18 @@ def ocr_pages(data: bytes, pages: list[int], name: str) -> bytes:
     try:
         import ocrmypdf  # type: ignore[import-not-found]
     except ImportError:
-        raise InputError(f"--ocr needs OCR support: {HOW_TO_OCR.split(' and run')[0]}",
-                         file=name) from None
+        raise InputError(
+            f"--ocr needs OCR support: {HOW_TO_OCR.split(' and run')[0]}", file=name
+        ) from None
     out = io.BytesIO()
     try:
-        ocrmypdf.ocr(io.BytesIO(data), out, pages=",".join(str(p) for p in pages),
-                     force_ocr=True, progress_bar=False)
+        ocrmypdf.ocr(
+            io.BytesIO(data),
+            out,
+            pages=",".join(str(p) for p in pages),
+            force_ocr=True,
+            progress_bar=False,
+        )
     except Exception as err:  # ocrmypdf reports missing tesseract and bad input this way
         raise InputError(f"OCR failed ({type(err).__name__}: {err})", file=name) from None
     log.info("%s: OCRed pages %s", name, page_list(pages))
