@@ -289,8 +289,6 @@ _RECOGNISERS: dict[str, tuple[_Recogniser, ...]] = {
     "delivery": (_running_line,),
     "quarter": (_running_line,),
 }
-#: The first words structural lines open with (an upper-case line may also be a heading).
-STRUCTURE_FIRST_WORDS = frozenset(_RECOGNISERS)
 
 
 def classify_line(text: str) -> Classified:
