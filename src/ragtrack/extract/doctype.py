@@ -25,14 +25,14 @@ from ragtrack.records import DocType, SourceText
 
 _RAG_HEADER = re.compile(r"\bRAG\b|\bDirection\s+of\s+travel\b")
 _TARGET_HEADER = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
-# Whole-text tests, on the case-folded text: each opens with a literal
-# word, so plain ``re`` finds them with a fast scan.
+# Whole-text tests, on the lower-cased text: each opens with a literal word (no ``\b`` or
+# ``^`` before it), so plain ``re`` finds them with a fast scan.
 _TARGET_HEADER_LINES = std_re.compile(
     r"target[^\S\n]+value[^\S\n]+or[^\S\n]+date[^\S\n]*$", std_re.M
 )
 _PRIORITY_LINES = std_re.compile(r"priority[^\S\n]*:")
 _PROGRESS_TO_ANYWHERE = std_re.compile(
-    r"\bprogress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+[^\W\d_]+"
+    r"progress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+[^\W\d_]+"
 )
 
 
@@ -69,7 +69,7 @@ def doc_type_scores(source: SourceText, classes: list[Classified] | None = None)
         classes = [classify_line(line.text) for line in source.lines]
     # Prose lines are most of a document: their evidence is read from the whole text at once.
     text = "\n".join(line.text for line in source.lines)
-    lowered = text.casefold()
+    lowered = text.lower()
     plan += 3 * _count_at_line_start(_TARGET_HEADER_LINES, lowered)
     plan += _count_at_line_start(_PRIORITY_LINES, lowered)
     progress += 3 * len(_PROGRESS_TO_ANYWHERE.findall(lowered))
