@@ -36,6 +36,11 @@ app = typer.Typer(
 )
 
 
+class PdfBackend(enum.StrEnum):
+    pypdfium2 = "pypdfium2"
+    pdfplumber = "pdfplumber"
+
+
 class DocType(enum.StrEnum):
     progress_report = "progress_report"
     delivery_plan = "delivery_plan"
@@ -162,6 +167,17 @@ def ingest(
             f"[default: {DEFAULT_MAX_BYTES} for text].",
         ),
     ] = None,
+    pdf_backend: Annotated[
+        PdfBackend,
+        typer.Option(help="How to read PDFs: pypdfium2 (fast) or pdfplumber (reference)."),
+    ] = PdfBackend.pypdfium2,
+    ocr: Annotated[
+        bool,
+        typer.Option(
+            "--ocr/--no-ocr",
+            help="OCR scanned PDF pages first (needs the ocr extra and tesseract).",
+        ),
+    ] = False,
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -187,6 +203,8 @@ def ingest(
         lock_timeout=lock_timeout,
         max_bytes=max_bytes,
         json_path=json_file,
+        pdf_backend=pdf_backend.value,
+        ocr=ocr,
     )
     progress = Progress(
         TextColumn("ingesting"),

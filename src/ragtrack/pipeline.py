@@ -50,6 +50,8 @@ class IngestOptions:
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     max_bytes: int | None = None  # None: each reader's own default limit
     json_path: Path | None = None
+    pdf_backend: str | None = None  # None: the PDF reader's default (pypdfium2)
+    ocr: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -214,23 +216,23 @@ def _sha256(path: Path) -> str:
 # -- reading and parsing (runs in worker processes) -----------------------------------------
 
 
-def read_source(path: Path, *, max_bytes: int | None = None) -> SourceText:
-    """Read a text or PDF source; PDFs need :mod:`ragtrack.extract.pdf`.
+def read_source(
+    path: Path,
+    *,
+    max_bytes: int | None = None,
+    pdf_backend: str | None = None,
+    ocr: bool = False,
+) -> SourceText:
+    """Read a text or PDF source (chosen by the file's ending).
 
-    ``max_bytes`` bounds the file size (None: the reader's default limit).
+    ``max_bytes`` bounds the file size (None: the reader's default limit); ``pdf_backend``
+    and ``ocr`` go to the PDF reader.
     """
     if path.suffix.lower() == ".pdf":
-        try:
-            from ragtrack.extract import pdf
-        except ImportError:
-            raise RagtrackError(
-                "PDF input is not available in this build (ragtrack.extract.pdf is missing)",
-                file=path.name,
-            ) from None
-        reader = getattr(pdf, "read_pdf_file", None)
-        if reader is None:
-            raise RagtrackError("PDF reader has no read_pdf_file()", file=path.name)
-        return reader(path) if max_bytes is None else reader(path, max_bytes=max_bytes)
+        from ragtrack.extract.pdf import DEFAULT_BACKEND, read_pdf_file
+
+        limits = {} if max_bytes is None else {"max_bytes": max_bytes}
+        return read_pdf_file(path, backend=pdf_backend or DEFAULT_BACKEND, ocr=ocr, **limits)
     return read_text_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
 
 
@@ -256,7 +258,9 @@ def parse_file(
 ) -> ParsedDocument | str:
     """Read and parse one file; return the parsed document or a one-line error."""
     try:
-        source = read_source(path, max_bytes=options.max_bytes)
+        source = read_source(
+            path, max_bytes=options.max_bytes, pdf_backend=options.pdf_backend, ocr=options.ocr
+        )
         parser = parse or default_parser()
         parsed = parser(source, doc_type=options.doc_type, plan_year=options.plan_year)
     except Exception as err:  # one bad file must never stop the batch

@@ -75,13 +75,19 @@ class Paragraph:
         return clean_text(join_wrapped(self.pieces))
 
 
-def _label(piece: str, style: CommentaryStyle, measures: bool) -> str | None:
-    """The ref labelling a paragraph that starts with ``piece``, in the document's style.
+def _label(
+    piece: str,
+    style: CommentaryStyle,
+    measures: bool,
+    found: tuple[str, bool, int] | None = None,
+) -> str | None:
+    """The ref labelling a paragraph that starts with ``piece``, in the document's style
+    (``found``: its :func:`leading_label`, when the caller has it).
 
     A bare number counts as a label only when it is one of the document's refs or carries a
     colon, so a wrapped line that starts with a figure ("5.5 per cent") is not a label.
     """
-    found = leading_label(piece)
+    found = found or leading_label(piece)
     if not found:
         return None
     ref, has_colon, _ = found
@@ -96,31 +102,29 @@ def _label(piece: str, style: CommentaryStyle, measures: bool) -> str | None:
 def detect_style(
     sections: Iterable[Section], ref_style: RefStyle, item_refs: frozenset[str]
 ) -> CommentaryStyle:
-    """Read how this document writes commentary, from all its sections."""
-    sections = list(sections)
+    """Read how this document writes commentary, from all its sections, in one pass."""
     probe = CommentaryStyle(False, False, False, ref_style, item_refs)
     started, labelled_starts, colons, labels = 0, 0, 0, 0
     lowercase_continuations, nonblank = 0, 0
     for section in sections:
-        content = [line for line in section.content if line.text.strip()]
-        if content:
-            started += 1
-            if _label(content[0].text, probe, False) or _label(content[0].text, probe, True):
-                labelled_starts += 1
-        for line in content:
-            found = leading_label(line.text)
-            if found and (_label(line.text, probe, False) or _label(line.text, probe, True)):
-                labels += 1
-                colons += found[1]
-        lines = section.content
-        for i, line in enumerate(lines):
-            if not line.text.strip():
+        first = True
+        blank_before = False  # a blank line since the previous non-blank one
+        for line in section.content:
+            text = line.text
+            if not text.strip():
+                blank_before = not first
                 continue
             nonblank += 1
-            if i + 1 < len(lines) and not lines[i + 1].text.strip():
-                following = next((x for x in lines[i + 1 :] if x.text.strip()), None)
-                if following is not None and following.text.lstrip()[:1].islower():
-                    lowercase_continuations += 1
+            if blank_before and text.lstrip()[:1].islower():
+                lowercase_continuations += 1  # a wrapped sentence going on after a blank
+            found = leading_label(text)
+            if found and (_label(text, probe, False, found) or _label(text, probe, True, found)):
+                labels += 1
+                colons += found[1]
+                labelled_starts += first
+            started += first
+            first = False
+            blank_before = False
     return CommentaryStyle(
         labelled=started > 0 and labelled_starts >= max(1, 0.25 * started),
         colon_labels=labels > 0 and colons >= 0.5 * labels,
@@ -135,11 +139,6 @@ def _split_midline(text: str, style: CommentaryStyle) -> list[str]:
         return [text]
     cuts = [0, *midline_colon_labels(text), len(text)]
     return [text[a:b].strip() for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
-
-
-def _has_colon(piece: str) -> bool:
-    found = leading_label(piece)
-    return bool(found and found[1])
 
 
 def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -> list[Paragraph]:
@@ -157,8 +156,9 @@ def split_paragraphs(section: Section, style: CommentaryStyle, measures: bool) -
             after_blank = True
             continue
         for index, piece in enumerate(_split_midline(line.text, style)):
-            label = _label(piece, style, measures)
-            if label is not None and current is not None and not _has_colon(piece):
+            found = leading_label(piece)
+            label = _label(piece, style, measures, found) if found else None
+            if label is not None and current is not None and not (found and found[1]):
                 # a ref without a colon opens a paragraph only where one can start: after a
                 # sentence ends, or after a blank line where blank lines mean something
                 previous = current.pieces[-1] if current.pieces else ""

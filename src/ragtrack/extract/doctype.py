@@ -8,6 +8,7 @@ measure progress against this outcome") and rates nothing.
 
 from __future__ import annotations
 
+import re as std_re
 from collections import Counter
 
 import regex as re
@@ -22,16 +23,29 @@ from ragtrack.normalise.values import (
 )
 from ragtrack.records import DocType, SourceText
 
-_PROGRESS_TO = re.compile(
-    r"\bProgress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+\p{L}+", re.IGNORECASE
-)
 _RAG_HEADER = re.compile(r"\bRAG\b|\bDirection\s+of\s+travel\b")
 _TARGET_HEADER = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
-_PRIORITY = re.compile(r"^\s*Priority\s*:", re.IGNORECASE)
-_TARGET_HEADER_LINES = re.compile(
-    r"^[^\S\n]*Target[^\S\n]+value[^\S\n]+or[^\S\n]+date[^\S\n]*$", re.IGNORECASE | re.MULTILINE
+# Whole-text tests, on the lower-cased text: each opens with a literal word (no ``\b`` or
+# ``^`` before it), so plain ``re`` finds them with a fast scan.
+_TARGET_HEADER_LINES = std_re.compile(
+    r"target[^\S\n]+value[^\S\n]+or[^\S\n]+date[^\S\n]*$", std_re.M
 )
-_PRIORITY_LINES = re.compile(r"^[^\S\n]*Priority[^\S\n]*:", re.IGNORECASE | re.MULTILINE)
+_PRIORITY_LINES = std_re.compile(r"priority[^\S\n]*:")
+_PROGRESS_TO_ANYWHERE = std_re.compile(
+    r"progress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+[^\W\d_]+"
+)
+
+
+def _count_at_line_start(pattern: std_re.Pattern[str], text: str) -> int:
+    """Matches of ``pattern`` with only spaces before them on their line."""
+    count = 0
+    for match in pattern.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if not text[line_start : match.start()].strip():
+            count += 1
+    return count
+
+
 _WE_WILL = re.compile(r"^\s*We\s+will\b")
 _TITLE_YEAR = re.compile(
     r"\b(?:Delivery|Council)\s+Plan\b[^\n]{0,20}?(?P<year>(?:19|20)\d{2}\s*[/\-–]\s*\d{2,4})",
@@ -55,8 +69,10 @@ def doc_type_scores(source: SourceText, classes: list[Classified] | None = None)
         classes = [classify_line(line.text) for line in source.lines]
     # Prose lines are most of a document: their evidence is read from the whole text at once.
     text = "\n".join(line.text for line in source.lines)
-    plan += 3 * len(_TARGET_HEADER_LINES.findall(text)) + len(_PRIORITY_LINES.findall(text))
-    progress += 3 * len(_PROGRESS_TO.findall(text))
+    lowered = text.lower()
+    plan += 3 * _count_at_line_start(_TARGET_HEADER_LINES, lowered)
+    plan += _count_at_line_start(_PRIORITY_LINES, lowered)
+    progress += 3 * len(_PROGRESS_TO_ANYWHERE.findall(lowered))
     for line, c in zip(source.lines, classes, strict=True):
         kind = c.kind
         if kind is LineKind.TEXT or kind is LineKind.BLANK:

@@ -586,14 +586,19 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
             file=source.name,
         )
     _warn_unplaced(unplaced, lines, warnings)
+    # Branding repeated on every page names the council and the plan; a copy whose running
+    # lines were already dropped (as the PDF reader does) prints them once at the top.
+    opening = [i for i, ln in enumerate(lines[:40]) if ln.text.strip()][:6]
+    candidates = [*sorted(furniture), *opening]
     council = next(
-        (m["name"] for i in sorted(furniture) if (m := _COUNCIL_LINE.match(lines[i].text))), None
+        (m["name"] for i in candidates if (m := _COUNCIL_LINE.match(lines[i].text))), None
     )
     title = next(
         (
             fold_spaces(lines[i].text)
-            for i in sorted(furniture)
+            for i in candidates
             if re.search(r"\b(?:Delivery|Council)\s+Plan\b", lines[i].text)
+            and _TITLE_LIKE.match(lines[i].text)
         ),
         None,
     )

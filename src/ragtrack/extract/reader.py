@@ -158,7 +158,9 @@ def split_lines(text: str) -> list[Line]:
     if "\f" not in text:  # one page: the common case, in one pass
         if not text.isascii():
             text = _plain_spaces(text)
-        return [Line(n, 1, raw.rstrip()) for n, raw in enumerate(text.split("\n"), start=1)]
+        # tuple.__new__ builds the named tuple without its Python-level __new__: half the cost
+        new = tuple.__new__
+        return [new(Line, (n, 1, raw.rstrip())) for n, raw in enumerate(text.split("\n"), start=1)]
     lines: list[Line] = []
     page = 1
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -197,15 +199,15 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
     one line at a time, so a two-line running header goes but content below it stays. A line
     that also stands inside a page, or that a parser recognises as structure, is content.
     """
-    pages: dict[int, list[int]] = {}
-    for index, line in enumerate(lines):
-        if line.text.strip():
-            pages.setdefault(line.page, []).append(index)
-    page_count = max((line.page for line in lines), default=1)
+    page_count = lines[-1].page if lines else 1  # lines come in page order
     drop: set[int] = {
         i for i, line in enumerate(lines) if 0 < len(line.text) <= 40 and _is_page_number(line.text)
     }
     if page_count > 1:
+        pages: dict[int, list[int]] = {}
+        for index, line in enumerate(lines):
+            if line.text.strip():
+                pages.setdefault(line.page, []).append(index)
         first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
         # a line that also stands inside a page, away from its edges, is content
         interior = {

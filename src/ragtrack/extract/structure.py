@@ -7,6 +7,7 @@ outcome, a table header or a commentary heading is decided in this one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -149,31 +150,6 @@ HEADER_WORDS = frozenset(
 _YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
 
 
-#: The first words structural lines open with (an upper-case line may also be a heading).
-STRUCTURE_FIRST_WORDS = frozenset(
-    [
-        "reference",
-        "areas",
-        "area",
-        "risk",
-        "risks",
-        "corporate",
-        "finance",
-        "financial",
-        "commentary",
-        "ref",
-        "outcome",
-        "supporting",
-        "key",
-        "measures",
-        "performance",
-        "delivery",
-        "quarter",
-        "year",
-        "actions",
-        "how",
-    ]
-)
 #: The classification of an empty line (shared: classifications are immutable).
 BLANK = Classified(LineKind.BLANK)
 _TEXT = Classified(LineKind.TEXT)
@@ -199,43 +175,50 @@ def is_caps_heading(text: str) -> bool:
     return bool(_CAPS_HEADING.match(stripped)) and len(stripped.split()) >= 3
 
 
-def classify_line(text: str) -> Classified:
-    """Say what kind of structural line ``text`` is (``TEXT`` when it is none)."""
-    stripped = text.strip()
-    if not stripped:
-        return BLANK
-    # Most lines are prose: only lines opening with a structural word, or printed in
-    # capitals, can be structure, so the patterns below run on few lines.
-    first = stripped[:16].split(None, 1)[0].casefold().rstrip(":.")
-    if first not in STRUCTURE_FIRST_WORDS and not stripped.isupper():
-        return _TEXT
-    if m := _COMMENTARY.match(text):
-        category = commentary_category(m["what"] or m["bare"] or "")  # "Commentary for :"
-        if category:
-            return Classified(LineKind.COMMENTARY, value=category, remainder=m["rest"] or None)
-    if m := _TABLE_HEADER.match(text):
-        lowered = text.casefold()
-        col = m["col"].casefold()
+def _commentary_line(text: str) -> Classified | None:
+    m = _COMMENTARY.match(text)
+    # "Commentary for :" has no words to say the category ("what" is empty, "bare" None)
+    if m and (category := commentary_category(m["what"] or m["bare"] or "")):
+        return Classified(LineKind.COMMENTARY, value=category, remainder=m["rest"] or None)
+    return None
+
+
+def _table_header_line(text: str) -> Classified | None:
+    if not (m := _TABLE_HEADER.match(text)):
+        return None
+    lowered = text.casefold()
+    col = m["col"].casefold()
+    return Classified(
+        LineKind.TABLE_HEADER,
+        measures="measure" in col or "indicator" in col,
+        has_milestone="milestone" in lowered,
+        has_responsible=any(w in lowered for w in ("responsible", "officer", "director")),
+        plan_year=canonical_plan_year(text),
+    )
+
+
+def _plan_actions_line(text: str) -> Classified | None:
+    if not (m := _PLAN_ACTIONS.match(text)):
+        return None
+    if m["later"]:
+        years = re.sub(r"\s*[-–]\s*", "_", m["later"])
         return Classified(
-            LineKind.TABLE_HEADER,
-            measures="measure" in col or "indicator" in col,
-            has_milestone="milestone" in lowered,
-            has_responsible=any(w in lowered for w in ("responsible", "officer", "director")),
-            plan_year=canonical_plan_year(text),
+            LineKind.PLAN_ACTIONS,
+            value=f"planned_actions_years_{years}",
+            plan_year=canonical_plan_year(m["lrest"]),
         )
-    if m := _PLAN_ACTIONS.match(text):
-        if m["later"]:
-            years = re.sub(r"\s*[-–]\s*", "_", m["later"])
-            return Classified(
-                LineKind.PLAN_ACTIONS,
-                value=f"planned_actions_years_{years}",
-                plan_year=canonical_plan_year(m["lrest"]),
-            )
-        return Classified(
-            LineKind.PLAN_ACTIONS, value="year_actions", plan_year=canonical_plan_year(m["rest"])
-        )
+    return Classified(
+        LineKind.PLAN_ACTIONS, value="year_actions", plan_year=canonical_plan_year(m["rest"])
+    )
+
+
+def _plan_measures_line(text: str) -> Classified | None:
     if m := _PLAN_MEASURES.match(text):
         return Classified(LineKind.PLAN_MEASURES, plan_year=canonical_plan_year(m["rest"]))
+    return None
+
+
+def _outcome_line(text: str) -> Classified | None:
     if m := _OUTCOME.match(text):
         title = m["title"]
         measures = bool(_MEASURES_SUFFIX.search(title))
@@ -245,23 +228,86 @@ def classify_line(text: str) -> Classified:
     if (m := _OUTCOME_SPACED.match(text)) and len(m["title"].split()) <= 12:
         title = " ".join(m["title"].split())
         return Classified(LineKind.OUTCOME, number=int(m["num"]), value=title)
+    return None
+
+
+def _supporting_line(text: str) -> Classified | None:
     if m := _SUPPORTING.match(text):
         return Classified(LineKind.SUPPORTING, value=m["text"])
-    if _MEASURES.match(text):
-        return Classified(LineKind.MEASURES)
-    if _ACTIONS.match(text):
-        return Classified(LineKind.ACTIONS)
+    return None
+
+
+def _measures_line(text: str) -> Classified | None:
+    return Classified(LineKind.MEASURES) if _MEASURES.match(text) else None
+
+
+def _actions_line(text: str) -> Classified | None:
+    return Classified(LineKind.ACTIONS) if _ACTIONS.match(text) else None
+
+
+def _running_line(text: str) -> Classified | None:
     m = _RUNNING.match(text)
     if m and (m["year"] or m["qyear"] or m["actions"] or "delivery" in text.casefold()):
         year = canonical_plan_year(m["year"] or m["qyear"] or "")
         kind = LineKind.ACTIONS if m["actions"] else LineKind.RUNNING
         return Classified(kind, plan_year=year)
+    return None
+
+
+def _caps_outcome_line(text: str) -> Classified | None:
     if is_caps_heading(text) and not re.search(REF_TOKEN, text):
         title = text.strip()
         measures = bool(_MEASURES_SUFFIX.search(title))
         if measures:
             title = _MEASURES_SUFFIX.sub("", title)
         return Classified(LineKind.OUTCOME, number=None, value=title, measures=measures)
+    return None
+
+
+_Recogniser = Callable[[str], "Classified | None"]
+_COMMENTARY_WORDS = (
+    "commentary",
+    "areas",
+    "area",
+    "risk",
+    "risks",
+    "corporate",
+    "finance",
+    "financial",
+)
+#: Which recognisers a line's first word calls for, in the order they are tried.
+_RECOGNISERS: dict[str, tuple[_Recogniser, ...]] = {
+    **dict.fromkeys(_COMMENTARY_WORDS, (_commentary_line,)),
+    "ref": (_table_header_line,),
+    "reference": (_table_header_line,),
+    "year": (_plan_actions_line,),
+    "actions": (_plan_actions_line,),
+    "key": (_plan_actions_line, _measures_line, _actions_line, _running_line),
+    "how": (_plan_measures_line,),
+    "outcome": (_outcome_line,),
+    "supporting": (_supporting_line,),
+    "measures": (_measures_line,),
+    "performance": (_measures_line,),
+    "delivery": (_running_line,),
+    "quarter": (_running_line,),
+}
+
+
+def classify_line(text: str) -> Classified:
+    """Say what kind of structural line ``text`` is (``TEXT`` when it is none).
+
+    Most lines are prose: only a line opening with a structural word, or printed in
+    capitals, can be structure, and only the recognisers its first word calls for run.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return BLANK
+    first = stripped[:16].split(None, 1)[0].casefold().rstrip(":.")
+    for recognise in _RECOGNISERS.get(first, ()):
+        if found := recognise(text):
+            return found
+    if stripped.isupper() and (found := _caps_outcome_line(text)):
+        return found
     return _TEXT
 
 

@@ -1,0 +1,134 @@
+"""Tables without rulings: rows from word positions against the header row's column bands.
+
+When a free line reads as a table header (``Ref  Action for 2019/20  Milestone  RAG ...``),
+the starts of its widely spaced phrases are the column bands; each following line's words go
+to the band they start in; a ref in the first band starts a row, a line with nothing there
+continues it (also across a page break); anything else ends the table. A coloured fill
+behind a row's line in a band is that cell's colour (a RAG shown only by colour).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ragtrack.extract.pdf.colours import rag_of_fill
+from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
+from ragtrack.extract.pdf.text_lines import TextLine
+from ragtrack.extract.structure import LineKind, classify_line, is_header_fragment, row_ref
+from ragtrack.normalise.text import join_wrapped
+
+#: A gap between words wider than this share of the font size separates two columns.
+_COLUMN_GAP = 0.6
+_SLACK = 2.0
+
+
+@dataclass(slots=True)
+class _Table:
+    starts: list[float]
+    header: Row
+    row: Row | None = None
+    in_header: bool = True
+    #: for a header repeated after a page break: the cells of the header it repeats, which
+    #: tell where its wrapped lines end and a split row's rest begins
+    repeats: list[str] | None = None
+
+
+def _phrase_starts(line: TextLine) -> list[float]:
+    starts = [line.words[0].x0]
+    for before, after in zip(line.words, line.words[1:], strict=False):
+        if after.x0 - before.x1 > _COLUMN_GAP * line.height:
+            starts.append(after.x0)
+    return starts
+
+
+def _split(line: TextLine, starts: list[float]) -> list[str]:
+    cells: list[list[str]] = [[] for _ in starts]
+    for word in line.words:
+        index = 0
+        for i, start in enumerate(starts):
+            if word.x0 + _SLACK >= start:
+                index = i
+        cells[index].append(word.text)
+    return [" ".join(parts) for parts in cells]
+
+
+def _extend(row: Row, texts: list[str]) -> None:
+    for cell, text in zip(row.cells, texts, strict=False):
+        if text:
+            cell.text = join_wrapped([cell.text, text])
+
+
+def _take_fills(row: Row, line: TextLine, starts: list[float], page: PageLayout) -> None:
+    """Give the row's cells the colour of any fill behind this line in their band."""
+    top, bottom = line.top, line.baseline + 0.3 * line.height
+    for fill in page.fills:
+        if fill.bottom < top or fill.top > bottom or rag_of_fill(fill.rgb) == "none":
+            continue
+        middle = (fill.x0 + fill.x1) / 2
+        index = max((i for i, start in enumerate(starts) if middle + _SLACK >= start), default=None)
+        if index is not None and index < len(row.cells) and row.cells[index].rgb is None:
+            row.cells[index].rgb = fill.rgb
+
+
+def _continues_header(table: _Table, texts: list[str], line: TextLine) -> bool:
+    if table.repeats is not None:  # a repeated header goes on while it grows into the old
+        before = [c.text for c in table.header.cells]
+        after = [join_wrapped([b, t]) if t else b for b, t in zip(before, texts, strict=False)]
+        return after != before and all(
+            old.startswith(new) for new, old in zip(after, table.repeats, strict=False)
+        )
+    return not texts[0] or is_header_fragment(line.text)
+
+
+def apply_bands(pages: list[PageLayout]) -> None:
+    """Turn free lines under an unruled table header into rows, in place."""
+    table: _Table | None = None
+    for page in pages:
+        out: list[Row | Free] = []
+        for entry in page.entries:
+            if isinstance(entry, Row):
+                table = None
+                out.append(entry)
+                continue
+            line = entry.line
+            kind = classify_line(line.text).kind
+            if kind is LineKind.TABLE_HEADER:
+                starts = _phrase_starts(line)
+                if len(starts) >= 2:
+                    header = Row(
+                        [Cell(t) for t in _split(line, starts)],
+                        line.top,
+                        page.number,
+                        source="bands",
+                    )
+                    # a header repeated on the next page keeps the open row, which a split
+                    # row continues below it
+                    carried = table.row if table is not None else None
+                    repeats = (
+                        [c.text for c in table.header.cells]
+                        if table is not None and table.header.cells[0].text == header.cells[0].text
+                        else None
+                    )
+                    table = _Table(starts, header, carried, repeats=repeats)
+                    out.append(header)
+                    continue
+            if table is None:
+                out.append(entry)
+                continue
+            texts = _split(line, table.starts)
+            if table.in_header and _continues_header(table, texts, line):
+                _extend(table.header, texts)  # the header's cells wrap onto more lines
+                continue
+            table.in_header = False
+            ref = row_ref(texts[0]) if texts[0] else None
+            if ref is not None and texts[0].strip() == ref:
+                table.row = Row([Cell(t) for t in texts], line.top, page.number, source="bands")
+                _take_fills(table.row, line, table.starts, page)
+                out.append(table.row)
+            elif not texts[0] and table.row is not None and kind is LineKind.TEXT:
+                _extend(table.row, texts)
+                _take_fills(table.row, line, table.starts, page)
+            else:
+                table = None
+                out.append(entry)
+        page.entries = out

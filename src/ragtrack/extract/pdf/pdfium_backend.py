@@ -1,0 +1,311 @@
+"""The fast backend: pypdfium2's raw PDFium API, reading only what rows need.
+
+Per character it asks PDFium for the char's text object (which gives font, size and baseline
+once per object, cached) and its loose box (advance-based, like pdfminer's); page text comes
+in one call. Paths and images come from the page objects. Nothing else is computed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from collections.abc import Iterator
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from ragtrack.errors import InputError
+from ragtrack.extract.pdf.glyphs import map_glyph
+from ragtrack.extract.pdf.page import (
+    Box,
+    Char,
+    Matrix,
+    PageContent,
+    Rule,
+    is_diagonal,
+    is_level,
+    page_view,
+    rect_parts,
+    text_direction,
+    turned_char,
+)
+
+_UNMAPPED = {"\ufffd", "\x00", "\ufffe"}
+
+
+# Own prototypes of the two per-character calls, taking and returning plain addresses: the
+# stock bindings wrap every handle in a ctypes pointer object, which costs more than the
+# call itself when a page has thousands of characters.
+def _address(function: object) -> int:
+    return ctypes.cast(function, ctypes.c_void_p).value or 0
+
+
+_GET_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    _address(raw.FPDFText_GetTextObject)
+)
+_GET_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+    _address(raw.FPDFText_GetLooseCharBox)
+)
+_Matrix = Matrix
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _mul(m: _Matrix, n: _Matrix) -> _Matrix:
+    """``m`` then ``n`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+class PdfiumPages:
+    """An open PDF read through PDFium."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.name = name
+        try:
+            self._doc = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as err:
+            message = str(err).lower()
+            if "password" in message:
+                raise InputError(
+                    "encrypted PDF (a password is needed to open it)", file=name
+                ) from None
+            raise InputError(f"not a readable PDF ({err})", file=name) from None
+        self.page_count = len(self._doc)
+
+    def close(self) -> None:
+        self._doc.close()
+
+    def pages(self) -> Iterator[PageContent]:
+        for index in range(self.page_count):
+            try:
+                page = self._doc[index]
+            except pdfium.PdfiumError as err:
+                raise InputError(
+                    f"page cannot be read ({err})", file=self.name, page=index + 1
+                ) from None
+            try:
+                yield self._read_page(page, index + 1)
+            finally:
+                page.close()
+
+    def _read_page(self, page: pdfium.PdfPage, number: int) -> PageContent:
+        width, height = page.get_size()  # as displayed, /Rotate applied
+        rotation = page.get_rotation() % 360
+        if rotation in (90, 270):
+            view = page_view(rotation, height, width)
+        else:
+            view = page_view(rotation, width, height)
+        content = PageContent(number=number, width=width, height=height)
+        textpage = page.get_textpage()
+        try:
+            self._read_chars(textpage.raw, view, rotation != 0, content)
+        finally:
+            textpage.close()
+        self._read_objects(page.raw, view, content)
+        return content
+
+    # -- characters ------------------------------------------------------------------------
+
+    def _read_chars(
+        self, tp: raw.FPDF_TEXTPAGE, view: _Matrix, rotated: bool, content: PageContent
+    ) -> None:
+        count = raw.FPDFText_CountChars(tp)
+        if count <= 0:
+            return
+        buffer = (ctypes.c_ushort * (count + 1))()
+        written = raw.FPDFText_GetText(tp, 0, count, buffer)
+        text = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="replace")
+        if written != count + 1 or len(text) != count:
+            # PDFium leaves out NULs (unmapped glyphs) and writes surrogate pairs, so the
+            # text no longer lines up with char indexes: ask char by char instead
+            text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
+        objects: dict[int, tuple[str, float, float, bool, tuple[float, float], bool]] = {}
+        level_page = not rotated
+        rect = raw.FS_RECTF()
+        rect_ref = ctypes.byref(rect)
+        tp_handle = ctypes.cast(tp, ctypes.c_void_p).value
+        get_object = _GET_TEXT_OBJECT
+        get_box = _GET_LOOSE_BOX
+        chars = content.chars
+        append = chars.append
+        new_tuple = tuple.__new__
+        unmapped = 0
+        for i in range(count):
+            ch = text[i]
+            if ch.isspace():
+                continue  # words are told apart by the gaps between glyphs
+            key = get_object(tp_handle, i)
+            if not key:
+                continue  # generated by PDFium (a guessed space or line break)
+            info = objects.get(key)
+            if info is None:
+                info = objects[key] = self._object_info(tp, i, key, view)
+            font, baseline, size, symbolic, direction, level = info
+            if ch in _UNMAPPED:
+                unmapped += 1
+                continue  # no Unicode for this glyph: counted, never printed
+            elif symbolic or ord(ch) >= 0x80:
+                ch = map_glyph(ch, font)
+            get_box(tp_handle, i, rect_ref)
+            if level_page and level:  # the hot path: build the tuple without Char.__new__
+                append(
+                    new_tuple(
+                        Char, (ch, font, rect.left, rect.right, baseline, size, True, 0.0, 0.0)
+                    )
+                )
+                continue
+            # the box in display space: turn its corners with the page
+            corners = [
+                _apply(view, x, y) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
+            ]
+            if level:
+                xs = [x for x, _ in corners]
+                append(Char(ch, font, min(xs), max(xs), baseline, size))
+            elif is_diagonal(direction):
+                content.diagonal.append(ch)
+            else:
+                append(turned_char(ch, font, corners, direction, size))
+        content.unmapped += unmapped
+
+    @staticmethod
+    def _object_info(
+        tp: raw.FPDF_TEXTPAGE, index: int, handle: int, view: _Matrix
+    ) -> tuple[str, float, float, bool, tuple[float, float], bool]:
+        """Font name, baseline, size, whether the font is a symbol font, the direction the
+        text runs and whether that is level, read once per text object (a run of text in
+        one font on one baseline)."""
+        obj = ctypes.cast(handle, raw.FPDF_PAGEOBJECT)
+        font_handle = raw.FPDFTextObj_GetFont(obj)
+        name = ""
+        if font_handle:
+            buf = ctypes.create_string_buffer(256)
+            length = raw.FPDFFont_GetBaseFontName(font_handle, buf, 256)
+            name = buf.raw[: max(0, length - 1)].decode("latin-1", errors="replace")
+        x, y = ctypes.c_double(), ctypes.c_double()
+        raw.FPDFText_GetCharOrigin(tp, index, ctypes.byref(x), ctypes.byref(y))
+        size = ctypes.c_float()
+        raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+        # the size set by Tf is scaled by the text matrix (``1 Tf`` with ``10 0 0 10 Tm``
+        # prints 10-point text), which is what pdfminer reports
+        a, b, c, d, _, _ = _matrix(obj)
+        scaled = float(size.value) * math.hypot(c, d)
+        baseline = _apply(view, x.value, y.value)[1]
+        direction = text_direction(a, b, view)
+        symbolic = "wingdings" in name.casefold()
+        return name, baseline, scaled, symbolic, direction, is_level(direction)
+
+    # -- paths and images ------------------------------------------------------------------
+
+    def _read_objects(self, page: raw.FPDF_PAGE, view: _Matrix, content: PageContent) -> None:
+        for i in range(raw.FPDFPage_CountObjects(page)):
+            self._read_object(raw.FPDFPage_GetObject(page, i), view, content)
+
+    def _read_object(self, obj: raw.FPDF_PAGEOBJECT, outer: _Matrix, content: PageContent) -> None:
+        """One page object; ``outer`` takes its coordinates to the page's display space."""
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            self._read_path(obj, outer, content)
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            x0, top, x1, bottom = _bounds(obj, outer)
+            content.boxes.append(Box(x0, top, x1, bottom, "image"))
+        elif kind == raw.FPDF_PAGEOBJ_FORM:
+            matrix = _mul(_matrix(obj), outer)
+            for j in range(raw.FPDFFormObj_CountObjects(obj)):
+                self._read_object(raw.FPDFFormObj_GetObject(obj, j), matrix, content)
+
+    def _read_path(self, obj: raw.FPDF_PAGEOBJECT, outer: _Matrix, content: PageContent) -> None:
+        fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+        raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
+        filled = fill_mode.value != raw.FPDF_FILLMODE_NONE
+        stroked = bool(stroke.value)
+        if not filled and not stroked:
+            return
+        rgb = None
+        if filled:
+            r, g, b, a = (ctypes.c_uint() for _ in range(4))
+            if raw.FPDFPageObj_GetFillColor(
+                obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
+            ):
+                rgb = (r.value / 255, g.value / 255, b.value / 255)
+        matrix = _mul(_matrix(obj), outer)
+        for points, curved in _subpaths(obj):
+            pts = [_apply(matrix, x, y) for x, y in points]
+            xs = [p[0] for p in pts]
+            ys = [p[1] for p in pts]
+            x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+            if not curved and _is_rect(pts, x0, x1, top, bottom):
+                fill, rules = rect_parts(
+                    x0, top, x1, bottom, filled=filled, stroked=stroked, rgb=rgb
+                )
+                if fill:
+                    content.fills.append(fill)
+                content.rules.extend(rules)
+            elif not curved and len(pts) == 2 and stroked and (x0 == x1 or top == bottom):
+                content.rules.append(Rule(x0, top, x1, bottom))
+            elif x1 - x0 > 0 or bottom - top > 0:
+                content.boxes.append(Box(x0, top, x1, bottom, "shape", rgb))
+
+
+def _matrix(obj: raw.FPDF_PAGEOBJECT) -> _Matrix:
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return (round(a * x + c * y + e, 3), round(b * x + d * y + f, 3))
+
+
+def _bounds(obj: raw.FPDF_PAGEOBJECT, outer: _Matrix) -> tuple[float, float, float, float]:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(
+        obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    )
+    corners = [
+        _apply(outer, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)
+    ]
+    xs = [p[0] for p in corners]
+    ys = [p[1] for p in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _subpaths(obj: raw.FPDF_PAGEOBJECT) -> Iterator[tuple[list[tuple[float, float]], bool]]:
+    """Each subpath's points (in the path's own space) and whether it has curves."""
+    points: list[tuple[float, float]] = []
+    curved = False
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+        if kind == raw.FPDF_SEGMENT_MOVETO and points:
+            yield points, curved
+            points, curved = [], False
+        if kind == raw.FPDF_SEGMENT_BEZIERTO:
+            curved = True
+        points.append((x.value, y.value))
+    if points:
+        yield points, curved
+
+
+def _is_rect(
+    pts: list[tuple[float, float]], x0: float, x1: float, top: float, bottom: float
+) -> bool:
+    """Four or five points, all on the corners of their bounding box."""
+    if len(pts) not in (4, 5) or x1 - x0 <= 0 or bottom - top <= 0:
+        return False
+    return all(
+        (abs(px - x0) < 0.01 or abs(px - x1) < 0.01)
+        and (abs(py - top) < 0.01 or abs(py - bottom) < 0.01)
+        for px, py in pts
+    )
