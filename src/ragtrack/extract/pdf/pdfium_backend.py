@@ -64,6 +64,26 @@ def _mul(m: _Matrix, n: _Matrix) -> _Matrix:
     )
 
 
+def _why_unreadable(data: bytes, name: str) -> InputError:
+    """The error for a PDF that PDFium will not load. PDFium's reason cannot be trusted: its
+    last-error code is left over from an earlier file when a load fails without setting one
+    (an empty page tree after an encrypted file read as "incorrect password"). So encryption
+    is told from the file's /Encrypt entry, and otherwise pdfplumber says what is wrong."""
+    if b"/Encrypt" in data:
+        return InputError("encrypted PDF (a password is needed to open it)", file=name)
+    from ragtrack.extract.pdf.plumber_backend import PlumberPages
+
+    try:
+        fallback = PlumberPages(data, name)
+    except InputError as err:
+        return err
+    pages = fallback.page_count
+    fallback.close()
+    if pages <= 0:
+        return InputError("PDF has no pages", file=name)
+    return InputError("not a readable PDF (PDFium cannot load it)", file=name)
+
+
 class PdfiumPages:
     """An open PDF read through PDFium."""
 
@@ -71,13 +91,8 @@ class PdfiumPages:
         self.name = name
         try:
             self._doc = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as err:
-            message = str(err).lower()
-            if "password" in message:
-                raise InputError(
-                    "encrypted PDF (a password is needed to open it)", file=name
-                ) from None
-            raise InputError(f"not a readable PDF ({err})", file=name) from None
+        except pdfium.PdfiumError:
+            raise _why_unreadable(data, name) from None
         self.page_count = len(self._doc)
 
     def close(self) -> None:
