@@ -36,7 +36,7 @@ from ragtrack.extract.plan import Warnings, plan_year_override, quote, stable_id
 from ragtrack.extract.provenance import document_record
 from ragtrack.extract.structure import is_header_fragment
 from ragtrack.normalise.text import clean_text, join_wrapped
-from ragtrack.normalise.values import MONTHS
+from ragtrack.normalise.values import MONTH_PATTERN
 from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
@@ -63,11 +63,10 @@ _CONNECTOR = re.compile(
 )
 #: Determiners: a cell never ends on one, so this outranks every other continuation cue.
 _DETERMINER_END = re.compile(r"\b(?:the|a|an|our|their|its)\s*$", re.IGNORECASE)
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DATE = re.compile(rf"\b(?:{_MONTH})\.?\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
+_DATE = re.compile(rf"\b(?:{MONTH_PATTERN})\.?\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
 _DEADLINE = re.compile(
     rf"\b(?:by|during|before|until)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?"
-    rf"(?:(?:{_MONTH})\.?\s+)?(?:19|20)\d{{2}}\b",
+    rf"(?:(?:{MONTH_PATTERN})\.?\s+)?(?:19|20)\d{{2}}\b",
     re.IGNORECASE,
 )
 

@@ -16,7 +16,7 @@ import regex as re
 from ragtrack.errors import ParseError
 from ragtrack.extract.structure import Classified, LineKind, classify_line
 from ragtrack.normalise.values import (
-    MONTHS,
+    MONTH_PATTERN,
     canonical_plan_year,
     financial_year_of,
     milestone_date,
@@ -51,10 +51,9 @@ _TITLE_YEAR = re.compile(
     r"\b(?:Delivery|Council)\s+Plan\b[^\n]{0,20}?(?P<year>(?:19|20)\d{2}\s*[/\-–]\s*\d{2,4})",
     re.IGNORECASE,
 )
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_YEAR = re.compile(
     rf"(?P<by>\b(?:by|before|until|during)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?)?"
-    rf"\b(?P<date>(?:{_MONTH})\.?\s+(?:19|20)\d{{2}})\b",
+    rf"\b(?P<date>(?:{MONTH_PATTERN})\.?\s+(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
 _SPAN = re.compile(r"\b(?:19|20)\d{2}/\d{2}\b")

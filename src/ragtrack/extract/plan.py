@@ -30,17 +30,16 @@ from ragtrack.extract.structure import (
 )
 from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
 from ragtrack.normalise.text import CELL_LINE_BREAK, clean_text, fold_spaces, join_wrapped
-from ragtrack.normalise.values import MONTHS, canonical_plan_year, milestone_date
+from ragtrack.normalise.values import MONTH_PATTERN, canonical_plan_year, milestone_date
 from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
 
 
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 #: A milestone cell: "By March 2020", "By September" (year wrapped to the next line),
 #: "Ongoing", "Throughout Plan".
 _MS = (
-    rf"(?:By\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?(?i:{_MONTH})\.?(?:\s+(?:19|20)\d{{2}})?"
+    rf"(?:By\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?(?i:{MONTH_PATTERN})\.?(?:\s+(?:19|20)\d{{2}})?"
     r"|(?i:On[\s-]?going|Throughout(?:\s+(?:the\s+)?(?:Plan|Year))?|Annually|Quarterly|TBC))"
 )
 #: Words that open an officer's title in a "responsible" cell.

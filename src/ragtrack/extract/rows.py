@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ragtrack.normalise.values import _MONTH_RE
+from ragtrack.normalise.values import MONTH_PATTERN
 
 _ARROW_TOKENS = frozenset(
     ["↑", "→", "↓", "⬆", "⬇", "➡", "⇧", "⇩", "⇨", "⇑", "⇓", "⇒", "↔", "n/a", "N/A", "-", "–", "—"]
@@ -30,7 +30,7 @@ _MS_LEAD = (
     r"|Spring|Summer|Autumn|Winter)"
 )
 _MS_DATE = (
-    rf"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{_MONTH_RE}|Spring|Summer|Autumn|Winter)\.?"
+    rf"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?:{MONTH_PATTERN}|Spring|Summer|Autumn|Winter)\.?"
     r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?\s+(?:19|20)\d{2}|Q[1-4]\s+(?:19|20)\d{2}(?:/\d{2})?"
     r"|(?:19|20)\d{2}\s*/\s*\d{2}|(?:19|20)\d{2})"
 )

@@ -7,6 +7,7 @@ outcome, a table header or a commentary heading is decided in this one place.
 
 from __future__ import annotations
 
+import re as std_re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -320,7 +321,7 @@ def is_header_fragment(text: str) -> bool:
     return all(t in HEADER_WORDS or _YEAR_TOKEN.match(t) for t in tokens)
 
 
-_ROW_REF = re.compile(rf"^\s*(?P<ref>{REF_TOKEN})(?=\s|$)")
+_ROW_REF = std_re.compile(rf"^\s*(?P<ref>{REF_TOKEN})(?=\s|$)")
 
 
 def row_ref(text: str) -> str | None:

@@ -193,7 +193,7 @@ def _may_start_with_ref(text: str) -> bool:
     return head[:1].isdigit() or head[1:2].isdigit() or head[2:3].isdigit()
 
 
-_LEADING_LABEL = re.compile(rf"^\s*(?P<ref>{REF_BODY})(?P<colon>\s*:)?(?=\s|$)")
+_LEADING_LABEL = std_re.compile(rf"^\s*(?P<ref>{REF_BODY})(?P<colon>\s*:)?(?=\s|$)")
 
 
 def leading_label(text: str) -> tuple[str, bool, int] | None:
@@ -210,7 +210,7 @@ def leading_label(text: str) -> tuple[str, bool, int] | None:
     return match["ref"], bool(match["colon"]), match.end()
 
 
-_MIDLINE_COLON_LABEL = re.compile(rf"(?<=\s)(?P<ref>{REF_BODY}):(?=\s|$)")
+_MIDLINE_COLON_LABEL = std_re.compile(rf"(?<=\s)(?P<ref>{REF_BODY}):(?=\s|$)")
 
 
 def midline_colon_labels(text: str) -> list[int]:

@@ -52,7 +52,8 @@ DIRECTION_CANONICAL: dict[str, str | None] = {
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
-_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: Month names and abbreviations, longest first, for use inside other patterns.
+MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 
 def canonical_rag(raw: str | None) -> str | None:
@@ -78,11 +79,11 @@ def month_end(year: int, month: int) -> dt.date:
 
 
 _MILESTONE_DATE = re.compile(
-    rf"\b(?P<month>{_MONTH_RE})\.?,?\s+(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d{{2}})\b",
+    rf"\b(?P<month>{MONTH_PATTERN})\.?,?\s+(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
 _DAY_FIRST_DATE = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>(?:19|20)\d{{2}})\b",
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{MONTH_PATTERN})\.?,?\s+(?P<year>(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
 
