@@ -292,7 +292,10 @@ def _parse_all(
         for path in paths:
             yield parse_file(path, options, parse)
         return
-    context = multiprocessing.get_context("spawn")
+    # A fork server imports the parsers once and forks each worker from it: workers start
+    # fast and share nothing with this process's state (PDFium is not fork-safe once used).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ragtrack.extract", "ragtrack.extract.pdf"])
     workers = min(options.jobs, len(paths))
     with cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_quiet_worker
