@@ -593,3 +593,19 @@ def test_any_table_reads_back_as_written_by_both_backends(
             names = {"R": "red", "A": "amber", "G": "green"}
             assert list(source.rag_colour.values()) == [names[r[3]] for r in rows]
     assert [line.text for line in sources[0].lines] == [line.text for line in sources[1].lines]
+
+
+def test_ocr_reads_a_scanned_page_when_ocrmypdf_and_tesseract_are_there() -> None:
+    pytest.importorskip("ocrmypdf")
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("the tesseract program is not installed")
+    data = _report(ROWS, Options(scanned_pages=(2,)))
+    without = read_pdf_bytes(data, "r.pdf")
+    assert not [line for line in without.lines if line.page == 2 and line.text.strip()]
+    source = read_pdf_bytes(data, "r.pdf", ocr=True)
+    page_two = [line.text for line in source.lines if line.page == 2 and line.text.strip()]
+    assert any("Scanned" in text for text in page_two)
+    assert not [w for w in source.warnings if "no usable text layer" in w]
+    assert [i.ref for i in parse_source(source).items] == ["1.1", "1.2", "1.3"]
