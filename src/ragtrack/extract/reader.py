@@ -289,8 +289,9 @@ def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTE
     )
 
 
-def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
-    """Read a text report from disk (I/O edge of the text pipeline)."""
+def read_file_bytes(path: Path, max_bytes: int) -> bytes:
+    """A source file's bytes, refused with a one-line error when it is over ``max_bytes``
+    (checked before reading, and never read past, even if the file grows meanwhile)."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -300,8 +301,12 @@ def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
                 "(raise it with --max-bytes)",
                 file=name,
             )
-        with path.open("rb") as handle:  # never more than the limit, even if the file grew
-            data = handle.read(max_bytes + 1)
+        with path.open("rb") as handle:
+            return handle.read(max_bytes + 1)
     except OSError as err:
         raise InputError(f"cannot read file: {err.strerror or err}", file=name) from None
-    return read_text_bytes(data, name, max_bytes=max_bytes)
+
+
+def read_text_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read a text report from disk (I/O edge of the text pipeline)."""
+    return read_text_bytes(read_file_bytes(path, max_bytes), path.name, max_bytes=max_bytes)

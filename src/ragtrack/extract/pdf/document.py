@@ -15,6 +15,7 @@ from ragtrack.extract.pdf.page import PdfPages
 from ragtrack.extract.pdf.pdfium_backend import PdfiumPages
 from ragtrack.extract.pdf.plumber_backend import PlumberPages
 from ragtrack.extract.pdf.scanned import is_scanned, ocr_pages, scanned_warning
+from ragtrack.extract.reader import read_file_bytes
 from ragtrack.records import SourceText
 
 log = logging.getLogger(__name__)
@@ -112,16 +113,5 @@ def read_pdf_file(
 ) -> SourceText:
     """Read a PDF report from disk (the I/O edge of the PDF pipeline)."""
     path = Path(path)
-    name = path.name
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-                "(raise it with --max-bytes)",
-                file=name,
-            )
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read file: {err.strerror or err}", file=name) from None
-    return read_pdf_bytes(data, name, backend=backend, ocr=ocr, max_bytes=max_bytes)
+    data = read_file_bytes(path, max_bytes)
+    return read_pdf_bytes(data, path.name, backend=backend, ocr=ocr, max_bytes=max_bytes)
