@@ -428,9 +428,7 @@ def _link_lineage(root: Path, summary: IngestSummary) -> None:
     changed = any(r.status in _CHANGING for r in summary.results)
     if not changed and (root / LINEAGE_DIR / LINEAGE_FILE).exists():
         return
-    result = link_dataset(root, take_lock=False)
-    for warning in result.warnings:
-        log.warning("%s: lineage: %s", root, warning)
+    link_dataset(root, take_lock=False)  # it logs its own warnings
 
 
 _CHANGING = frozenset({"new", "changed", "reparsed", "repaired"})
