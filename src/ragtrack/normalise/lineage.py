@@ -12,7 +12,9 @@ years. Linking works in three layers:
    agreement, outcome and supporting-outcome similarity and a shared ref as weak features. Kind
    must match. Links are chosen by optimal one-to-one assignment
    (``scipy.optimize.linear_sum_assignment``) between each plan year and the lineages seen in
-   the previous plan year, with a no-match threshold: a link below it must lead its
+   the previous plan year, with a no-match threshold (the assignment maximises each link's
+   score less the worth of leaving its pair unlinked, so it never drops a clear link for two
+   weak ones that add up to more): a link below the threshold must lead its
    runner-up, where a runner-up the assignment already gave a better partner competes only
    in part; entities left over may reconnect to
    lineages last seen up to ``max_gap`` plan years earlier. A drift guard refuses a link whose
@@ -90,6 +92,10 @@ class LineageSettings:
     #: a runner-up already matched to a partner it scores higher with competes with
     #: its score lowered by this share of its lead there (0: every runner-up counts in full)
     partner_discount: float = 0.5
+    #: what leaving a candidate pair unlinked is worth to the assignment, as a share of the
+    #: stage's floor: the assignment maximises the sum of (score - share * floor), so it
+    #: does not trade one clear link for two weak ones that merely add up to more
+    unlinked_share: float = 0.5
     weight_tfidf: float = 0.3
     weight_char: float = 0.3
     weight_token_set: float = 0.2
@@ -872,7 +878,8 @@ class LineageAssigner:
             allowed = np.where(live >= floor, live, 0.0)
             if not allowed.any():
                 break
-            row_ind, col_ind = linear_sum_assignment(allowed, maximize=True)
+            worth = np.where(allowed > 0, allowed - s.unlinked_share * floor + 1e-9, 0.0)
+            row_ind, col_ind = linear_sum_assignment(worth, maximize=True)
             rivals = _rival_scores(live, allowed, row_ind, col_ind, s.partner_discount)
             taken = drifted = 0
             for r, c in zip(row_ind, col_ind, strict=True):
