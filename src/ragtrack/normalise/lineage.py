@@ -70,7 +70,7 @@ class LineageSettings:
     """Thresholds and feature weights of the matcher (scores are in 0..1)."""
 
     #: a cross-year link scoring at least this is taken on its own
-    link_threshold: float = 0.45
+    link_threshold: float = 0.5
     #: a weaker link (at least ``link_floor``) needs a clear lead over the runner-up
     link_floor: float = 0.25
     min_margin: float = 0.08
