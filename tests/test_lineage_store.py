@@ -94,6 +94,17 @@ def test_show_prints_the_history(linked: Path) -> None:
     assert list(history["plan_year"]) == sorted(history["plan_year"])
 
 
+def test_show_keeps_the_whole_text_in_80_columns(linked: Path) -> None:
+    # piped output is 80 columns wide: the table used to overflow it and lose its right side
+    result = runner.invoke(
+        app, ["lineage", "show", "M2.14", "--out", str(linked)], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    words = " ".join(line.rstrip().split("  ")[-1].strip() for line in result.output.splitlines())
+    assert "10,000 safe and well visits carried out by 31 March 2022." in " ".join(words.split())
+
+
 def test_show_asks_for_a_plan_year_when_a_ref_is_ambiguous(linked: Path) -> None:
     result = runner.invoke(app, ["lineage", "show", "M1.10", "--out", str(linked)])
     if _lineage_of(linked, "2018/19", "M1.10") != _lineage_of(linked, "2019/20", "M1.10"):

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -108,10 +109,18 @@ def show(
         history = lineage_table.item_history(out, ref_or_lineage_id, plan_year_param(plan_year))
     except RagtrackError as err:
         raise _fail(err) from err
-    table = Table(title=f"lineage {history['lineage_id'].iloc[0]}")
-    for column in ("plan year", "period", "ref", "RAG", "arrow", "milestone"):
-        table.add_column(column, overflow="fold")
-    table.add_column("text", overflow="fold", min_width=40)
+    table = Table(title=f"lineage {history['lineage_id'].iloc[0]}", box=box.SIMPLE_HEAD)
+    # narrow fixed columns so the text keeps most of an 80-column terminal or a pipe
+    for column, width in (
+        ("plan year", 7),
+        ("period", 10),
+        ("ref", 6),
+        ("RAG", 5),
+        ("arrow", 5),
+        ("milestone", 10),
+    ):
+        table.add_column(column, overflow="fold", max_width=width)
+    table.add_column("text", overflow="fold", ratio=1)
     for row in history.itertuples():
         period = "plan" if row.doc_type == "delivery_plan" else _text(row.period_end)
         if not pd.isna(row.quarter) and period != "plan":
