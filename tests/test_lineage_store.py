@@ -21,6 +21,7 @@ from ragtrack.store.lineage_table import (
     read_lineage,
     read_overrides,
     review_candidates,
+    review_links,
 )
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -161,6 +162,45 @@ def test_interactive_review_skips_and_quits(dataset: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "0 decision(s) recorded" in result.output
     assert not (dataset / OVERRIDES_NAME).exists()
+
+
+def test_review_of_several_links_relinks_once(
+    dataset: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    candidates = review_candidates(dataset)[:3]
+    result = runner.invoke(
+        app, ["lineage", "review", "--reject", "--limit", "3", "--out", str(dataset)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 decision(s) recorded" in result.output
+    # the relink's warnings (the 2019/20 plan prints M2.12 twice) appear once, not per decision
+    assert caplog.text.count("printed twice in document") == 1
+    for cand in candidates:
+        assert _lineage_of_key(dataset, cand.plan_year_a, cand.ref_a) != _lineage_of_key(
+            dataset, cand.plan_year_b, cand.ref_b
+        )
+
+
+def test_a_review_broken_off_keeps_its_decisions(dataset: Path) -> None:
+    first, second = review_candidates(dataset)[:2]
+    answers = iter(["reject"])
+
+    def decide(candidate: object) -> str:
+        answer = next(answers, None)
+        if answer is None:
+            raise KeyboardInterrupt  # the reviewer presses Ctrl-C at the second link
+        return answer
+
+    with pytest.raises(KeyboardInterrupt):
+        review_links(dataset, decide)  # type: ignore[arg-type]
+    assert [(o.ref_a, o.ref_b) for o in read_overrides(dataset)] == [(first.ref_a, first.ref_b)]
+    # already in effect, without another run
+    assert _lineage_of_key(dataset, first.plan_year_a, first.ref_a) != _lineage_of_key(
+        dataset, first.plan_year_b, first.ref_b
+    )
+    assert _lineage_of_key(dataset, second.plan_year_a, second.ref_a) == _lineage_of_key(
+        dataset, second.plan_year_b, second.ref_b
+    )
 
 
 def test_rebuild_keeps_ids(dataset: Path) -> None:

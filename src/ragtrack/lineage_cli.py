@@ -40,6 +40,9 @@ def _fail(err: Exception) -> typer.Exit:
     return typer.Exit(code)
 
 
+_VERDICTS: dict[str, lineage_table.Verdict] = {"a": "accept", "r": "reject", "q": "quit"}
+
+
 @lineage_app.command()
 def review(
     out: OutDir = Path("ragtrack-data"),
@@ -58,15 +61,11 @@ def review(
         typer.echo("error: give --accept or --reject, not both", err=True)
         raise typer.Exit(EXIT_USAGE)
     console = Console()
-    try:
-        candidates = lineage_table.review_candidates(out)[:limit]
-    except RagtrackError as err:
-        raise _fail(err) from err
-    if not candidates:
-        typer.echo("nothing to review")
-        return
-    decided = 0
-    for cand in candidates:
+    offered = 0
+
+    def decide(cand: lineage_table.ReviewCandidate) -> lineage_table.Verdict:
+        nonlocal offered
+        offered += 1
         table = Table(
             title=f"{cand.kind} lineage {cand.lineage_id}  score {cand.score:.2f}  "
             f"margin {cand.margin:.2f}",
@@ -77,22 +76,17 @@ def review(
         table.add_row(cand.text_a, cand.text_b)
         console.print(table)
         if accept or reject:
-            verdict = "a" if accept else "r"
-        else:
-            verdict = (
-                typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s")
-                .strip()
-                .lower()[:1]
-            )
-        if verdict == "q":
-            break
-        if verdict not in ("a", "r"):
-            continue
-        try:
-            lineage_table.record_decision(out, cand, accept=verdict == "a", reason=reason)
-        except RagtrackError as err:
-            raise _fail(err) from err
-        decided += 1
+            return "accept" if accept else "reject"
+        answer = typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s")
+        return _VERDICTS.get(answer.strip().lower()[:1], "skip")
+
+    try:
+        decided = lineage_table.review_links(out, decide, limit=limit, reason=reason)
+    except RagtrackError as err:
+        raise _fail(err) from err
+    if not offered:
+        typer.echo("nothing to review")
+        return
     typer.echo(f"{decided} decision(s) recorded in {out / lineage_table.OVERRIDES_NAME}")
 
 

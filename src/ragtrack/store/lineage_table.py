@@ -10,8 +10,8 @@ Layout (beside the per-report tables the ingest store writes):
   reason and a timestamp. Applied before matching on every run.
 
 :func:`link_dataset` is what ``ingest`` calls at its end; :func:`rebuild_dataset`,
-:func:`review_candidates`, :func:`record_decision` and :func:`item_history` back the
-``ragtrack lineage`` commands.
+:func:`review_candidates`, :func:`review_links`, :func:`record_decision` and
+:func:`item_history` back the ``ragtrack lineage`` commands.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import datetime as dt
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Literal
 
 import filelock
 import pandas as pd
@@ -335,7 +336,49 @@ def record_decision(
 ) -> LineageResult:
     """Record a review decision in ``DIR/overrides.csv`` and relink so it takes effect."""
     root = Path(out_dir)
-    override = Override(
+    with _DatasetLock(root, take_lock, lock_timeout):
+        append_overrides(root, [_decision(candidate, accept, reason)])
+    return link_dataset(root, settings=settings, take_lock=take_lock, lock_timeout=lock_timeout)
+
+
+Verdict = Literal["accept", "reject", "skip", "quit"]
+
+
+def review_links(
+    out_dir: Path,
+    decide: Callable[[ReviewCandidate], Verdict],
+    *,
+    limit: int | None = None,
+    reason: str = "",
+    settings: LineageSettings | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> int:
+    """Offer each uncertain link (weakest first) to ``decide``; return how many were decided.
+
+    Each accept or reject is appended to ``DIR/overrides.csv`` at once, so a review broken
+    off keeps what was decided; the dataset is relinked once at the end, not per decision.
+    """
+    root = Path(out_dir)
+    candidates = review_candidates(root, settings)[:limit]
+    decided = 0
+    try:
+        for candidate in candidates:
+            verdict = decide(candidate)
+            if verdict == "quit":
+                break
+            if verdict not in ("accept", "reject"):
+                continue
+            with _DatasetLock(root, True, lock_timeout):
+                append_overrides(root, [_decision(candidate, verdict == "accept", reason)])
+            decided += 1
+    finally:
+        if decided:
+            link_dataset(root, settings=settings, lock_timeout=lock_timeout)
+    return decided
+
+
+def _decision(candidate: ReviewCandidate, accept: bool, reason: str) -> Override:
+    return Override(
         decision="must_link" if accept else "cannot_link",
         kind=candidate.kind,
         plan_year_a=candidate.plan_year_a,
@@ -344,9 +387,6 @@ def record_decision(
         ref_b=candidate.ref_b,
         reason=reason or ("accepted in review" if accept else "rejected in review"),
     )
-    with _DatasetLock(root, take_lock, lock_timeout):
-        append_overrides(root, [override])
-    return link_dataset(root, settings=settings, take_lock=take_lock, lock_timeout=lock_timeout)
 
 
 # --------------------------------------------------------------------------- history
