@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import json
 import logging
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ragtrack.cli_params import plan_year_param
+from ragtrack.cli_params import configure_logging, plan_year_param
 from ragtrack.errors import LockTimeout, RagtrackError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES
 from ragtrack.lineage_cli import lineage_app
@@ -44,39 +43,6 @@ class PdfBackend(enum.StrEnum):
 class DocType(enum.StrEnum):
     progress_report = "progress_report"
     delivery_plan = "delivery_plan"
-
-
-class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever ``sys.stderr`` is now (a progress bar or test runner may swap it)."""
-
-    @property  # type: ignore[override]
-    def stream(self):  # type: ignore[no-untyped-def]
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value: object) -> None:
-        pass
-
-
-def _configure_logging(verbose: int, quiet: bool) -> None:
-    level = (
-        logging.ERROR
-        if quiet
-        else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    )
-    logger = logging.getLogger("ragtrack")
-    for handler in list(logger.handlers):
-        if isinstance(handler, _CurrentStderr):
-            logger.removeHandler(handler)
-    handler = _CurrentStderr()
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    logging.addLevelName(logging.WARNING, "warning")
-    logging.addLevelName(logging.ERROR, "error")
-    logging.addLevelName(logging.INFO, "info")
-    logging.addLevelName(logging.DEBUG, "debug")
-    logger.addHandler(handler)
-    logger.setLevel(level)
-    logger.propagate = False
 
 
 def _version(value: bool) -> None:
@@ -190,7 +156,7 @@ def ingest(
     from ragtrack.pipeline import FileResult, IngestOptions
     from ragtrack.pipeline import ingest as run_ingest
 
-    _configure_logging(verbose, quiet)
+    configure_logging(verbose, quiet)
     console = Console(highlight=False, soft_wrap=True)
     options = IngestOptions(
         council=council,
@@ -264,7 +230,7 @@ def status(
     and failures, and whether the manifest and the files agree (exit 1 when they do not)."""
     from ragtrack.store import status as dataset_status
 
-    _configure_logging(verbose, quiet)
+    configure_logging(verbose, quiet)
     try:
         report = dataset_status(directory)
     except RagtrackError as err:

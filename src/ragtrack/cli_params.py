@@ -1,6 +1,9 @@
-"""Option parsers shared by the command-line modules."""
+"""Option parsers and logging set-up shared by the command-line modules."""
 
 from __future__ import annotations
+
+import logging
+import sys
 
 import typer
 
@@ -15,3 +18,38 @@ def plan_year_param(value: str | None) -> str | None:
     if canonical is None:
         raise typer.BadParameter(f"{value!r} is not a plan year like 2019/20")
     return canonical
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is now (a progress bar or test runner may swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
+    """Library warnings to stderr as ``warning: ...`` (errors only with quiet, more with
+    verbose); the ``ragtrack`` logger stops propagating so nothing prints twice."""
+    level = (
+        logging.ERROR
+        if quiet
+        else {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    )
+    logger = logging.getLogger("ragtrack")
+    for handler in list(logger.handlers):
+        if isinstance(handler, _CurrentStderr):
+            logger.removeHandler(handler)
+    handler = _CurrentStderr()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.addLevelName(logging.WARNING, "warning")
+    logging.addLevelName(logging.ERROR, "error")
+    logging.addLevelName(logging.INFO, "info")
+    logging.addLevelName(logging.DEBUG, "debug")
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False

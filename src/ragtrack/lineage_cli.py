@@ -16,7 +16,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ragtrack.cli_params import plan_year_param
+from ragtrack.cli_params import configure_logging, plan_year_param
 from ragtrack.errors import LockTimeout, RagtrackError
 from ragtrack.store import lineage_table
 
@@ -32,6 +32,16 @@ lineage_app = typer.Typer(
 )
 
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Dataset directory.", show_default=True)]
+
+
+@lineage_app.callback()
+def _lineage(
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Show errors only, not warnings.")
+    ] = False,
+) -> None:
+    """Follow actions and measures across plan years."""
+    configure_logging(0, quiet)
 
 
 def _fail(err: Exception) -> typer.Exit:
