@@ -24,6 +24,7 @@ from ragtrack.extract.reader import read_text_bytes
 from ragtrack.pipeline import ingest
 from ragtrack.records import ParsedDocument
 from ragtrack.store import Store, report_key
+from stored_values import same_as_stored
 from test_bad_input import report_text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -109,13 +110,6 @@ def _rows(parsed: ParsedDocument) -> list[tuple[str, object]]:
     ]
 
 
-def _same(expected: object, got: object) -> bool:
-    if expected is None:
-        return got is None or bool(pd.isna(got))
-    if isinstance(expected, tuple):
-        return list(expected) == list(got)  # type: ignore[call-overload]
-    return bool(got == expected)
-
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(SAMPLE_TEXTS)), seed=st.integers(0, 10**6))
@@ -134,7 +128,8 @@ def test_parsed_rows_of_damaged_reports_survive_parquet_and_load(name: str, seed
         row = loaded[table][getattr(record, keys[table])]
         for field in dataclasses.fields(record):  # type: ignore[arg-type]
             expected = getattr(record, field.name)
-            assert _same(expected, row[field.name]), (table, field.name, expected, row[field.name])
+            got = row[field.name]
+            assert same_as_stored(expected, got), (table, field.name, expected, got)
     assert [len(tables[t]) for t in keys] == [1, len(parsed.items), len(parsed.commentary)]
 
 

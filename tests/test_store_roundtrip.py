@@ -7,13 +7,13 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ragtrack
 from ragtrack.records import CommentaryRecord, DocumentRecord, ItemRecord, ParsedDocument
 from ragtrack.store import Store, report_key
+from stored_values import same_as_stored
 
 text = st.text(max_size=40)
 maybe_text = st.none() | text
@@ -83,13 +83,6 @@ def parsed_documents(draw: st.DrawFn) -> ParsedDocument:
     return ParsedDocument(document=document, items=items, commentary=commentary)
 
 
-def _same(expected: object, got: object) -> bool:
-    if expected is None:
-        return got is None or bool(pd.isna(got))
-    if isinstance(expected, tuple):
-        return list(expected) == list(got)  # type: ignore[call-overload]
-    return bool(got == expected)
-
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parsed_documents())
@@ -105,4 +98,5 @@ def test_records_survive_parquet_and_load(parsed: ParsedDocument) -> None:
     for record, row in pairs:
         for field in dataclasses.fields(record):
             expected = getattr(record, field.name)
-            assert _same(expected, row[field.name]), (field.name, expected, row[field.name])
+            got = row[field.name]
+            assert same_as_stored(expected, got), (field.name, expected, got)

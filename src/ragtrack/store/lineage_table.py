@@ -228,12 +228,7 @@ def link_dataset(
     Call at the end of ingest with ``take_lock=False`` when the caller already holds the
     dataset lock.
     """
-    root = Path(out_dir)
-    with _DatasetLock(root, take_lock, lock_timeout):
-        items = items_for_linking(root)
-        result = LineageAssigner(settings).assign(items, read_lineage(root), read_overrides(root))
-        write_lineage(root, result.table)
-    return result
+    return _relink(Path(out_dir), "assign", settings, take_lock, lock_timeout)
 
 
 def rebuild_dataset(
@@ -244,10 +239,21 @@ def rebuild_dataset(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> LineageResult:
     """Relink the dataset from scratch, keeping old IDs where lineages overlap most."""
-    root = Path(out_dir)
+    return _relink(Path(out_dir), "rebuild", settings, take_lock, lock_timeout)
+
+
+def _relink(
+    root: Path,
+    how: Literal["assign", "rebuild"],
+    settings: LineageSettings | None,
+    take_lock: bool,
+    lock_timeout: float,
+) -> LineageResult:
+    """Read items, lineage and overrides under the lock, link them ``how``, write the table."""
     with _DatasetLock(root, take_lock, lock_timeout):
-        items = items_for_linking(root)
-        result = LineageAssigner(settings).rebuild(items, read_lineage(root), read_overrides(root))
+        assigner = LineageAssigner(settings)
+        link = assigner.assign if how == "assign" else assigner.rebuild
+        result = link(items_for_linking(root), read_lineage(root), read_overrides(root))
         write_lineage(root, result.table)
     return result
 
