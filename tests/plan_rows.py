@@ -17,10 +17,6 @@ GOLDEN = Path(__file__).with_name("golden")
 PLAN_2019_20 = SAMPLES / "003_d491075be32868fc.txt"
 PLAN_2017_18 = SAMPLES / "002_09ef99f253a2c4a1.txt"
 
-#: Fields that say where a row came from rather than what it is.
-PROVENANCE = ("document_id", "item_id")
-
-
 def item_row(item: ItemRecord, *, provenance: bool = False) -> dict:
     row = {
         "kind": item.kind,
