@@ -55,8 +55,7 @@ def _run(count: int, seed: int) -> tuple[int, int, int, int]:
         problems = impossible_values(parsed, mangled)
         if problems:
             impossible += 1
-            print(f"impossible values on {name} seed {seed + n}: {problems[:3]}",
-                  file=sys.stderr)
+            print(f"impossible values on {name} seed {seed + n}: {problems[:3]}", file=sys.stderr)
     return count, crashes, rejected, impossible
 
 
@@ -68,8 +67,10 @@ def main() -> None:
     start = time.perf_counter()
     count, crashes, rejected, impossible = run(args.count, args.seed)
     elapsed = time.perf_counter() - start
-    print(f"fuzz: {count} mangled inputs in {elapsed:.1f} s: {crashes} crashes, "
-          f"{impossible} with impossible values, {rejected} rejected with a clear error")
+    print(
+        f"fuzz: {count} mangled inputs in {elapsed:.1f} s: {crashes} crashes, "
+        f"{impossible} with impossible values, {rejected} rejected with a clear error"
+    )
     sys.exit(1 if crashes or impossible else 0)
 
 

@@ -17,7 +17,7 @@ import time
 
 import pandas as pd
 
-from ragtrack.normalise.lineage import LineageAssigner
+from ragtrack.link.lineage import LineageAssigner
 
 WORDS = [f"w{n}" for n in range(3000)]
 

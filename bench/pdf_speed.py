@@ -34,8 +34,11 @@ SAMPLES = ROOT / "samples"
 VARIANTS = [
     ("004_37aa582fc5e89633.txt", "tabbed", Options(rag="colour")),
     ("000_965dd161175208ce.txt", "parsed", Options(arrows="pua")),
-    ("001_7d2f7bf68617a22e.txt", "tabbed", Options(rag="both", colour_space="cmyk",
-                                                   arrows="symbol")),
+    (
+        "001_7d2f7bf68617a22e.txt",
+        "tabbed",
+        Options(rag="both", colour_space="cmyk", arrows="symbol"),
+    ),
     ("004_37aa582fc5e89633.txt", "tabbed", Options(rag="both", arrows="wingdings")),
 ]
 
@@ -44,8 +47,11 @@ def build_pdfs(copies: int) -> list[tuple[str, bytes]]:
     pdfs = []
     for name, source, options in VARIANTS:
         path = SAMPLES / name
-        blocks = (blocks_from_tabbed(path.read_text(encoding="utf-8-sig")) if source == "tabbed"
-                  else blocks_from_parsed(parse_source(read_text_file(path))))
+        blocks = (
+            blocks_from_tabbed(path.read_text(encoding="utf-8-sig"))
+            if source == "tabbed"
+            else blocks_from_parsed(parse_source(read_text_file(path)))
+        )
         data = render(blocks, options)
         for copy in range(copies):
             pdfs.append((f"{path.stem}-{options.rag}-{options.arrows}-{copy}.pdf", data))
@@ -92,8 +98,10 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="compare rows of both backends")
     args = parser.parse_args()
     pdfs = build_pdfs(args.copies)
-    print(f"{len(pdfs)} report PDFs, {sum(len(d) for _, d in pdfs) / 1e6:.1f} MB; "
-          f"ragtrack backend: {DEFAULT_BACKEND}")
+    print(
+        f"{len(pdfs)} report PDFs, {sum(len(d) for _, d in pdfs) / 1e6:.1f} MB; "
+        f"ragtrack backend: {DEFAULT_BACKEND}"
+    )
     ours = plumber = float("inf")
     pages = plumber_pages = items = 0
     for _ in range(args.rounds):
@@ -102,13 +110,17 @@ def main() -> None:
         elapsed, plumber_pages = time_pdfplumber(pdfs)
         plumber = min(plumber, elapsed)
     assert pages == plumber_pages, (pages, plumber_pages)
-    print(f"ragtrack PDF ingest  : {pages / ours:8.1f} pages/s  ({ours:.2f} s, {pages} pages, "
-          f"{items} items)")
+    print(
+        f"ragtrack PDF ingest  : {pages / ours:8.1f} pages/s  ({ours:.2f} s, {pages} pages, "
+        f"{items} items)"
+    )
     print(f"pdfplumber extract_text: {pages / plumber:8.1f} pages/s  ({plumber:.2f} s)")
     ratio = ours / plumber
-    print(f"ratio (ragtrack time / pdfplumber time): {ratio:.3f}  "
-          f"({'meets' if ratio <= 0.2 else 'misses'} the <= 0.2 target; "
-          f"{plumber / ours:.1f}x faster)")
+    print(
+        f"ratio (ragtrack time / pdfplumber time): {ratio:.3f}  "
+        f"({'meets' if ratio <= 0.2 else 'misses'} the <= 0.2 target; "
+        f"{plumber / ours:.1f}x faster)"
+    )
     if args.check:
         print("rows identical across backends:", "yes" if check_rows(pdfs) else "NO")
 

@@ -17,6 +17,7 @@ GOLDEN = Path(__file__).with_name("golden")
 PLAN_2019_20 = SAMPLES / "003_d491075be32868fc.txt"
 PLAN_2017_18 = SAMPLES / "002_09ef99f253a2c4a1.txt"
 
+
 def item_row(item: ItemRecord, *, provenance: bool = False) -> dict:
     row = {
         "kind": item.kind,

@@ -110,7 +110,6 @@ def _rows(parsed: ParsedDocument) -> list[tuple[str, object]]:
     ]
 
 
-
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(SAMPLE_TEXTS)), seed=st.integers(0, 10**6))
 def test_parsed_rows_of_damaged_reports_survive_parquet_and_load(name: str, seed: int) -> None:

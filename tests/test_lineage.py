@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from lineage_key_scoring import precision_recall
-from ragtrack.normalise.lineage import LineageAssigner, LineageSettings, Override, masked_text
+from ragtrack.link.lineage import LineageAssigner, LineageSettings, Override, masked_text
 from sample_items import parsed_sample_items
 
 
@@ -210,9 +210,7 @@ def test_one_clear_link_is_not_traded_for_two_weak_ones(monkeypatch: pytest.Monk
         return np.array([[pairs[(f.text[i], f.text[j])] for j in b] for i in a])
 
     monkeypatch.setattr(LineageAssigner, "_score", fixed_scores)
-    monkeypatch.setattr(
-        "ragtrack.normalise.lineage.masked_text", lambda text: str(text or "").lower()
-    )
+    monkeypatch.setattr("ragtrack.link.lineage.masked_text", lambda text: str(text or "").lower())
     plain = _ids(LineageAssigner(LineageSettings(unlinked_share=0.0)).assign(_frame(rows)).table)
     ids = _ids(LineageAssigner().assign(_frame(rows)).table)
     assert plain["a"] != plain["x"]  # the flaw this setting fixes

@@ -43,7 +43,7 @@ import os, signal, sys, time
 from fake_reports import parse_fake
 from ragtrack.pipeline import ingest
 # imported before forking, so a batch's time is its writes, not the lineage step's imports
-import ragtrack.normalise.lineage, ragtrack.store.lineage_table, sklearn.feature_extraction.text
+import ragtrack.link.lineage, ragtrack.store.lineage_table, sklearn.feature_extraction.text
 inbox, out = sys.argv[1], sys.argv[2]
 for line in sys.stdin:
     delay = float(line)

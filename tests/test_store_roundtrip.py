@@ -83,7 +83,6 @@ def parsed_documents(draw: st.DrawFn) -> ParsedDocument:
     return ParsedDocument(document=document, items=items, commentary=commentary)
 
 
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parsed_documents())
 def test_records_survive_parquet_and_load(parsed: ParsedDocument) -> None:

@@ -5,15 +5,11 @@ from ragtrack.version import PARSER_VERSION, __version__
 
 def __getattr__(name: str) -> object:
     # load and ingest pull in pandas and pyarrow; import them only when asked for.
-    if name == "load":
-        from ragtrack.store.reading import load
+    if name in ("load", "ingest", "status"):
+        from ragtrack import api
 
-        return load
-    if name == "ingest":
-        from ragtrack.pipeline import ingest
-
-        return ingest
+        return getattr(api, name)
     raise AttributeError(f"module 'ragtrack' has no attribute {name!r}")
 
 
-__all__ = ["PARSER_VERSION", "__version__", "ingest", "load"]
+__all__ = ["PARSER_VERSION", "__version__", "ingest", "load", "status"]

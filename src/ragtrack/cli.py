@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ragtrack.cli_params import configure_logging, plan_year_param
+from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
 from ragtrack.errors import LockTimeout, RagtrackError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES
 from ragtrack.lineage_cli import lineage_app
@@ -88,9 +88,7 @@ def ingest(
         list[Path],
         typer.Argument(help="Report files (.txt, .pdf) and folders to search recursively."),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset directory to write.")] = Path(
-        "ragtrack-data"
-    ),
+    out: DataDir = DEFAULT_DATA,
     council: Annotated[
         str | None,
         typer.Option(help="Council of these documents (else read from the text)."),
@@ -147,7 +145,7 @@ def ingest(
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:
-    """Parse reports into the dataset at --out.
+    """Parse reports into the dataset at --data.
 
     Unchanged files are skipped; a corrected re-publication of a report replaces its rows.
     Exit status: 0 all files ingested, 1 some failed (the rest are written), 2 usage error,
@@ -221,7 +219,11 @@ def ingest(
 
 @app.command()
 def status(
-    directory: Annotated[Path, typer.Argument(help="Dataset directory.")] = Path("ragtrack-data"),
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Dataset directory (the same as --data).", show_default=False),
+    ] = None,
+    data: DataDir = DEFAULT_DATA,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
     verbose: Verbose = 0,
     quiet: Quiet = False,
@@ -231,6 +233,7 @@ def status(
     from ragtrack.store import status as dataset_status
 
     configure_logging(verbose, quiet)
+    directory = directory or data
     try:
         report = dataset_status(directory)
     except RagtrackError as err:

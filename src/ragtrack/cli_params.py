@@ -4,10 +4,29 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from ragtrack.normalise.values import canonical_plan_year
+
+#: The dataset directory option, the same on every command: ``--data DIR`` (``-d``; ``--out``
+#: and ``-o`` are accepted too), defaulting to ``$RAGTRACK_DATA`` when set, else
+#: ``ragtrack-data`` in the current directory.
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data",
+        "-d",
+        "--out",
+        "-o",
+        envvar="RAGTRACK_DATA",
+        show_envvar=True,
+        help="Dataset directory.",
+    ),
+]
+DEFAULT_DATA = Path("ragtrack-data")
 
 
 def plan_year_param(value: str | None) -> str | None:

@@ -7,7 +7,6 @@ Hooked into the main CLI with ``app.add_typer(lineage_app, name="lineage")``.
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -16,7 +15,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ragtrack.cli_params import configure_logging, plan_year_param
+from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
 from ragtrack.errors import LockTimeout, RagtrackError
 from ragtrack.store import lineage_table
 
@@ -30,8 +29,6 @@ lineage_app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-
-OutDir = Annotated[Path, typer.Option("--out", "-o", help="Dataset directory.", show_default=True)]
 
 
 @lineage_app.callback()
@@ -55,7 +52,7 @@ _VERDICTS: dict[str, lineage_table.Verdict] = {"a": "accept", "r": "reject", "q"
 
 @lineage_app.command()
 def review(
-    out: OutDir = Path("ragtrack-data"),
+    out: DataDir = DEFAULT_DATA,
     accept: Annotated[
         bool, typer.Option("--accept", help="Accept every listed link (no prompts).")
     ] = False,
@@ -106,7 +103,7 @@ def show(
     plan_year: Annotated[
         str | None, typer.Option("--plan-year", help="The plan year the ref belongs to.")
     ] = None,
-    out: OutDir = Path("ragtrack-data"),
+    out: DataDir = DEFAULT_DATA,
 ) -> None:
     """Print one item's history: per report, the period, ref, RAG, arrow, milestone, text."""
     try:
@@ -142,7 +139,7 @@ def show(
 
 
 @lineage_app.command()
-def rebuild(out: OutDir = Path("ragtrack-data")) -> None:
+def rebuild(out: DataDir = DEFAULT_DATA) -> None:
     """Relink the whole dataset from scratch; existing IDs are kept by maximum overlap."""
     try:
         result = lineage_table.rebuild_dataset(out)

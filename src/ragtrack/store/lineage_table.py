@@ -3,7 +3,7 @@
 Layout (beside the per-report tables the ingest store writes):
 
 - ``DIR/lineage/lineage.parquet``: one row per item (see
-  :data:`ragtrack.normalise.lineage.LINEAGE_COLUMNS`), readable with
+  :data:`ragtrack.link.lineage.LINEAGE_COLUMNS`), readable with
   ``pandas.read_parquet(DIR / "lineage")``. Rewritten whole on each link, atomically
   (written beside it under a ``_`` name that readers skip, then ``os.replace``).
 - ``DIR/overrides.csv``: reviewers' must-link / cannot-link decisions, one per row, with a
@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ragtrack.errors import InputError, LockTimeout, StoreError
-from ragtrack.normalise.lineage import (
+from ragtrack.link.lineage import (
     LINEAGE_COLUMNS,
     LineageAssigner,
     LineageResult,

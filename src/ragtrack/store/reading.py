@@ -14,20 +14,14 @@ import pyarrow.parquet as pq
 
 from ragtrack.errors import StoreError
 from ragtrack.store.dataset import Problem, check_dataset, dataset_files, pending_commits
+from ragtrack.store.frames import to_pandas
 from ragtrack.store.layout import MANIFEST_NAME
 from ragtrack.store.manifest import Manifest, ManifestRow
-from ragtrack.store.schema import CATEGORIES, SCHEMAS
+from ragtrack.store.schema import SCHEMAS
 
 log = logging.getLogger(__name__)
 
 _ATTEMPTS = 5
-#: Integers stay integers in pandas even where some are missing (quarter, outcome_number).
-_NULLABLE_INTS = {
-    pa.int8(): pd.Int8Dtype(),
-    pa.int16(): pd.Int16Dtype(),
-    pa.int32(): pd.Int32Dtype(),
-    pa.int64(): pd.Int64Dtype(),
-}
 
 
 def _visible_files(root: Path) -> dict[str, list[Path]]:
@@ -56,21 +50,6 @@ def _read_table(paths: list[Path], schema: pa.Schema) -> pa.Table:
         return wanted.empty_table()
     dataset = ds.dataset([str(p) for p in paths], schema=wanted, format="parquet")
     return dataset.to_table()
-
-
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    columns = []
-    for f in table.schema:
-        column = table.column(f.name)
-        if pa.types.is_dictionary(f.type):
-            column = column.cast(f.type.value_type)
-        columns.append(column)
-    plain = pa.Table.from_arrays(columns, names=table.column_names)
-    frame = plain.to_pandas(types_mapper=_NULLABLE_INTS.get)
-    for name, categories in CATEGORIES.items():
-        if name in frame.columns:
-            frame[name] = frame[name].astype(pd.CategoricalDtype(list(categories)))
-    return frame
 
 
 def _extra_tables(root: Path) -> dict[str, pd.DataFrame]:
@@ -110,7 +89,7 @@ def load(root: str | Path) -> dict[str, pd.DataFrame]:
             last = err
     else:
         raise StoreError(f"dataset kept changing while reading: {last}", file=str(root))
-    frames = {name: _to_pandas(tables[name]) for name in ("documents", "items", "commentary")}
+    frames = {name: to_pandas(tables[name]) for name in ("documents", "items", "commentary")}
     frames.update(_extra_tables(root))
     if "lineage" in frames:
         from ragtrack.store.lineage_table import attach_lineage
