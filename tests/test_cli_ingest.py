@@ -126,7 +126,7 @@ def test_status_at_a_glance_and_after_damage(tmp_path: Path) -> None:
     assert "manifest and files agree" in out
     next((data / "documents").rglob("*.parquet")).unlink()
     code, out, _ = run("status", data)
-    assert code == 1 and "documents file is missing" in out
+    assert code == 1 and "parquet is missing" in out
     code, out, _ = run("status", data, "--json")
     assert json.loads(out)["problems"][0]["kind"] == "missing_file"
     code, _, err = run("status", tmp_path / "nowhere")

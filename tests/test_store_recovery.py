@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import random
 import signal
@@ -20,7 +19,7 @@ import ragtrack
 from fake_reports import parse_fake, report_text, write_report
 from ragtrack.errors import LockTimeout
 from ragtrack.pipeline import IngestOptions, ingest
-from ragtrack.store import Store, status
+from ragtrack.store import Manifest, Store, status
 from ragtrack.store.layout import LOCK_NAME, STAGING_NAME
 
 SRC = Path(ragtrack.__file__).resolve().parents[1]
@@ -178,7 +177,7 @@ def test_a_second_writer_waits_then_times_out(tmp_path: Path) -> None:
     path = write_report(tmp_path / "a.txt")
     with filelock.FileLock(out / LOCK_NAME):
         started = time.monotonic()
-        with pytest.raises(LockTimeout, match="--lock-timeout"):
+        with pytest.raises(LockTimeout, match="held the dataset lock"):
             ingest([path], out, IngestOptions(lock_timeout=0.3), parse=parse_fake)
         assert time.monotonic() - started >= 0.3
     assert ingest([path], out, parse=parse_fake).ok
@@ -223,36 +222,39 @@ def test_a_lost_manifest_is_rebuilt_from_the_files(tmp_path: Path) -> None:
     write_report(inbox / "a.txt")
     write_report(inbox / "b.txt", period="2019-09-30")
     ingest([inbox], out, parse=parse_fake)
+    before = ragtrack.load(out)
     (out / "_manifest.sqlite").unlink()
-    with Store(out):
-        pass  # opening creates an empty manifest
-    assert {p.kind for p in status(out).problems} == {"not_in_manifest"}
-    assert ingest([inbox], out, parse=parse_fake).counts() == {"unchanged": 2}
+    with Store(out) as store:  # the next writer rebuilds it from the files
+        assert "rebuilt it from the 2 report(s)" in store.notices[0]
     assert status(out).consistent
+    assert ingest([inbox], out, parse=parse_fake).counts() == {"unchanged": 2}
+    after = ragtrack.load(out)
+    pd.testing.assert_frame_equal(before["items"], after["items"])
 
 
-def test_an_interrupted_commit_is_read_whole_and_completed(tmp_path: Path) -> None:
+def test_a_writer_stopped_before_its_commit_is_read_as_before_and_rolled_back(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "out"
     path = write_report(tmp_path / "a.txt")
     ingest([path], out, parse=parse_fake)
     write_report(path, items=[("1.1", "red")])
-    # Stop a writer right after its commit record, before any file is moved into place.
-    original = Store._apply
-    Store._apply = lambda self, txn, payload: None  # type: ignore[method-assign]
+    # Stop a writer after its new files are in place, before the manifest commits them.
+    original = Manifest.commit
+
+    def die(self: Manifest, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    Manifest.commit = die  # type: ignore[method-assign]
     try:
-        ingest([path], out, parse=parse_fake)
+        with pytest.raises(KeyboardInterrupt):
+            ingest([path], out, parse=parse_fake)
     finally:
-        Store._apply = original  # type: ignore[method-assign]
-    pending = [p for p in (out / STAGING_NAME).iterdir()]
-    assert len(pending) == 1 and (pending[0] / "commit.json").exists()
-    assert json.loads((pending[0] / "commit.json").read_text())["moves"]
-    assert ragtrack.load(out)["items"]["rag"].astype(str).tolist() == ["red"]
-    assert any(p.kind == "interrupted" for p in status(out).problems)
-    with Store(out):  # the next writer rolls it forward
-        pass
-    assert not any((out / STAGING_NAME).iterdir())
-    assert pd.read_parquet(out / "items")["rag"].astype(str).tolist() == ["red"]
+        Manifest.commit = original  # type: ignore[method-assign]
+    assert ragtrack.load(out)["items"]["rag"].astype(str).tolist() == ["green", "amber", "red"]
     assert status(out).consistent
+    assert ingest([path], out, parse=parse_fake).counts() == {"changed": 1}
+    assert ragtrack.load(out)["items"]["rag"].astype(str).tolist() == ["red"]
 
 
 def test_an_uncommitted_staging_area_is_ignored_and_cleaned(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,18 +45,23 @@ def ingest(
     return run(paths, out_dir, options, parse=parse, on_start=on_start, on_result=on_result)
 
 
-def load(root: str | Path = DEFAULT_DATA_DIR) -> dict[str, pd.DataFrame]:
-    """Every table of the dataset as pandas DataFrames (see :func:`ragtrack.store.reading.load`)."""
+def load(
+    root: str | Path = DEFAULT_DATA_DIR, *, on_damage: Literal["raise", "skip"] = "raise"
+) -> dict[str, pd.DataFrame]:
+    """Every table of one committed state of the dataset as pandas DataFrames, read whole
+    even while an ingest writes (see :func:`ragtrack.store.reading.load`). A damaged file
+    raises an error naming it, or with ``on_damage="skip"`` is left out with a warning."""
     from ragtrack.store.reading import load as read
 
-    return read(root)
+    return read(root, on_damage=on_damage)
 
 
-def status(root: str | Path = DEFAULT_DATA_DIR) -> DatasetStatus:
-    """What the dataset holds and whether it is sound."""
+def status(root: str | Path = DEFAULT_DATA_DIR, *, verify: bool = False) -> DatasetStatus:
+    """What the dataset holds and whether it is sound: every file's checksum is checked,
+    and with ``verify`` every file is decoded too."""
     from ragtrack.store.reading import status as read_status
 
-    return read_status(root)
+    return read_status(root, verify=verify)
 
 
 # --------------------------------------------------------------------------- lineage

@@ -198,7 +198,7 @@ def ingest(
         summary = run_ingest(paths, out, options, on_start=on_start, on_result=on_result)
     except LockTimeout as err:
         progress.stop()
-        logging.getLogger("ragtrack").error("%s", err)
+        logging.getLogger("ragtrack").error("%s (raise --lock-timeout to wait longer)", err)
         raise typer.Exit(EXIT_LOCKED) from None
     except RagtrackError as err:
         progress.stop()

@@ -11,9 +11,17 @@ import typer
 
 from ragtrack.normalise.values import canonical_plan_year
 
+
 #: The dataset directory option, the same on every command: ``--data DIR`` (``-d``; ``--out``
 #: and ``-o`` are accepted too), defaulting to ``$RAGTRACK_DATA`` when set, else
 #: ``ragtrack-data`` in the current directory.
+def data_dir_param(value: str) -> Path:
+    """The dataset directory as typed; an empty one is a usage error (it is not ``.``)."""
+    if not str(value).strip():
+        raise typer.BadParameter("the dataset directory must not be empty")
+    return Path(value)
+
+
 DataDir = Annotated[
     Path,
     typer.Option(
@@ -23,6 +31,7 @@ DataDir = Annotated[
         "-o",
         envvar="RAGTRACK_DATA",
         show_envvar=True,
+        parser=data_dir_param,
         help="Dataset directory.",
     ),
 ]

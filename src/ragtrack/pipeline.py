@@ -1,9 +1,11 @@
 """The ingest pipeline: files and folders in, reports written to the dataset.
 
 expand paths -> hash each file -> skip what the manifest already holds -> read and parse
-(in worker processes with ``jobs > 1``) -> write each report from this one process. One bad
-file never stops the batch: it becomes a failed :class:`FileResult` with a one-line error
-naming the file, recorded in the manifest, and the dataset keeps what it held.
+(in worker processes with ``jobs > 1``) -> stage each report from this one process -> link
+across years and commit the run's reports with their lineage at once. One bad file never
+stops the batch: it becomes a failed :class:`FileResult` with a one-line error naming the
+file, recorded in the manifest, and the dataset keeps what it held. A run that is stopped
+(killed, a full disk) before its commit leaves the dataset exactly as it was.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import logging
 import multiprocessing
 import os
 import stat
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
@@ -24,7 +28,7 @@ from typing import Literal
 from ragtrack.errors import RagtrackError, StoreError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES, read_text_file
 from ragtrack.records import ParsedDocument, SourceText
-from ragtrack.store.dataset import DEFAULT_LOCK_TIMEOUT, Store
+from ragtrack.store.dataset import DEFAULT_LOCK_TIMEOUT, StagedReport, Store
 from ragtrack.store.layout import MANIFEST_NAME, report_key
 from ragtrack.store.manifest import Manifest, ManifestRow
 from ragtrack.version import PARSER_VERSION
@@ -276,12 +280,25 @@ def parse_file(
     return parsed
 
 
-def _quiet_worker() -> None:
-    """Workers stay silent: the parent logs every warning and error from their results, once,
-    naming the file."""
+def _worker_start(parent: int) -> None:
+    """Workers stay silent (the parent logs every warning and error from their results, once,
+    naming the file) and end when the ingest that started them is gone, even by SIGKILL."""
     logger = logging.getLogger("ragtrack")
     logger.addHandler(logging.NullHandler())
     logger.propagate = False
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int, every: float = 0.5) -> None:
+    """Poll for the parent process; exit at once when it has gone."""
+    while True:
+        time.sleep(every)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            continue
 
 
 def _parse_all(
@@ -298,7 +315,10 @@ def _parse_all(
     context.set_forkserver_preload(["ragtrack.extract", "ragtrack.extract.pdf"])
     workers = min(options.jobs, len(paths))
     with cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_quiet_worker
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
     ) as pool:
         futures = [pool.submit(parse_file, p, options, parse) for p in paths]
         for path, future in zip(paths, futures, strict=True):
@@ -398,40 +418,92 @@ def ingest(
             reader.close()
     else:
         with Store(root, lock_timeout=options.lock_timeout) as store:
-            damaged = store.repair()
-            for failure in store.manifest.failures():
-                if not Path(failure.source_path).exists():  # gone from the inbox: forget it
-                    store.manifest.forget_failure(failure.source_path)
-            known = {os.path.realpath(f) for f in files}
-            for row in damaged:
-                source = Path(row.source_path)
-                if os.path.realpath(source) not in known and source.is_file():
-                    log.warning("%s: re-ingesting %s to repair it", root, source)
-                    files.append(source)
-                    known.add(os.path.realpath(source))
-            repaired = {row.report_key or "" for row in damaged}
-            _run(
-                files, path_errors, options, parse, store.manifest, store, repaired, on_start, emit
-            )
-            _link_lineage(root, summary)
+            _ingest_into(store, files, path_errors, options, parse, on_start, emit)
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     if options.json_path is not None:
         _write_json(options.json_path, summary)
     return summary
 
 
-def _link_lineage(root: Path, summary: IngestSummary) -> None:
-    """Link items across years at the end of an ingest that changed the dataset (the
-    caller holds the dataset lock). Existing lineage IDs never change here."""
-    from ragtrack.store.lineage_table import LINEAGE_DIR, LINEAGE_FILE, link_dataset
+def _ingest_into(
+    store: Store,
+    files: list[Path],
+    path_errors: list[FileResult],
+    options: IngestOptions,
+    parse: ParseFn | None,
+    on_start: Callable[[int], None] | None,
+    emit: Callable[[FileResult], None],
+) -> None:
+    """Repair, stage every file's report, then commit them with their lineage at once."""
+    from ragtrack.store.lineage_table import read_overrides
 
-    changed = any(r.status in _CHANGING for r in summary.results)
-    if not changed and (root / LINEAGE_DIR / LINEAGE_FILE).exists():
-        return
-    link_dataset(root, take_lock=False)  # it logs its own warnings
+    overrides = read_overrides(store.root)  # a bad overrides file stops the run up front
+    plan = _repair_plan(store, files)
+    for failure in store.manifest.failures():
+        if not Path(failure.source_path).exists():  # gone from the inbox: forget it
+            store.manifest.forget_failure(failure.source_path)
+    staged: list[StagedReport] = []
+    _run(
+        files,
+        path_errors,
+        options,
+        parse,
+        store.manifest,
+        store,
+        plan.repaired,
+        on_start,
+        emit,
+        staged,
+    )
+    if staged or plan.forget or plan.derived_lost or not _has_lineage(store):
+        from ragtrack.relink import commit_with_lineage
+
+        commit_with_lineage(store, staged, forget=plan.forget, overrides=overrides)
 
 
-_CHANGING = frozenset({"new", "changed", "reparsed", "repaired"})
+def _has_lineage(store: Store) -> bool:
+    """True when the committed state has its lineage (or has no reports to link)."""
+    from ragtrack.store.lineage_table import LINEAGE_DIR
+
+    files = store.manifest.files()
+    return any(e.table_name == LINEAGE_DIR for e in files) or not store.manifest.reports()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _RepairPlan:
+    repaired: set[str]
+    forget: set[str]
+    derived_lost: bool
+
+
+def _repair_plan(store: Store, files: list[Path]) -> _RepairPlan:
+    """Damaged or missing report files are re-read from their sources (added to ``files``);
+    a report whose source is gone is taken out whole, with a warning; damaged whole-dataset
+    tables are derived again."""
+    problems = store.problems()
+    rows = {r.report_key: r for r in store.manifest.reports()}
+    damaged = {p.report_key for p in problems if p.kind in ("missing_file", "damaged")}
+    known = {os.path.realpath(f) for f in files}
+    repaired, forget = set(), set()
+    for key in sorted(k for k in damaged if k in rows):
+        row = rows[key]
+        source = row.source()
+        if source.is_file():
+            log.warning("%s: report %s is damaged; re-reading %s", store.root, key, row.source_path)
+            repaired.add(key)
+            if os.path.realpath(source) not in known:
+                files.append(source)
+                known.add(os.path.realpath(source))
+        else:
+            log.warning(
+                "%s: report %s is damaged and its source %s is gone; taking it out",
+                store.root,
+                key,
+                row.source_path,
+            )
+            forget.add(key)
+    lost = any(p.report_key is None and p.kind in ("missing_file", "damaged") for p in problems)
+    return _RepairPlan(repaired, forget, lost)
 
 
 def _run(
@@ -444,6 +516,7 @@ def _run(
     repaired: set[str],
     on_start: Callable[[int], None] | None,
     emit: Callable[[FileResult], None],
+    staged: list[StagedReport] | None = None,
 ) -> None:
     if on_start:
         on_start(len(files) + len(path_errors))
@@ -482,8 +555,9 @@ def _run(
             )
             continue
         batch_sha[sha] = path_text(path)
-        skip = _skip_reason(manifest.by_sha(sha), options)
-        if skip is not None:
+        held_rows = manifest.by_sha(sha)
+        skip = _skip_reason(held_rows, options)
+        if skip is not None and not any(r.report_key in repaired for r in held_rows):
             held = next(r for r in manifest.by_sha(sha) if r.status == "ok")
             emit(
                 FileResult(
@@ -510,10 +584,10 @@ def _run(
             _record_failure(store, path, sha, result)
             emit(result)
             continue
-        emit(_commit(path, sha, parsed, manifest, store, repaired, batch_keys))
+        emit(_stage(path, sha, parsed, manifest, store, repaired, batch_keys, staged))
 
 
-def _commit(
+def _stage(
     path: Path,
     sha: str,
     parsed: ParsedDocument,
@@ -521,6 +595,7 @@ def _commit(
     store: Store | None,
     repaired: set[str],
     batch_keys: dict[str, str],
+    staged: list[StagedReport] | None,
 ) -> FileResult:
     doc = parsed.document
     key = report_key(doc)
@@ -553,17 +628,22 @@ def _commit(
         status = "new"
     elif held.sha256 != sha:
         status = "changed"
+        facts["note"] = f"replaces {held.source_name}, ingested {held.ingested_at[:10]}"
     else:
         status = "reparsed"
-    if store is not None:
+    if store is not None and staged is not None:
+        real = os.path.realpath(path)
         try:
-            store.write_report(
-                parsed, report_key=key, source_path=path_text(os.path.realpath(path))
+            staged.append(
+                store.stage_report(
+                    parsed,
+                    report_key=key,
+                    source_path=path_text(real),
+                    source_raw=os.fsencode(real),
+                )
             )
-        except StoreError as err:
-            result = _failure(path, f"cannot write to the dataset: {err.message}", **facts)
-            _record_failure(store, path, sha, result)
-            return result
+        except StoreError:
+            raise  # the dataset cannot be written at all (a full disk): stop the run cleanly
         except Exception as err:  # one report the store cannot take must not stop the batch
             log.debug("%s: write failed", path, exc_info=True)
             message = f"cannot write to the dataset: unexpected {type(err).__name__}: {err}"

@@ -4,7 +4,7 @@ Writers import :mod:`ragtrack.store.dataset` (pyarrow only); readers get :func:`
 :func:`status`, which pull in pandas, on first use.
 """
 
-from ragtrack.store.dataset import Problem, Store, check_dataset
+from ragtrack.store.dataset import Problem, Store, check_files
 from ragtrack.store.layout import report_key, year_partition
 from ragtrack.store.manifest import Manifest, ManifestRow
 from ragtrack.store.schema import SCHEMA_VERSION, SCHEMAS, TABLES, to_tables
@@ -27,7 +27,7 @@ __all__ = [
     "ManifestRow",
     "Problem",
     "Store",
-    "check_dataset",
+    "check_files",
     "load",
     "report_key",
     "status",

@@ -1,15 +1,18 @@
-"""Writing reports into the dataset atomically, one writer at a time, and checking it.
+"""Writing the dataset: one writer at a time, every commit whole, damage found and mended.
 
-A report is committed in four steps, each safe to interrupt:
+A writer stages new files in ``DIR/_staging/<txn>/`` (readers ignore ``_`` names), then
+commits them in three steps:
 
-1. its three files are written to ``DIR/_staging/<txn>/`` (readers ignore ``_`` names);
-2. ``commit.json`` is written there atomically: from now on the report is committed;
-3. the files are moved into place with ``os.replace`` (documents last);
-4. the manifest row is recorded and the staging directory removed.
+1. a journal is written there atomically, naming each file to put in place and where the
+   file it replaces is set aside;
+2. the old files are hard-linked aside and the new ones moved into place (``os.replace``);
+3. the manifest records the new files, their checksums and the next generation in one
+   SQLite transaction: this is the commit point. The staging folder is then removed.
 
-The next writer rolls a committed transaction forward and deletes an uncommitted one, and
-:func:`ragtrack.store.reading.load` already reads a committed-but-unmoved transaction as if it
-were in place, so a reader sees each report wholly old or wholly new.
+A failure before step 3 puts the old files back; a writer killed before step 3 is rolled
+back by the next one, after it, merely cleaned up. Readers (:mod:`ragtrack.store.snapshot`)
+read the committed file list and find the old bytes aside while a writer is at step 2, so
+they always see one committed state whole.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import filelock
@@ -32,14 +37,15 @@ from ragtrack.records import ParsedDocument
 from ragtrack.store.layout import (
     LOCK_NAME,
     MANIFEST_NAME,
-    PARTITION,
     STAGING_NAME,
+    dataset_files,
+    inside,
     is_safe_key,
     key_year,
     table_file,
     year_partition,
 )
-from ragtrack.store.manifest import Manifest, ManifestRow
+from ragtrack.store.manifest import FileEntry, Manifest, ManifestDamaged, ManifestRow
 from ragtrack.store.schema import (
     META_SCHEMA_VERSION,
     META_TABLE,
@@ -47,114 +53,122 @@ from ragtrack.store.schema import (
     TABLES,
     to_tables,
 )
+from ragtrack.store.snapshot import (
+    JOURNAL_NAME,
+    NoDataset,
+    journals,
+    read_snapshot,
+    sha256_bytes,
+    writer_active,
+)
 
 log = logging.getLogger(__name__)
 
-COMMIT_NAME = "commit.json"
 DEFAULT_LOCK_TIMEOUT = 300.0
+META_SOURCE_RAW = b"ragtrack.source_raw"
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _os_error(what: str, err: OSError, where: Path | str) -> StoreError:
+    reason = err.strerror or str(err)
+    return StoreError(f"{what}: {reason}", file=str(getattr(err, "filename", None) or where))
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _write_file(path: Path, blob: bytes) -> None:
+    """Write and flush to disk; the file takes the user's umask like any other."""
+    with path.open("wb") as handle:
+        handle.write(blob)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _write_json(path: Path, payload: Mapping[str, object]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    _write_file(tmp, json.dumps(payload).encode("utf-8"))
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 
 
-def _write_atomic_json(path: Path, payload: dict[str, object]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(payload, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
-def pending_commits(root: Path) -> list[tuple[Path, dict[str, object]]]:
-    """Committed transactions whose files may not all be in place yet, oldest first."""
-    staging = root / STAGING_NAME
-    found: list[tuple[float, Path, dict[str, object]]] = []
-    if not staging.is_dir():
-        return []
-    for txn in staging.iterdir():
-        commit = txn / COMMIT_NAME
-        try:
-            payload = json.loads(commit.read_text(encoding="utf-8"))
-            found.append((commit.stat().st_mtime, txn, payload))
-        except (OSError, ValueError):
-            continue
-    return [(txn, payload) for _, txn, payload in sorted(found, key=lambda f: (f[0], f[1].name))]
-
-
-def dataset_files(root: Path) -> dict[tuple[str, str], Path]:
-    """Every report file in the dataset, keyed by (table, report key)."""
-    found: dict[tuple[str, str], Path] = {}
-    for table in TABLES:
-        for path in sorted((root / table).glob(f"{PARTITION}=*/*.parquet")):
-            found[(table, path.stem)] = path
-    return found
-
-
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A disagreement between the manifest and the files, or an interrupted ingest."""
+    """A disagreement between the manifest and the files, or an interrupted write."""
 
     report_key: str | None
-    kind: str  # missing_file | row_count | not_in_manifest | interrupted
+    kind: str  # missing_file | damaged | not_in_manifest | interrupted
     detail: str
+    path: str | None = None
 
     def __str__(self) -> str:
         return f"{self.report_key or '-'}: {self.detail}"
 
 
-def check_dataset(root: Path, manifest: Manifest) -> list[Problem]:
-    """Compare the manifest with the files on disk; an empty list means they agree."""
+@dataclass(slots=True)
+class StagedReport:
+    """A report written to the staging area, waiting for :meth:`Store.commit`."""
+
+    row: ManifestRow
+    tables: dict[str, pa.Table]
+    files: list[tuple[str, FileEntry]] = field(default_factory=list)
+
+
+def check_files(root: Path, manifest: Manifest, *, full: bool = False) -> list[Problem]:
+    """Compare the committed state with the files on disk; an empty list means they agree.
+
+    Every file's checksum is verified; ``full`` also decodes each file and counts its rows.
+    """
+    root = Path(root)
     problems: list[Problem] = []
-    files = dataset_files(root)
-    known: set[str] = set()
-    for row in manifest.reports():
-        key = row.report_key or ""
-        known.add(key)
-        expected = {
-            "documents": row.rows_documents,
-            "items": row.rows_items,
-            "commentary": row.rows_commentary,
-        }
-        for table in TABLES:
-            path = files.get((table, key))
-            if path is None:
-                problems.append(Problem(key, "missing_file", f"{table} file is missing"))
+    snapshot = read_snapshot(root)
+    for damage in snapshot.damaged:
+        kind = "missing_file" if damage.reason == "missing" else "damaged"
+        entry = damage.entry
+        problems.append(Problem(entry.report_key, kind, str(damage), entry.path))
+    if full:
+        for entry in snapshot.files:
+            blob = snapshot.data.get(entry.path)
+            if blob is None:
                 continue
             try:
-                rows = pq.read_metadata(path).num_rows
-            except Exception as err:  # any unreadable file is a disagreement, not a crash
-                problems.append(Problem(key, "row_count", f"{table} file unreadable: {err}"))
+                rows = pq.read_table(pa.BufferReader(blob)).num_rows
+            except Exception as err:  # any undecodable file is damage, not a crash
+                detail = f"{entry.path} cannot be decoded: {err}"
+                problems.append(Problem(entry.report_key, "damaged", detail, entry.path))
                 continue
-            if rows != expected[table]:
-                problems.append(
-                    Problem(
-                        key,
-                        "row_count",
-                        f"{table} file has {rows} rows, manifest says {expected[table]}",
-                    )
-                )
-    for (_table, key), path in files.items():
-        if key not in known:
-            problems.append(
-                Problem(key, "not_in_manifest", f"{path.relative_to(root)} is not in the manifest")
-            )
-    staging = root / STAGING_NAME
-    if staging.is_dir():
-        for txn in sorted(staging.iterdir()):
-            state = "committed" if (txn / COMMIT_NAME).exists() else "uncommitted"
-            problems.append(
-                Problem(None, "interrupted", f"interrupted ingest ({state}) in {txn.name}")
-            )
+            if entry.rows >= 0 and rows != entry.rows:
+                detail = f"{entry.path} has {rows} rows, the manifest says {entry.rows}"
+                problems.append(Problem(entry.report_key, "damaged", detail, entry.path))
+    known = {entry.path for entry in snapshot.files}
+    for (_table, key), path in dataset_files(root).items():
+        rel = path.relative_to(root).as_posix()
+        if rel not in known:
+            problems.append(Problem(key, "not_in_manifest", f"{rel} is not in the manifest", rel))
+    if not writer_active(root):
+        staging = root / STAGING_NAME
+        for txn in sorted(staging.iterdir()) if staging.is_dir() else []:
+            state = "moving files" if (txn / JOURNAL_NAME).exists() else "staging"
+            detail = f"interrupted ingest ({state}) in {txn.name}; the next ingest cleans it up"
+            problems.append(Problem(None, "interrupted", detail))
     return problems
 
 
@@ -162,8 +176,8 @@ class Store:
     """The single writer of a dataset directory; use as a context manager.
 
     Entering takes the lock on the directory (waiting up to ``lock_timeout`` seconds, then
-    raising :class:`LockTimeout`), opens the manifest and finishes or discards whatever an
-    interrupted earlier run left in the staging area.
+    raising :class:`LockTimeout`), opens the manifest (rebuilding it from the files when it
+    is damaged) and rolls back or cleans up whatever an interrupted earlier writer left.
     """
 
     def __init__(self, root: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
@@ -171,43 +185,55 @@ class Store:
         self.lock_timeout = lock_timeout
         self._lock: filelock.BaseFileLock | None = None
         self._manifest: Manifest | None = None
+        self._txn: Path | None = None
+        self._counter = 0
+        #: what the store had to mend on opening, for the caller to report
+        self.notices: list[str] = []
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def __enter__(self) -> Store:
+        if str(self.root) == "":
+            raise NoDataset("the dataset directory must not be empty", file="''")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise StoreError(
-                f"cannot create dataset directory: {err}", file=str(self.root)
-            ) from None
-        lock = filelock.FileLock(self.root / LOCK_NAME)
+            raise _os_error("cannot create the dataset directory", err, self.root) from None
+        self._take_lock()
         try:
-            lock.acquire(timeout=0)
-        except filelock.Timeout:
-            log.warning(
-                "%s: another ingest is writing this dataset; waiting up to %g s for it",
-                self.root,
-                self.lock_timeout,
-            )
-            try:
-                lock.acquire(timeout=self.lock_timeout)
-            except filelock.Timeout:
-                raise LockTimeout(
-                    f"another ingest held the dataset lock for over {self.lock_timeout:g} s "
-                    "(raise --lock-timeout to wait longer)",
-                    file=str(self.root),
-                ) from None
-        self._lock = lock
-        try:
-            self._manifest = Manifest(self.root / MANIFEST_NAME)
+            self._manifest = self._open_manifest()
             self.recover()
         except BaseException:
             self.__exit__()
             raise
         return self
 
+    def _take_lock(self) -> None:
+        lock = filelock.FileLock(self.root / LOCK_NAME)
+        try:
+            try:
+                lock.acquire(timeout=0)
+            except filelock.Timeout:
+                log.warning(
+                    "%s: another ingest is writing this dataset; waiting up to %g s for it",
+                    self.root,
+                    self.lock_timeout,
+                )
+                try:
+                    lock.acquire(timeout=self.lock_timeout)
+                except filelock.Timeout:
+                    raise LockTimeout(
+                        f"another ingest held the dataset lock for over {self.lock_timeout:g} s",
+                        file=str(self.root),
+                    ) from None
+        except OSError as err:
+            raise _os_error("cannot lock the dataset for writing", err, self.root) from None
+        self._lock = lock
+
     def __exit__(self, *exc: object) -> None:
+        if self._txn is not None:
+            shutil.rmtree(self._txn, ignore_errors=True)
+            self._txn = None
         if self._manifest is not None:
             self._manifest.close()
             self._manifest = None
@@ -221,115 +247,140 @@ class Store:
             raise StoreError("store is not open", file=str(self.root))
         return self._manifest
 
-    # -- recovery and repair -------------------------------------------------------------
+    def _open_manifest(self) -> Manifest:
+        path = self.root / MANIFEST_NAME
+        existed = path.exists()
+        try:
+            manifest = Manifest(path)
+        except ManifestDamaged as err:
+            aside = path.with_name(f"{MANIFEST_NAME}.damaged-{uuid.uuid4().hex[:8]}")
+            os.replace(path, aside)
+            for extra in ("-journal", "-wal", "-shm"):
+                Path(f"{path}{extra}").unlink(missing_ok=True)
+            self._manifest = manifest = Manifest(path)
+            found = self._register_found()
+            self.notices.append(
+                f"the manifest was damaged ({err.message}); rebuilt it from the {found} "
+                f"report(s) found (the damaged file is kept as {aside.name})"
+            )
+            log.warning("%s: %s", self.root, self.notices[-1])
+            return manifest
+        self._manifest = manifest
+        if not existed and dataset_files(self.root):
+            found = self._register_found()
+            self.notices.append(
+                f"the manifest was missing; rebuilt it from the {found} report(s) found"
+            )
+            log.warning("%s: %s", self.root, self.notices[-1])
+        elif existed and not manifest.files() and manifest.reports():
+            self._register_found()  # a dataset from before checksums: record them now
+        return manifest
+
+    # -- recovery ------------------------------------------------------------------------
 
     def recover(self) -> int:
-        """Roll committed transactions forward, delete uncommitted ones; return how many."""
+        """Roll back writes that did not commit, clean up those that did; return how many."""
         staging = self.root / STAGING_NAME
         if not staging.is_dir():
             return 0
+        committed = self.manifest.generation()
+        pending = dict(journals(self.root))
         handled = 0
-        for txn, payload in pending_commits(self.root):
-            log.info("%s: completing an interrupted ingest (%s)", self.root, txn.name)
-            self._apply(txn, payload)
-            handled += 1
-        for txn in list(staging.iterdir()):
-            log.info("%s: removing an uncommitted staging area (%s)", self.root, txn.name)
+        for txn in sorted(staging.iterdir()):
+            journal = pending.get(txn)
+            if journal is not None and int(str(journal.get("generation", 0))) > committed:
+                log.info("%s: rolling back an interrupted ingest (%s)", self.root, txn.name)
+                if not self._roll_back(txn, journal):
+                    raise StoreError(
+                        f"cannot undo an interrupted ingest ({txn.name}); see the errors above",
+                        file=str(self.root),
+                    )
             shutil.rmtree(txn, ignore_errors=True)
             handled += 1
         return handled
 
-    def repair(self) -> list[ManifestRow]:
-        """Make manifest and files agree again; return the reports that lost files.
+    def _steps(self, journal: Mapping[str, object]) -> list[dict[str, object]]:
+        """The journal's steps, each checked to stay inside DIR and inside its staging folder."""
+        steps = [*journal.get("moves", []), *journal.get("removes", [])]  # type: ignore[misc]
+        for step in steps:
+            if not isinstance(step, dict):
+                raise ValueError(f"not a journal step: {step!r}")
+            inside(self.root, str(step.get("dest", "")))
+            for name in (step.get("backup"), step.get("staged")):
+                if name is not None and (not isinstance(name, str) or "/" in name or ".." in name):
+                    raise ValueError(f"not a staging file name: {name!r}")
+        return steps
 
-        A report whose files are missing or altered is taken out whole (its remaining files
-        deleted, its manifest row dropped) so the dataset never holds part of it; the caller
-        re-ingests it from ``source_path`` when that still exists. Complete report files the
-        manifest does not know (a deleted manifest) are registered again from their contents.
-        """
-        damaged: dict[str, ManifestRow] = {}
-        rows = {r.report_key: r for r in self.manifest.reports()}
-        problems = check_dataset(self.root, self.manifest)
-        for problem in problems:
-            if problem.kind in ("missing_file", "row_count") and problem.report_key in rows:
-                damaged[problem.report_key] = rows[problem.report_key]
-        for key in damaged:
-            log.warning("%s: report %s has missing or altered files; taking it out", self.root, key)
-            self._remove_files(key)
-            self.manifest.forget_report(key)
-        orphans = {p.report_key for p in problems if p.kind == "not_in_manifest"}
-        for key in sorted(k for k in orphans if k):
-            self._register_orphan(key)
-        return list(damaged.values())
-
-    def _remove_files(self, key: str) -> None:
-        for (_table, file_key), path in dataset_files(self.root).items():
-            if file_key == key:
-                path.unlink(missing_ok=True)
-
-    def _register_orphan(self, key: str) -> None:
-        files = dataset_files(self.root)
-        paths = {table: files.get((table, key)) for table in TABLES}
-        if any(p is None for p in paths.values()):
-            log.warning(
-                "%s: removing incomplete files of report %s that the manifest does not know",
-                self.root,
-                key,
-            )
-            self._remove_files(key)
-            return
+    def _roll_back(self, txn: Path, journal: Mapping[str, object]) -> bool:
+        """Put back every file a write set aside and remove the files it added; False (and
+        the staging folder kept for the next writer) when some step could not be undone."""
         try:
-            documents = pq.read_table(paths["documents"]).to_pylist()
-            counts = {t: pq.read_metadata(p).num_rows for t, p in paths.items() if p}
-        except Exception as err:
-            log.warning(
-                "%s: cannot read files of report %s (%s); removing them", self.root, key, err
-            )
-            self._remove_files(key)
-            return
-        if len(documents) != 1:
-            self._remove_files(key)
-            return
-        doc = documents[0]
-        log.warning("%s: registering report %s found without a manifest row", self.root, key)
-        self.manifest.record_ok(
-            ManifestRow(
-                report_key=key,
-                sha256=str(doc["document_id"]),
-                source_path=str(doc["source_name"]),
-                source_name=str(doc["source_name"]),
-                doc_type=doc["doc_type"],
-                council=doc["council"],
-                plan_year=doc["plan_year"],
-                year=key_year(key),
-                rows_documents=counts["documents"],
-                rows_items=counts["items"],
-                rows_commentary=counts["commentary"],
-                warnings=len(doc["warnings"] or []),
-                status="ok",
-                error=None,
-                parser_version=str(doc["parser_version"]),
-                ingested_at=doc["ingested_at"].isoformat(),
-            )
-        )
+            steps = self._steps(journal)
+        except ValueError as err:
+            log.error("%s: refusing to recover %s: %s", self.root, txn.name, err)
+            return True
+        undone = True
+        for step in steps:
+            dest = self.root / str(step["dest"])
+            backup = txn / str(step["backup"])
+            try:
+                if step.get("had_old"):
+                    if backup.exists():
+                        os.replace(backup, dest)
+                elif "staged" in step:
+                    dest.unlink(missing_ok=True)
+            except OSError as err:
+                log.error("%s: cannot put back %s: %s", self.root, step["dest"], err)
+                undone = False
+        return undone
 
-    # -- writing -------------------------------------------------------------------------
+    # -- staging -------------------------------------------------------------------------
 
-    def write_report(
+    def _staging(self) -> Path:
+        if self._txn is None:
+            txn = self.root / STAGING_NAME / uuid.uuid4().hex[:12]
+            try:
+                txn.mkdir(parents=True)
+            except OSError as err:
+                raise _os_error("cannot write to the dataset", err, txn) from None
+            self._txn = txn
+        return self._txn
+
+    def _stage(
+        self, table: pa.Table, rel: str, name: str, key: str | None
+    ) -> tuple[str, FileEntry]:
+        blob = parquet_bytes(table)
+        self._counter += 1
+        staged = f"n{self._counter}.parquet"
+        path = self._staging() / staged
+        try:
+            _write_file(path, blob)
+        except OSError as err:
+            path.unlink(missing_ok=True)
+            raise _os_error("cannot write to the dataset", err, path) from None
+        entry = FileEntry(rel, name, key, sha256_bytes(blob), len(blob), table.num_rows)
+        return staged, entry
+
+    def stage_report(
         self,
         parsed: ParsedDocument,
         *,
         report_key: str,
         source_path: str,
+        source_raw: bytes | None = None,
         ingested_at: dt.datetime | None = None,
-    ) -> ManifestRow:
-        """Write (or replace) one report in every table and record it in the manifest."""
+    ) -> StagedReport:
+        """Write one report's files to the staging area (nothing is visible until commit)."""
         if not is_safe_key(report_key):
             raise StoreError(f"unsafe report key {report_key!r}", file=source_path)
         when = ingested_at or utc_now()
         doc = parsed.document
         year = year_partition(doc.plan_year)
         tables = to_tables(parsed, report_key, when)
+        if source_raw is not None:
+            documents = tables["documents"]
+            meta = {**(documents.schema.metadata or {}), META_SOURCE_RAW: source_raw.hex().encode()}
+            tables["documents"] = documents.replace_schema_metadata(meta)
         row = ManifestRow(
             report_key=report_key,
             sha256=doc.document_id,
@@ -347,89 +398,248 @@ class Store:
             error=None,
             parser_version=doc.parser_version,
             ingested_at=when.isoformat(),
+            source_raw=source_raw,
         )
-        txn = self.root / STAGING_NAME / f"{report_key}-{uuid.uuid4().hex[:10]}"
-        try:
-            txn.mkdir(parents=True)
-            moves: list[list[str]] = []
-            for name in TABLES:
-                staged = txn / f"{name}.parquet"
-                pq.write_table(tables[name], staged, compression="zstd")
-                _fsync_file(staged)
-                dest = table_file(self.root, name, year, report_key)
-                moves.append([staged.name, dest.relative_to(self.root).as_posix()])
-            _write_atomic_json(txn / COMMIT_NAME, {"moves": moves, "manifest": row.to_dict()})
-        except OSError as err:
-            shutil.rmtree(txn, ignore_errors=True)
-            raise StoreError(f"cannot write report {report_key}: {err}", file=source_path) from None
-        self._apply(txn, {"moves": moves, "manifest": row.to_dict()})
-        return row
+        staged = StagedReport(row, tables)
+        for name in TABLES:
+            rel = table_file(self.root, name, year, report_key).relative_to(self.root).as_posix()
+            staged.files.append(self._stage(tables[name], rel, name, report_key))
+        return staged
 
-    def _apply(self, txn: Path, payload: dict[str, object]) -> None:
-        """Move a committed transaction's files into place, record it, drop its staging."""
-        moves = payload.get("moves", [])
-        for staged_name, dest_rel in moves:  # type: ignore[union-attr]
-            dest = (self.root / dest_rel).resolve()
-            if self.root.resolve() not in dest.parents:
-                raise StoreError(f"refusing to move a file outside the dataset: {dest_rel}")
-            staged = txn / staged_name
-            if staged.exists():
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staged, dest)
-        manifest = payload.get("manifest")
-        if isinstance(manifest, dict):
-            self.manifest.record_ok(ManifestRow(**manifest))
-        shutil.rmtree(txn, ignore_errors=True)
-
-    def write_derived(self, name: str, table: pa.Table) -> Path:
-        """Replace a whole-dataset table computed from the others (such as ``lineage``).
-
-        Written as the single file ``DIR/<name>/<name>.parquet`` (staged, then moved into place
-        with ``os.replace``), so readers see the old table or the new one, never a mix.
-        :func:`ragtrack.load` returns it beside the report tables.
-        """
-        if name in TABLES or not is_safe_key(name) or "_" in name[:1]:
+    def _stage_derived(self, name: str, table: pa.Table) -> tuple[str, FileEntry]:
+        if name in TABLES or not is_safe_key(name):
             raise StoreError(f"not a name for a derived table: {name!r}", file=str(self.root))
         meta = dict(table.schema.metadata or {})
         meta[META_SCHEMA_VERSION] = str(SCHEMA_VERSION).encode()
         meta[META_TABLE] = name.encode()
-        table = table.replace_schema_metadata(meta)
-        txn = self.root / STAGING_NAME / f"{name}-{uuid.uuid4().hex[:10]}"
-        dest = self.root / name / f"{name}.parquet"
+        return self._stage(
+            table.replace_schema_metadata(meta), f"{name}/{name}.parquet", name, None
+        )
+
+    # -- committing ----------------------------------------------------------------------
+
+    def commit(
+        self,
+        reports: Iterable[StagedReport] = (),
+        derived: Mapping[str, pa.Table] | None = None,
+        forget: Iterable[str] = (),
+    ) -> int:
+        """Make staged reports, whole-dataset tables (such as ``lineage``) and the removal of
+        reports ``forget`` visible together, atomically; return the new generation."""
+        reports, forget = list(reports), sorted(set(forget))
+        moves = [pair for report in reports for pair in report.files]
+        moves += [self._stage_derived(name, table) for name, table in (derived or {}).items()]
+        gone = [e.path for e in self.manifest.files() if e.report_key in set(forget)]
+        generation = self.manifest.generation() + 1
+        journal = {
+            "generation": generation,
+            "moves": [
+                {"staged": s, "dest": e.path, "backup": f"old{i}", "had_old": False}
+                for i, (s, e) in enumerate(moves)
+            ],
+            "removes": [
+                {"dest": p, "backup": f"gone{i}", "had_old": True} for i, p in enumerate(gone)
+            ],
+        }
+        for step in [*journal["moves"], *journal["removes"]]:
+            step["had_old"] = (self.root / str(step["dest"])).exists()
+        txn = self._staging()
         try:
-            txn.mkdir(parents=True)
-            staged = txn / dest.name
-            pq.write_table(table, staged, compression="zstd")
-            _fsync_file(staged)
-            dest.parent.mkdir(exist_ok=True)
-            os.replace(staged, dest)
-        except OSError as err:
-            raise StoreError(f"cannot write table {name}: {err}", file=str(self.root)) from None
-        finally:
-            shutil.rmtree(txn, ignore_errors=True)
-        return dest
+            _write_json(txn / JOURNAL_NAME, journal)
+            self._put_in_place(txn, journal)
+            self.manifest.commit(
+                generation=generation,
+                reports=[r.row for r in reports],
+                forget=forget,
+                files=[e for _, e in moves],
+                drop_files=gone,
+            )
+        except BaseException as err:
+            if self._roll_back(txn, journal):
+                (txn / JOURNAL_NAME).unlink(missing_ok=True)
+            else:
+                self._txn = None  # keep the journal and the old files for the next writer
+            if isinstance(err, OSError):
+                raise _os_error("cannot write to the dataset", err, self.root) from None
+            if isinstance(err, sqlite3.Error):
+                raise StoreError(f"cannot record the commit: {err}", file=MANIFEST_NAME) from None
+            raise
+        shutil.rmtree(txn, ignore_errors=True)
+        self._txn = None
+        return generation
+
+    def _put_in_place(self, txn: Path, journal: Mapping[str, object]) -> None:
+        steps = self._steps(journal)
+        for step in steps:  # every old file aside first, so a failure can put all back
+            dest = self.root / str(step["dest"])
+            if step.get("had_old"):
+                try:
+                    os.link(dest, txn / str(step["backup"]))
+                except OSError:
+                    shutil.copy2(dest, txn / str(step["backup"]))
+        folders = set()
+        for step in steps:
+            dest = self.root / str(step["dest"])
+            if "staged" in step:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(txn / str(step["staged"]), dest)
+            else:
+                dest.unlink(missing_ok=True)
+            folders.add(dest.parent)
+        for folder in folders:
+            _fsync_dir(folder)
+
+    def write_report(
+        self,
+        parsed: ParsedDocument,
+        *,
+        report_key: str,
+        source_path: str,
+        ingested_at: dt.datetime | None = None,
+    ) -> ManifestRow:
+        """Write (or replace) one report in every table and commit it on its own."""
+        staged = self.stage_report(
+            parsed, report_key=report_key, source_path=source_path, ingested_at=ingested_at
+        )
+        self.commit([staged])
+        return staged.row
+
+    def write_derived(self, name: str, table: pa.Table) -> Path:
+        """Replace a whole-dataset table (such as ``lineage``) on its own commit."""
+        self.commit(derived={name: table})
+        return self.root / name / f"{name}.parquet"
 
     def record_failure(
         self, *, source_path: str, source_name: str, sha256: str, error: str, parser_version: str
     ) -> None:
         """Keep a failed file in the manifest with its error; the dataset is untouched."""
-        self.manifest.record_failure(
-            ManifestRow(
-                report_key=None,
-                sha256=sha256,
-                source_path=source_path,
-                source_name=source_name,
-                doc_type=None,
-                council=None,
-                plan_year=None,
-                year=None,
-                rows_documents=0,
-                rows_items=0,
-                rows_commentary=0,
-                warnings=0,
-                status="failed",
-                error=error,
-                parser_version=parser_version,
-                ingested_at=utc_now().isoformat(),
-            )
+        row = ManifestRow(
+            report_key=None,
+            sha256=sha256,
+            source_path=source_path,
+            source_name=source_name,
+            doc_type=None,
+            council=None,
+            plan_year=None,
+            year=None,
+            rows_documents=0,
+            rows_items=0,
+            rows_commentary=0,
+            warnings=0,
+            status="failed",
+            error=error,
+            parser_version=parser_version,
+            ingested_at=utc_now().isoformat(),
         )
+        try:
+            self.manifest.record_failure(row)
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot record a failure: {err}", file=MANIFEST_NAME) from None
+
+    # -- reading the committed state (under the lock) ------------------------------------
+
+    def read_tables(self, names: Iterable[str]) -> dict[str, list[tuple[FileEntry, pa.Table]]]:
+        """The committed files of tables ``names``, decoded (damaged files left out)."""
+        snapshot = read_snapshot(self.root, names)
+        out: dict[str, list[tuple[FileEntry, pa.Table]]] = {name: [] for name in names}
+        for entry in snapshot.files:
+            blob = snapshot.data.get(entry.path)
+            if blob is None:
+                continue
+            try:
+                out[entry.table_name].append((entry, pq.read_table(pa.BufferReader(blob))))
+            except Exception as err:  # an undecodable file is damage, found by check_files
+                log.debug("%s: cannot decode %s: %s", self.root, entry.path, err)
+        return out
+
+    # -- repair --------------------------------------------------------------------------
+
+    def problems(self, *, full: bool = False) -> list[Problem]:
+        return check_files(self.root, self.manifest, full=full)
+
+    def _register_found(self) -> int:
+        """Register every complete, readable report and whole-dataset table found on disk
+        (after the manifest was lost or damaged, or to add checksums to an old dataset)."""
+        by_key: dict[str, dict[str, Path]] = {}
+        for (table, key), path in dataset_files(self.root).items():
+            by_key.setdefault(key, {})[table] = path
+        rows, files = [], []
+        for key, paths in sorted(by_key.items()):
+            found = self._read_found_report(key, paths)
+            if found is None:
+                continue
+            rows.append(found[0])
+            files.extend(found[1])
+        for child in sorted(self.root.iterdir()):
+            path = child / f"{child.name}.parquet"
+            if child.name.startswith(("_", ".")) or child.name in TABLES or not path.is_file():
+                continue
+            entry = _entry_for(path, child.name, None, self.root)
+            if entry is not None:
+                files.append(entry)
+        self.manifest.commit(generation=self.manifest.generation() + 1, reports=rows, files=files)
+        return len(rows)
+
+    def _read_found_report(
+        self, key: str, paths: dict[str, Path]
+    ) -> tuple[ManifestRow, list[FileEntry]] | None:
+        entries = [_entry_for(paths[t], t, key, self.root) if t in paths else None for t in TABLES]
+        if any(e is None for e in entries):
+            log.warning("%s: report %s is incomplete or unreadable; leaving it out", self.root, key)
+            return None
+        table = pq.read_table(paths["documents"])
+        documents = table.to_pylist()
+        if len(documents) != 1:
+            return None
+        doc = documents[0]
+        raw_hex = (table.schema.metadata or {}).get(META_SOURCE_RAW)
+        raw = bytes.fromhex(raw_hex.decode()) if raw_hex else None
+        rows = {t: e.rows for t, e in zip(TABLES, entries, strict=True) if e is not None}
+        row = ManifestRow(
+            report_key=key,
+            sha256=str(doc["document_id"]),
+            source_path=os.fsdecode(raw) if raw else str(doc["source_name"]),
+            source_name=str(doc["source_name"]),
+            doc_type=doc["doc_type"],
+            council=doc["council"],
+            plan_year=doc["plan_year"],
+            year=key_year(key),
+            rows_documents=rows["documents"],
+            rows_items=rows["items"],
+            rows_commentary=rows["commentary"],
+            warnings=len(doc["warnings"] or []),
+            status="ok",
+            error=None,
+            parser_version=str(doc["parser_version"]),
+            ingested_at=doc["ingested_at"].isoformat(),
+            source_raw=raw,
+        )
+        if raw and not _text_ok(row.source_path):
+            row = _with_source_text(row)
+        return row, [e for e in entries if e is not None]
+
+
+def _text_ok(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _with_source_text(row: ManifestRow) -> ManifestRow:
+    from dataclasses import replace
+
+    shown = (row.source_raw or b"").decode("utf-8", "backslashreplace")
+    return replace(row, source_path=shown)
+
+
+def _entry_for(path: Path, table: str, key: str | None, root: Path) -> FileEntry | None:
+    """A manifest entry for a file found on disk, when it decodes whole; else None."""
+    try:
+        blob = path.read_bytes()
+        rows = pq.read_table(pa.BufferReader(blob)).num_rows
+    except Exception:
+        return None
+    rel = path.relative_to(root).as_posix()
+    return FileEntry(rel, table, key, sha256_bytes(blob), len(blob), rows)

@@ -6,6 +6,7 @@ says (a council called ``../../etc``) can steer a write outside the dataset dire
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from pathlib import Path
 
@@ -39,6 +40,24 @@ def slug(text: str | None, default: str) -> str:
     return cleaned[:_MAX_PART].strip("-") or default
 
 
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def name_slug(name: str | None, default: str) -> str:
+    """A slug that keeps names apart: where folding to ASCII loses anything (another script,
+    accents, punctuation only, a name cut at its 60th character), a short hash of the whole
+    name follows, so ``東京都`` and ``大阪府`` never share a key."""
+    if name is None or not name.strip():
+        return default
+    canonical = unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+    plain = slug(name, "")
+    words = _UNSAFE.sub("-", canonical).strip("-")
+    if plain and plain == words:
+        return plain
+    return f"{(plain or 'council')[: _MAX_PART - 9].strip('-')}-{_short_hash(canonical)}"
+
+
 def year_partition(plan_year: str | None) -> str:
     """``2019/20`` -> ``2019-20``; anything that is not a plan year -> ``unknown``."""
     candidate = plan_year_slug(plan_year)
@@ -49,20 +68,25 @@ def report_key(document: DocumentRecord) -> str:
     """The identity of a report across re-publications: council, type, plan year, period.
 
     A corrected re-publication gets the same key (and replaces the old rows). A document whose
-    plan year and period are both unknown cannot be identified that way, so its key ends in a
-    prefix of its content hash instead, and unrelated such files never replace each other.
+    period cannot be pinned down (no period end, and no quarter of a known plan year) cannot
+    be identified that way, so its key ends in a prefix of its content hash instead, and
+    unrelated such files never replace each other. Council names of any script stay apart
+    (:func:`name_slug`).
     """
-    council = slug(document.council, "unspecified")
+    council = name_slug(document.council, "unspecified")
     doc_type = slug(document.doc_type, "unknown")
     year = year_partition(document.plan_year)
+    content = slug(document.document_id, "0")[:12]
     if document.period_end is not None:
         period = document.period_end.isoformat()
     elif document.quarter is not None:
         period = f"q{int(document.quarter)}"
+        if year == "unknown":  # "Quarter 3" of an unknown year says too little
+            period += f"-{content}"
     elif document.doc_type == "delivery_plan" and year != "unknown":
         period = "plan"
     else:
-        period = "undated-" + slug(document.document_id, "0")[:12]
+        period = f"undated-{content}"
     return f"{council}_{doc_type}_{year}_{period}"
 
 
@@ -85,3 +109,26 @@ def key_year(key: str) -> str:
         if _YEAR_SLUG.match(part) or part == "unknown":
             return part
     return "unknown"
+
+
+def dataset_files(root: Path) -> dict[tuple[str, str], Path]:
+    """Every report file found on disk in the dataset, keyed by (table, report key)."""
+    from ragtrack.store.schema import TABLES
+
+    found: dict[tuple[str, str], Path] = {}
+    for table in TABLES:
+        for path in sorted((root / table).glob(f"{PARTITION}=*/*.parquet")):
+            found[(table, path.stem)] = path
+    return found
+
+
+def inside(root: Path, relative: str) -> Path:
+    """``root / relative`` when that stays inside ``root`` (no ``..``, absolute path or link
+    out); raises ValueError otherwise. Recovery and commits only ever touch such paths."""
+    if not relative or Path(relative).is_absolute() or ".." in Path(relative).parts:
+        raise ValueError(f"not a path inside the dataset: {relative!r}")
+    base = root.resolve()
+    target = (root / relative).resolve()
+    if base not in target.parents:
+        raise ValueError(f"not a path inside the dataset: {relative!r}")
+    return root / relative

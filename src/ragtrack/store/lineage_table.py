@@ -34,7 +34,6 @@ import pyarrow.parquet as pq
 from ragtrack.errors import InputError, LockTimeout, StoreError
 from ragtrack.link.lineage import (
     LINEAGE_COLUMNS,
-    LineageAssigner,
     LineageResult,
     LineageSettings,
     Override,
@@ -71,38 +70,43 @@ _OVERRIDE_FIELDS = [f.name for f in fields(Override)] + ["decided_at"]
 
 
 def read_lineage(root: Path) -> pd.DataFrame:
-    """The persisted lineage table (empty, with its columns, when there is none yet)."""
-    path = Path(root) / LINEAGE_DIR / LINEAGE_FILE
-    if not path.exists():
+    """The committed lineage table (empty, with its columns, when there is none yet)."""
+    from ragtrack.store.dataset import Store  # noqa: F401  (the reader below needs no lock)
+    from ragtrack.store.snapshot import read_snapshot
+
+    snapshot = read_snapshot(Path(root), [LINEAGE_DIR])
+    if snapshot.damaged:
+        raise StoreError(f"the lineage table is damaged: {snapshot.damaged[0]}", file=str(root))
+    blobs = list(snapshot.data.values())
+    if not blobs:
+        return lineage_frame(None)
+    return lineage_frame(pq.read_table(pa.BufferReader(blobs[0])))
+
+
+def lineage_frame(table: pa.Table | None) -> pd.DataFrame:
+    """A lineage table as pandas with plain object columns (empty when ``table`` is None)."""
+    if table is None:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in LINEAGE_COLUMNS})
-    try:
-        table = pq.read_table(path)
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise StoreError(f"cannot read the lineage table: {exc}", file=str(path)) from exc
     frame = table.to_pandas()
     for column in ("kind", "plan_year", "method"):
         frame[column] = frame[column].astype("object")
     return frame[LINEAGE_COLUMNS]
 
 
-def write_lineage(root: Path, table: pd.DataFrame) -> Path:
-    """Replace the lineage table atomically; returns its path."""
-    folder = Path(root) / LINEAGE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+def lineage_arrow(table: pd.DataFrame) -> pa.Table:
+    """The lineage table as Arrow, in its stored schema."""
     frame = table[LINEAGE_COLUMNS].copy()
     for column in ("item_id", "document_id", "ref", "lineage_id", "previous_item_id"):
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
-    arrow = pa.Table.from_pandas(frame, schema=LINEAGE_SCHEMA, preserve_index=False)
-    target = folder / LINEAGE_FILE
-    handle, temp = tempfile.mkstemp(prefix="_lineage-", suffix=".tmp", dir=folder)
-    os.close(handle)
-    try:
-        pq.write_table(arrow, temp)
-        os.replace(temp, target)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return target
+    return pa.Table.from_pandas(frame, schema=LINEAGE_SCHEMA, preserve_index=False)
+
+
+def write_lineage(root: Path, table: pd.DataFrame) -> Path:
+    """Replace the lineage table in its own commit (the caller holds no store open)."""
+    from ragtrack.store.dataset import Store
+
+    with Store(Path(root)) as store:
+        return store.write_derived(LINEAGE_DIR, lineage_arrow(table))
 
 
 # --------------------------------------------------------------------------- overrides
@@ -173,7 +177,11 @@ def items_for_linking(root: Path) -> pd.DataFrame:
     from ragtrack.store.reading import load
 
     tables = load(Path(root))
-    items, documents = tables["items"], tables["documents"]
+    return linking_frame(tables["items"], tables["documents"])
+
+
+def linking_frame(items: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Items joined with their document's plan year, period and type, as linking needs."""
     keep = [
         c
         for c in ("document_id", "plan_year", "period_end", "doc_type", "quarter")
@@ -249,13 +257,15 @@ def _relink(
     take_lock: bool,
     lock_timeout: float,
 ) -> LineageResult:
-    """Read items, lineage and overrides under the lock, link them ``how``, write the table."""
-    with _DatasetLock(root, take_lock, lock_timeout):
-        assigner = LineageAssigner(settings)
-        link = assigner.assign if how == "assign" else assigner.rebuild
-        result = link(items_for_linking(root), read_lineage(root), read_overrides(root))
-        write_lineage(root, result.table)
-    return result
+    """Link the committed reports ``how`` and commit the lineage, under the dataset lock."""
+    from ragtrack.relink import commit_with_lineage
+    from ragtrack.store.dataset import Store
+    from ragtrack.store.snapshot import require_dataset
+
+    require_dataset(Path(root))
+    with Store(root, lock_timeout=lock_timeout) as store:
+        overrides = read_overrides(root)
+        return commit_with_lineage(store, overrides=overrides, how=how, settings=settings)
 
 
 def attach_lineage(items: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,8 @@
-"""Reading the dataset back: :func:`load` and the at-a-glance :func:`status`."""
+"""Reading the dataset back: :func:`load` and the at-a-glance :func:`status`.
+
+Both read one committed state (see :mod:`ragtrack.store.snapshot`): the report tables and
+the whole-dataset tables (``lineage`` and the tables derived with it) of the same commit.
+"""
 
 from __future__ import annotations
 
@@ -6,91 +10,84 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from ragtrack.errors import StoreError
-from ragtrack.store.dataset import Problem, check_dataset, dataset_files, pending_commits
+from ragtrack.store.dataset import Problem, check_files
 from ragtrack.store.frames import to_pandas
-from ragtrack.store.layout import MANIFEST_NAME
 from ragtrack.store.manifest import Manifest, ManifestRow
 from ragtrack.store.schema import SCHEMAS
+from ragtrack.store.snapshot import Snapshot, read_snapshot, require_dataset
 
 log = logging.getLogger(__name__)
 
-_ATTEMPTS = 5
+OnDamage = Literal["raise", "skip"]
 
 
-def _visible_files(root: Path) -> dict[str, list[Path]]:
-    """The files a consistent reader should read per table.
+class DatasetDamaged(StoreError):
+    """A file of the committed state is missing or does not match its checksum."""
 
-    A committed transaction whose files are not all moved yet is read from the staging area,
-    so a reader sees the new report whole even when a writer died half-way through moving.
-    """
-    chosen = {key: path for key, path in dataset_files(root).items()}
-    for txn, payload in pending_commits(root):
-        for staged_name, dest_rel in payload.get("moves", []):  # type: ignore[union-attr]
-            staged = txn / staged_name
-            parts = Path(dest_rel).parts
-            if len(parts) == 3 and staged.exists():
-                chosen[(parts[0], Path(parts[2]).stem)] = staged
-    per_table: dict[str, list[Path]] = {name: [] for name in SCHEMAS}
-    for (table, _key), path in sorted(chosen.items()):
-        per_table[table].append(path)
+
+def _unify(tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    """Files as one table of ``schema``; columns a file lacks come back null."""
+    wanted = pa.schema([f.with_nullable(True) for f in schema])
+    if not tables:
+        return wanted.empty_table()
+    shaped = []
+    for table in tables:
+        columns = []
+        for f in wanted:
+            if f.name in table.column_names:
+                columns.append(table.column(f.name).cast(f.type))
+            else:
+                columns.append(pa.nulls(table.num_rows, f.type))
+        shaped.append(pa.Table.from_arrays(columns, schema=wanted))
+    return pa.concat_tables(shaped)
+
+
+def _decode(snapshot: Snapshot, on_damage: OnDamage, root: Path) -> dict[str, list[pa.Table]]:
+    per_table: dict[str, list[pa.Table]] = {}
+    damage = [str(d) for d in snapshot.damaged]
+    for entry in snapshot.files:
+        blob = snapshot.data.get(entry.path)
+        if blob is None:
+            continue
+        try:
+            per_table.setdefault(entry.table_name, []).append(pq.read_table(pa.BufferReader(blob)))
+        except Exception as err:  # checksum fine but undecodable: damaged at commit time
+            damage.append(f"{entry.path} cannot be decoded ({err})")
+    if damage:
+        message = (
+            f"{len(damage)} damaged file(s): {'; '.join(damage[:3])}"
+            f"{' ...' if len(damage) > 3 else ''}; the next ingest repairs them from their sources"
+        )
+        if on_damage == "raise":
+            raise DatasetDamaged(message, file=str(root))
+        log.warning("%s: %s; loading the rest", root, message)
     return per_table
 
 
-def _read_table(paths: list[Path], schema: pa.Schema) -> pa.Table:
-    """Read the files as one table of ``schema``; columns a file lacks come back null."""
-    wanted = pa.schema([f.with_nullable(True) for f in schema])
-    if not paths:
-        return wanted.empty_table()
-    dataset = ds.dataset([str(p) for p in paths], schema=wanted, format="parquet")
-    return dataset.to_table()
-
-
-def _extra_tables(root: Path) -> dict[str, pd.DataFrame]:
-    """Tables other helpers add beside ours (for example ``lineage``), read as they are."""
-    extra: dict[str, pd.DataFrame] = {}
-    if not root.is_dir():
-        return extra
-    for child in sorted(root.iterdir()):
-        if child.name.startswith(("_", ".")) or child.name in SCHEMAS:
-            continue
-        if child.is_dir() and any(child.rglob("*.parquet")):
-            extra[child.name] = pd.read_parquet(child)
-        elif child.suffix == ".parquet" and child.is_file():
-            extra[child.stem] = pd.read_parquet(child)
-    return extra
-
-
-def load(root: str | Path) -> dict[str, pd.DataFrame]:
+def load(root: str | Path, *, on_damage: OnDamage = "raise") -> dict[str, pd.DataFrame]:
     """Load the dataset under ``root`` as pandas DataFrames keyed by table name.
 
-    Always has ``documents``, ``items`` and ``commentary`` (empty with the right columns if
-    nothing was ingested); other tables found in ``root`` (such as ``lineage``) are added.
-    Columns added to a schema after a file was written come back as nulls for that file;
-    ``kind``, ``rag``, ``direction``, ``category``, ``doc_type``, ``source_format`` and
-    ``rag_source`` are categorical with fixed categories.
+    Reads one committed state whole, even while an ingest is writing. Always has
+    ``documents``, ``items`` and ``commentary`` (empty with the right columns if nothing was
+    ingested), and every whole-dataset table of that state (``lineage`` and those derived
+    with it). A damaged or missing file raises :class:`DatasetDamaged` naming it, or with
+    ``on_damage="skip"`` is left out with a warning.
     """
     root = Path(root)
-    if not root.is_dir():
-        raise StoreError("no dataset here (directory does not exist)", file=str(root))
-    last: Exception | None = None
-    for _ in range(_ATTEMPTS):  # a writer may move a file between listing and reading
-        try:
-            files = _visible_files(root)
-            tables = {name: _read_table(files[name], schema) for name, schema in SCHEMAS.items()}
-            break
-        except FileNotFoundError as err:
-            last = err
-    else:
-        raise StoreError(f"dataset kept changing while reading: {last}", file=str(root))
-    frames = {name: to_pandas(tables[name]) for name in ("documents", "items", "commentary")}
-    frames.update(_extra_tables(root))
+    snapshot = read_snapshot(root)
+    decoded = _decode(snapshot, on_damage, root)
+    frames = {
+        name: to_pandas(_unify(decoded.get(name, []), schema)) for name, schema in SCHEMAS.items()
+    }
+    for name in sorted(set(decoded) - set(SCHEMAS)):
+        frames[name] = to_pandas(pa.concat_tables(decoded[name], promote_options="default"))
     if "lineage" in frames:
         from ragtrack.store.lineage_table import attach_lineage
 
@@ -100,7 +97,7 @@ def load(root: str | Path) -> dict[str, pd.DataFrame]:
 
 @dataclass(frozen=True, slots=True)
 class DatasetStatus:
-    """What a dataset holds, at a glance, and whether manifest and files agree."""
+    """What a dataset holds, at a glance, and whether its files are sound."""
 
     root: str
     documents: dict[tuple[str, str], int] = field(default_factory=dict)  # (plan year, type)
@@ -110,6 +107,8 @@ class DatasetStatus:
     parser_versions: dict[str, int] = field(default_factory=dict)
     failures: tuple[ManifestRow, ...] = ()
     problems: tuple[Problem, ...] = ()
+    generation: int = 0
+    writing: bool = False  # an ingest holds the dataset right now
 
     @property
     def consistent(self) -> bool:
@@ -118,6 +117,8 @@ class DatasetStatus:
     def to_dict(self) -> dict[str, object]:
         return {
             "root": self.root,
+            "generation": self.generation,
+            "writing": self.writing,
             "documents": [
                 {"plan_year": year, "doc_type": kind, "count": n}
                 for (year, kind), n in sorted(self.documents.items())
@@ -134,16 +135,22 @@ class DatasetStatus:
         }
 
 
-def status(root: str | Path) -> DatasetStatus:
-    """Summarise the dataset from its manifest and check the manifest against the files."""
+def status(root: str | Path, *, verify: bool = False) -> DatasetStatus:
+    """Summarise one committed state from its manifest and check every file's checksum
+    (``verify`` also decodes every file). A damaged manifest is reported, not raised."""
+    from ragtrack.store.manifest import ManifestDamaged
+    from ragtrack.store.snapshot import writer_active
+
     root = Path(root)
-    manifest_path = root / MANIFEST_NAME
-    if not manifest_path.exists():
-        raise StoreError("no dataset here (no _manifest.sqlite)", file=str(root))
-    with Manifest(manifest_path, readonly=True) as manifest:
-        reports = manifest.reports()
-        failures = manifest.failures()
-        problems = check_dataset(root, manifest)
+    manifest_path = require_dataset(root)
+    try:
+        with Manifest(manifest_path, readonly=True) as manifest:
+            reports, failures = manifest.reports(), manifest.failures()
+            generation = manifest.generation()
+            problems = check_files(root, manifest, full=verify)
+    except ManifestDamaged as err:
+        detail = f"{err.message}; the next ingest rebuilds it from the files"
+        return DatasetStatus(root=str(root), problems=(Problem(None, "manifest", detail),))
     documents: Counter[tuple[str, str]] = Counter()
     versions: Counter[str] = Counter()
     for row in reports:
@@ -154,21 +161,27 @@ def status(root: str | Path) -> DatasetStatus:
         "items": sum(r.rows_items for r in reports),
         "commentary": sum(r.rows_commentary for r in reports),
     }
-    rag: Counter[str] = Counter()
-    items = [p for (t, _k), p in dataset_files(root).items() if t == "items"]
-    for path in items:
-        try:
-            column = pq.read_table(path, columns=["rag"]).column("rag").to_pylist()
-        except Exception:  # unreadable files already show up as problems
-            continue
-        rag.update(value or "none" for value in column)
     return DatasetStatus(
         root=str(root),
         documents=dict(documents),
         rows=rows,
-        rag=dict(rag),
+        rag=_rag_counts(root),
         warnings=sum(r.warnings for r in reports),
         parser_versions=dict(versions),
         failures=tuple(failures),
         problems=tuple(problems),
+        generation=generation,
+        writing=writer_active(root),
     )
+
+
+def _rag_counts(root: Path) -> dict[str, int]:
+    rag: Counter[str] = Counter()
+    snapshot = read_snapshot(root, ["items"])
+    for blob in snapshot.data.values():
+        try:
+            column = pq.read_table(pa.BufferReader(blob), columns=["rag"]).column("rag")
+        except Exception:  # undecodable files show up as problems with --verify
+            continue
+        rag.update(value or "none" for value in column.to_pylist())
+    return dict(rag)

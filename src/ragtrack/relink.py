@@ -1,0 +1,88 @@
+"""Committing a new state of the dataset whole: its reports, their lineage and the tables
+derived from them, in one store commit, so no reader ever sees reports without their links.
+
+Used by ingest (after staging the reports it parsed) and by the lineage use cases (relink,
+rebuild, review), always inside an open :class:`~ragtrack.store.dataset.Store`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+import pyarrow as pa
+
+from ragtrack.link.lineage import LineageAssigner, LineageResult, LineageSettings, Override
+from ragtrack.store.dataset import StagedReport, Store
+from ragtrack.store.frames import to_pandas
+from ragtrack.store.lineage_table import (
+    LINEAGE_DIR,
+    lineage_arrow,
+    lineage_frame,
+    linking_frame,
+)
+from ragtrack.store.reading import _unify
+from ragtrack.store.schema import SCHEMAS
+
+log = logging.getLogger(__name__)
+
+How = Literal["assign", "rebuild"]
+
+
+@dataclass(frozen=True, slots=True)
+class NewState:
+    """The report tables of the state a commit will make, as pandas."""
+
+    documents: pd.DataFrame
+    items: pd.DataFrame
+
+
+def new_state(store: Store, staged: Sequence[StagedReport], forget: Collection[str]) -> NewState:
+    """The committed reports less those replaced or forgotten, plus the staged ones."""
+    replaced = {report.row.report_key for report in staged} | set(forget)
+    committed = store.read_tables(["documents", "items"])
+    frames = {}
+    for name in ("documents", "items"):
+        kept = [t for entry, t in committed[name] if entry.report_key not in replaced]
+        kept += [report.tables[name] for report in staged]
+        frames[name] = to_pandas(_unify(kept, SCHEMAS[name]))
+    return NewState(frames["documents"], frames["items"])
+
+
+def existing_lineage(store: Store) -> pd.DataFrame:
+    """The committed lineage; when it is damaged or lost, the IDs the timeline still holds."""
+    found = store.read_tables([LINEAGE_DIR, "timeline"])
+    if found[LINEAGE_DIR]:
+        return lineage_frame(found[LINEAGE_DIR][0][1])
+    frame = lineage_frame(None)
+    if found["timeline"]:
+        timeline = found["timeline"][0][1].to_pandas()
+        if {"item_id", "lineage_id"} <= set(timeline.columns):
+            frame = pd.concat([frame, timeline[["item_id", "lineage_id"]]], ignore_index=True)
+            log.warning(
+                "%s: the lineage table was lost; relinking keeps the IDs the timeline held",
+                store.root,
+            )
+    return frame
+
+
+def commit_with_lineage(
+    store: Store,
+    staged: Sequence[StagedReport] = (),
+    *,
+    forget: Collection[str] = (),
+    overrides: Sequence[Override] = (),
+    how: How = "assign",
+    settings: LineageSettings | None = None,
+) -> LineageResult:
+    """Link the new state across years and commit it with its lineage, all at once."""
+    state = new_state(store, staged, forget)
+    assigner = LineageAssigner(settings)
+    link = assigner.assign if how == "assign" else assigner.rebuild
+    result = link(linking_frame(state.items, state.documents), existing_lineage(store), overrides)
+    derived: dict[str, pa.Table] = {LINEAGE_DIR: lineage_arrow(result.table)}
+    store.commit(staged, derived, forget)
+    return result
