@@ -386,7 +386,7 @@ def test_recovery_never_touches_a_path_outside_the_dataset(tmp_path: Path, dest:
 
 def test_an_empty_dataset_path_is_a_usage_error(tmp_path: Path) -> None:
     path = write_report(tmp_path / "a.txt")
-    for command in (["ingest", str(path), "--data", ""], ["status", "--data", ""]):
+    for command in (["ingest", str(path), "--out", ""], ["status", "--data", ""]):
         result = CliRunner().invoke(app, command)
         assert result.exit_code == 2, command
     assert not list(Path.cwd().glob("_manifest.sqlite"))

@@ -225,17 +225,28 @@ def status(
     ] = None,
     data: DataDir = DEFAULT_DATA,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify", help="Also decode every file in full (checksums are always checked)."
+        ),
+    ] = False,
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:
     """Show what a dataset holds: documents per plan year and type, rows, RAG mix, warnings
-    and failures, and whether the manifest and the files agree (exit 1 when they do not)."""
-    from ragtrack.store import status as dataset_status
+    and failures, and whether every file matches its checksum (exit 1 when one does not,
+    2 when there is no dataset)."""
+    from ragtrack import api
+    from ragtrack.store.snapshot import NoDataset
 
     configure_logging(verbose, quiet)
     directory = directory or data
     try:
-        report = dataset_status(directory)
+        report = api.status(directory, verify=verify)
+    except NoDataset as err:
+        logging.getLogger("ragtrack").error("%s", err)
+        raise typer.Exit(EXIT_USAGE) from None
     except RagtrackError as err:
         logging.getLogger("ragtrack").error("%s", err)
         raise typer.Exit(EXIT_FAILED) from None
@@ -265,7 +276,10 @@ def status(
         for problem in report.problems:
             console.print(f"  {problem}", markup=False)
         raise typer.Exit(EXIT_FAILED)
-    console.print("manifest and files agree", markup=False)
+    if report.writing:
+        console.print("an ingest is writing now; this is the last committed state", markup=False)
+    checked = "decodes and matches" if verify else "matches"
+    console.print(f"manifest and files agree (every file {checked} its checksum)", markup=False)
 
 
 # `ragtrack lineage review|show|rebuild` (see ragtrack.lineage_cli)
