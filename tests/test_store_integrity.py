@@ -470,3 +470,18 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return False
+
+
+def test_a_full_disk_while_recording_a_failure_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox, out = _dataset(tmp_path)
+    (inbox / "bad.txt").write_text("not a report\n", encoding="utf-8")
+
+    def full(self: object, row: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("ragtrack.store.manifest.Manifest.record_failure", full)
+    with pytest.raises(StoreError, match="cannot record a failure: database or disk is full"):
+        ingest([inbox], out, parse=parse_fake)
+    assert status(out).consistent
