@@ -228,3 +228,40 @@ def test_both_plan_layouts_warn_about_a_plan_year_far_after_ingest(sample: Path)
     assert early.plan_year == year  # kept
     timely = parse_source(source, today=dt.date(start, 6, 1)).document
     assert not [w for w in timely.warnings if "date of ingest" in w]
+
+
+# ---------------------------------------------------------------- through ``ragtrack ingest``
+
+
+def test_ingest_stores_the_warnings_and_keeps_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a user meets it: ``ragtrack ingest q4.txt`` in the inbox folder (default dataset
+    folder), a report with an impossible period end and a line pasted in from a cp1252 file.
+    Both are printed as warnings and kept in ``documents.warnings``; the rows are all there."""
+    import ragtrack
+    from test_bad_input import run
+
+    text = (
+        report("31 February 2020")
+        .decode()
+        .replace("work is on track.", "work is on track.\nSpent £2m – the council’s budget.")
+    )
+    pasted = "Spent £2m – the council’s budget."
+    data = text.encode().replace(pasted.encode(), pasted.encode("cp1252"))  # arrows stay UTF-8
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q4.txt").write_bytes(data)
+    code, out, err = run("ingest", "q4.txt")
+    assert code == 0, err
+    assert "2 items, 1 commentary, 2 warnings" in out
+    assert "'31 February 2020' is not a real date" in err
+    assert "line 10: bytes that are not UTF-8" in err
+    documents = ragtrack.load("ragtrack-data")
+    [doc] = documents["documents"].itertuples()
+    assert doc.period_end is None
+    warnings = list(doc.warnings)
+    assert [w for w in warnings if w.startswith("line 2: period end '31 February 2020'")]
+    assert [w for w in warnings if w.startswith("line 10: ") and "cp1252" in w]
+    assert len(documents["items"]) == 2
+    [paragraph] = documents["commentary"]["text"]
+    assert pasted in paragraph
