@@ -158,3 +158,13 @@ def test_a_cp1252_line_anywhere_is_reported_at_its_line(
     source = read_text_bytes(raw, "mixed.txt")
     bad_line = [line for line in source.lines if line.number == bad_at]
     assert bad_line and bad_line[-1].text.endswith(bad.rstrip()[-1])  # read, not dropped
+
+
+def test_bad_utf16_is_refused_at_its_line() -> None:
+    """UTF-16 with a byte-order mark and a lone surrogate on line 3 (the error named no line)."""
+    good = "Title\r\nRésumé\r\n".encode("utf-16-le")
+    data = codecs.BOM_UTF16_LE + good + b"\x00\xd8" + "x\r\n".encode("utf-16-le")
+    with pytest.raises(InputError) as caught:
+        read_text_bytes(data, "wide.txt")
+    assert caught.value.line == 3
+    assert str(caught.value).startswith("wide.txt, line 3: invalid utf-16 text")

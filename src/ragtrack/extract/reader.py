@@ -71,13 +71,7 @@ _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 _REGION = 3  # how many non-blank lines at the top and bottom of a page can be furniture
 
 
-def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
-    """Decode report bytes, returning ``(text, encoding)``; see :func:`decode_with_warnings`."""
-    text, encoding, _ = decode_with_warnings(data, name)
-    return text, encoding
-
-
-def decode_with_warnings(data: bytes, name: str = "<input>") -> tuple[str, str, tuple[str, ...]]:
+def decode(data: bytes, name: str = "<input>") -> tuple[str, str, tuple[str, ...]]:
     """Decode report bytes, returning ``(text, encoding, warnings)``.
 
     Accepts UTF-8 with or without BOM, UTF-16 with BOM, and falls back to cp1252. A file
@@ -406,7 +400,7 @@ def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             "(raise it with --max-bytes)",
             file=name,
         )
-    text, encoding, warnings = decode_with_warnings(data, name)
+    text, encoding, warnings = decode(data, name)
     if not text.strip():
         raise InputError(
             "empty file (no text)" if not text else "file holds only whitespace", file=name
