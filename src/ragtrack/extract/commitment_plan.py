@@ -22,6 +22,7 @@ Rows are rebuilt from the structure of the text alone:
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from pdfminer.fontmetrics import FONT_METRICS
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_plan_year
 from ragtrack.extract.plan import Warnings, plan_year_override, quote, stable_id
-from ragtrack.extract.provenance import document_record
+from ragtrack.extract.provenance import document_record, ingest_date, warn_far_future_plan_year
 from ragtrack.extract.structure import is_header_fragment
 from ragtrack.normalise.text import clean_text, join_wrapped
 from ragtrack.normalise.values import MONTH_PATTERN
@@ -591,7 +592,9 @@ def _measure_widths(groups: list[Group]) -> ColumnWidths:
 # ------------------------------------------------------------------ records
 
 
-def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> ParsedDocument:
+def parse_commitment_plan(
+    source: SourceText, plan_year: str | None = None, *, today: dt.date | None = None
+) -> ParsedDocument:
     """Parse an OCR'd three-column commitment plan: one item per action and per target.
 
     Priority headings become outcomes numbered in order, each "We will ..." commitment the
@@ -615,6 +618,8 @@ def parse_commitment_plan(source: SourceText, plan_year: str | None = None) -> P
         else:
             _parse_columnwise(group, widths, warnings)
     year = plan_year_override(plan_year, source.name) or detect_plan_year(source)
+    if plan_year is None:  # a year the user gives is theirs; one read from the text is checked
+        warn_far_future_plan_year(year, lines, warnings, ingest_date(today))
     items: list[ItemRecord] = []
     ordinal: Counter[str] = Counter()
     for group in groups:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from ragtrack.errors import ParseError
@@ -13,10 +14,16 @@ from ragtrack.records import DocType, ParsedDocument, SourceText
 
 
 def parse_source(
-    source: SourceText, doc_type: DocType | None = None, plan_year: str | None = None
+    source: SourceText,
+    doc_type: DocType | None = None,
+    plan_year: str | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> ParsedDocument:
     """Parse any supported document. ``doc_type`` and ``plan_year`` override what the text
-    says (the type is otherwise told from the text, never from the file name)."""
+    says (the type is otherwise told from the text, never from the file name). ``today`` is
+    the date of ingest, against which far-off period ends and plan years are warned about
+    (default: today)."""
     classes = [classify_line(line.text) if line.text else BLANK for line in source.lines]
     kind = doc_type
     if kind is None:
@@ -25,8 +32,8 @@ def parse_source(
         except ParseError:
             kind = "progress_report"  # no sign either way: the report parser says what is missing
     if kind == "delivery_plan":
-        return parse_plan(source, plan_year)
-    parsed = parse_progress_report(source, classes)
+        return parse_plan(source, plan_year, today=today)
+    parsed = parse_progress_report(source, classes, today=today)
     year = plan_year_override(plan_year, source.name)
     if year is not None and parsed.document.plan_year != year:
         parsed = replace(parsed, document=replace(parsed.document, plan_year=year))

@@ -11,6 +11,7 @@ unnumbered outcome headings -> cut rows -> split each row into its cells -> atta
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,7 +21,12 @@ import regex as re
 from ragtrack.errors import InputError, ParseError
 from ragtrack.extract.doctype import doc_type_scores, is_commitment_table
 from ragtrack.extract.provenance import WarningLog as Warnings
-from ragtrack.extract.provenance import document_record, stable_id
+from ragtrack.extract.provenance import (
+    document_record,
+    ingest_date,
+    stable_id,
+    warn_far_future_plan_year,
+)
 from ragtrack.extract.structure import (
     Classified,
     LineKind,
@@ -365,10 +371,13 @@ def detect_table_plan_year(source: SourceText) -> str | None:
     return _majority(years)
 
 
-def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> ParsedDocument:
+def parse_delivery_plan(
+    source: SourceText, plan_year: str | None = None, *, today: dt.date | None = None
+) -> ParsedDocument:
     """Parse a tabular delivery plan into one item per action and measure row.
 
-    ``plan_year`` overrides the year the table headings state. Raises :class:`ParseError`
+    ``plan_year`` overrides the year the table headings state; a stated year more than a
+    year after ``today`` (the date of ingest) is warned about. Raises :class:`ParseError`
     when no rows are found (the document is probably not a tabular delivery plan).
     """
     warnings = Warnings(source.pages)
@@ -396,6 +405,8 @@ def parse_delivery_plan(source: SourceText, plan_year: str | None = None) -> Par
         year = _majority(
             [c.plan_year for c in classes if c.kind is LineKind.PLAN_MEASURES and c.plan_year]
         )
+    if plan_year is None:  # a year the user gives is theirs; one read from the text is checked
+        warn_far_future_plan_year(year, lines, warnings, ingest_date(today))
     for i, stated in stated_years:
         if year and stated != year:
             warnings.add(
@@ -619,15 +630,17 @@ def plan_year_override(plan_year: str | None, name: str) -> str | None:
     return year
 
 
-def parse_plan(source: SourceText, plan_year: str | None = None) -> ParsedDocument:
+def parse_plan(
+    source: SourceText, plan_year: str | None = None, *, today: dt.date | None = None
+) -> ParsedDocument:
     """Parse any delivery plan: the three-column commitment layout (OCR'd 2017/18) or the
-    ref-numbered tables (2019/20), told apart from the text."""
+    ref-numbered tables (2019/20), told apart from the text. ``today``: the date of ingest."""
     # imported here: the commitment-plan parser builds on this module
     from ragtrack.extract.commitment_plan import parse_commitment_plan
 
     if is_commitment_table(source):
-        return parse_commitment_plan(source, plan_year)
-    return parse_delivery_plan(source, plan_year)
+        return parse_commitment_plan(source, plan_year, today=today)
+    return parse_delivery_plan(source, plan_year, today=today)
 
 
 def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: Warnings) -> None:

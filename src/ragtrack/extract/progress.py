@@ -7,6 +7,7 @@ is a pure function of the previous one's output.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections import Counter
@@ -20,7 +21,14 @@ from ragtrack.extract.commentary import (
     paragraph_refs,
     split_paragraphs,
 )
-from ragtrack.extract.provenance import WarningLog, document_record, stable_id
+from ragtrack.extract.provenance import (
+    WarningLog,
+    document_record,
+    far_future,
+    ingest_date,
+    stable_id,
+    warn_far_future_plan_year,
+)
 from ragtrack.extract.rows import split_row_tail
 from ragtrack.extract.segment import (
     CommentaryBlock,
@@ -42,7 +50,7 @@ from ragtrack.normalise.values import (
     financial_quarter_of,
     financial_year_of,
     milestone_date,
-    parse_day_date,
+    read_printed_date,
 )
 from ragtrack.records import (
     CommentaryRecord,
@@ -54,7 +62,12 @@ from ragtrack.records import (
 
 log = logging.getLogger(__name__)
 
-_PERIOD = re.compile(r"Progress\s+(?:up\s+)?to\s+(?P<date>[^()\-–]+?)\s*(?:[-–)]|$)", re.IGNORECASE)
+#: "Progress to <date>", the date ending at a dash or bracket (a hyphen between digits, as in
+#: 31-12-2019, is part of the date).
+_PERIOD = re.compile(
+    r"Progress\s+(?:up\s+)?to\s+(?P<date>(?:\d-(?=\d)|[^()\-–])+?)\s*(?:[-–)]|$)",
+    re.IGNORECASE,
+)
 _QUARTER = re.compile(r"\bQ(?:uarter|tr)?\.?\s*(?P<q>[1-4])\b", re.IGNORECASE)
 _COUNCIL = re.compile(
     r"\b(?P<name>[A-Za-z][A-Za-z'’\-]+(?:\s+[A-Za-z][A-Za-z'’\-]+){0,3})\s+Council\b(?!\s+Plan)",
@@ -71,8 +84,48 @@ def _quote(text: str, limit: int = 60) -> str:
 # ---------------------------------------------------------------- document fields
 
 
+def _period_end(date: str, line: Line, warnings: WarningLog, today: dt.date) -> dt.date | None:
+    """The period end printed as ``date`` on ``line``. One that is no real date (31 February)
+    or cannot be read is left empty, never guessed; one more than a year after the date of
+    ingest is kept. Each leaves a warning naming the text as printed."""
+    printed = read_printed_date(date)
+    if printed is None:
+        warnings.add(line, f"period end {_quote(date)} is not a date; period end left empty")
+        return None
+    if printed.value is None:
+        warnings.add(
+            line,
+            f"period end {_quote(printed.printed)} is not a real date ({printed.problem}); "
+            "period end left empty, not guessed",
+        )
+        return None
+    if far_future(printed.value, today):
+        warnings.add(
+            line,
+            f"period end {_quote(printed.printed)} ({printed.value}) is more than a year after "
+            f"the date of ingest ({today}): probably a typo; kept as printed",
+        )
+    return printed.value
+
+
+def _period(
+    front: list[Line], warnings: WarningLog, today: dt.date
+) -> tuple[dt.date | None, int | None, str | None]:
+    """Period end, printed quarter and plan year from the first "Progress to ..." line that
+    prints a date (else the first such line, to warn about what it holds)."""
+    found = [(line, m) for line in front if (m := _PERIOD.search(line.text.strip()))]
+    dated = [(line, m) for line, m in found if read_printed_date(m["date"]) is not None]
+    if not (dated or found):
+        return None, None, None
+    line, match = (dated or found)[0]
+    after = line.text.strip()[match.end() - 1 :]
+    q = _QUARTER.search(after)
+    period_end = _period_end(match["date"], line, warnings, today)
+    return period_end, int(q["q"]) if q else None, canonical_plan_year(after)
+
+
 def _document_fields(
-    front: list[Line], blocks_years: list[str], warnings: WarningLog
+    front: list[Line], blocks_years: list[str], warnings: WarningLog, today: dt.date
 ) -> dict[str, object]:
     """Title, council, period end, quarter and plan year from the front matter and headings."""
     texts = [line.text.strip() for line in front if line.text.strip()]
@@ -83,16 +136,7 @@ def _document_fields(
         title_parts.append(text)
     title = " ".join(" ".join(title_parts).split()) or None
 
-    period_end = quarter = None
-    period_year = None
-    for text in texts:
-        match = _PERIOD.search(text)
-        if match:
-            period_end = parse_day_date(match["date"])
-            q = _QUARTER.search(text[match.end() - 1 :])
-            quarter = int(q["q"]) if q else None
-            period_year = canonical_plan_year(text[match.end() - 1 :])
-            break
+    period_end, quarter, period_year = _period(front, warnings, today)
     if period_end is not None and quarter is None:
         quarter = financial_quarter_of(period_end)
     elif period_end is not None and quarter != financial_quarter_of(period_end):
@@ -288,18 +332,27 @@ def _commentary(
 
 
 def parse_progress_report(
-    source: SourceText, classes: list[Classified] | None = None
+    source: SourceText, classes: list[Classified] | None = None, *, today: dt.date | None = None
 ) -> ParsedDocument:
     """Parse a progress report (either text layout, or lines from a PDF) into records.
 
-    ``classes`` are the lines already classified, when the caller has them."""
+    ``classes`` are the lines already classified, when the caller has them; ``today`` is the
+    date of ingest, against which far-off dates are warned about (default: today)."""
     warnings = WarningLog(source.pages)
     seg = segment(source.lines, source.rag_colour, classes)
     contexts = assign_contexts(seg.blocks)
     document_id = source.sha256
 
     heading_years = [y for b in seg.blocks if isinstance(b, HeadingBlock) for y in b.plan_years]
-    fields = _document_fields(seg.front, heading_years, warnings)
+    today = ingest_date(today)
+    fields = _document_fields(seg.front, heading_years, warnings, today)
+    period_end, plan_year = fields["period_end"], fields["plan_year"]
+    if isinstance(plan_year, str) and not (
+        isinstance(period_end, dt.date)
+        and far_future(period_end, today)
+        and plan_year == financial_year_of(period_end)
+    ):  # a plan year that follows from a far-off period end is warned about with it
+        warn_far_future_plan_year(plan_year, source.lines, warnings, today)
 
     items = _items(seg, contexts, document_id, source.rag_colour, warnings)
     actions = [i.ref for i in items if i.kind == "action" and i.ref]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Sequence
 
+from ragtrack.normalise.values import one_year_after, plan_year_start, plan_years_in
 from ragtrack.records import DocType, DocumentRecord, Line, SourceText
 from ragtrack.version import PARSER_VERSION
 
@@ -47,6 +49,34 @@ class WarningLog:
             return list(self._kept)
         more = f"{self.unlisted:,} more warnings not listed (only the first {self.limit:,} are)"
         return [*self._kept, more]
+
+
+def ingest_date(today: dt.date | None = None) -> dt.date:
+    """The date of ingest: ``today`` when a caller (or a test) gives one, else today (UTC)."""
+    return today if today is not None else dt.datetime.now(dt.UTC).date()
+
+
+def far_future(day: dt.date, today: dt.date) -> bool:
+    """Whether ``day`` is more than a year after the date of ingest: likely a typo (2091 for
+    2019), as reports and plans are published about the past and the year ahead."""
+    return day > one_year_after(today)
+
+
+def warn_far_future_plan_year(
+    plan_year: str | None, lines: Sequence[Line], warnings: WarningLog, today: dt.date
+) -> None:
+    """A warning naming a plan year that starts more than a year after ``today`` and the
+    first line printing it; the year itself is kept as printed."""
+    if plan_year is None or not far_future(plan_year_start(plan_year), today):
+        return
+    printed = (ln for ln in lines if plan_year[:4] in ln.text)  # cheap test first
+    line = next((ln for ln in printed if plan_year in plan_years_in(ln.text)), None)
+    how = "" if line else " (worked out from the document's dates)"
+    warnings.add(
+        line,
+        f"plan year {plan_year}{how} starts more than a year after the date of ingest "
+        f"({today}): probably a typo; kept as printed",
+    )
 
 
 def stable_id(*parts: object) -> str:

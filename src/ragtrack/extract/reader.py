@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import regex as re
@@ -70,43 +71,71 @@ _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 _REGION = 3  # how many non-blank lines at the top and bottom of a page can be furniture
 
 
-def decode(data: bytes, name: str = "<input>") -> tuple[str, str]:
-    """Decode report bytes, returning ``(text, encoding)``.
+def decode(data: bytes, name: str = "<input>") -> tuple[str, str, tuple[str, ...]]:
+    """Decode report bytes, returning ``(text, encoding, warnings)``.
 
-    Accepts UTF-8 with or without BOM, UTF-16 with BOM, and falls back to cp1252.
+    Accepts UTF-8 with or without BOM, UTF-16 with BOM, and falls back to cp1252. A file
+    mixing the two (a cp1252 line pasted into UTF-8) is read sequence by sequence, each in
+    its own encoding, with a warning naming the lines in the minority encoding.
     Raises :class:`InputError` for binary data or text in no encoding we can tell.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict(data, "utf-8-sig", name), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", name), "utf-16"
-    head = data[:65536]
-    if b"\x00" in head:
-        if _utf16_without_bom(head):
-            raise InputError(
-                "UTF-16 text without a byte-order mark (its encoding cannot be told for sure); "
-                "save it as UTF-8",
-                file=name,
-            )
-        raise InputError("binary data, not a text report (NUL bytes found)", file=name)
+        return _strict(data, "utf-16", name), "utf-16", ()
+    bom = data.startswith(codecs.BOM_UTF8)
+    if not bom:
+        _refuse_binary(data[:65536], name)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8-sig" if bom else "utf-8"), "utf-8-sig" if bom else "utf-8", ()
     except UnicodeDecodeError:
         pass
-    if _control_share(head) > _BINARY_SHARE:
+    if not bom and _control_share(data[:65536]) > _BINARY_SHARE:
         # checked before the cp1252 fallback, which decodes almost any bytes: binary
         # garbage must be called binary, not text in an unknown encoding
         raise InputError("binary data, not a text report (control bytes found)", file=name)
+    escaped = data.decode("utf-8", "surrogateescape")  # bytes that are not UTF-8 as U+DCxx
+    if not _UTF8_EVIDENCE.search(escaped):  # nothing says UTF-8 (a BOM would): a cp1252 file
+        return _cp1252(data, name), "cp1252", ()
+    mixed = _decode_mixed(escaped, data, name)
+    if bom:
+        text = mixed.text.removeprefix("\ufeff")
+        return text, "utf-8-sig", mixed.warnings(mixed.cp1252_lines, "cp1252")
+    if len(mixed.utf8_lines) >= len(mixed.cp1252_lines):
+        return mixed.text, "utf-8", mixed.warnings(mixed.cp1252_lines, "cp1252")
+    return mixed.text, "cp1252", mixed.warnings(mixed.utf8_lines, "UTF-8")
+
+
+def _cp1252(data: bytes, name: str) -> str:
+    """``data`` as cp1252, else an error naming the line of the first byte it lacks."""
     try:
-        text = data.decode("cp1252")
+        return data.decode("cp1252")
     except UnicodeDecodeError as err:
+        raise _undetectable(data, err.start, name) from None
+
+
+def _undetectable(data: bytes, offset: int, name: str) -> InputError:
+    """The error for a byte that is neither UTF-8 nor cp1252, naming its line (and page)."""
+    head = data[:offset]
+    line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+    return InputError(
+        f"undetectable text encoding (not UTF-8, UTF-16 or cp1252; byte "
+        f"0x{data[offset]:02x} at offset {offset})",
+        file=name,
+        page=head.count(b"\f") + 1 if b"\f" in data else None,
+        line=line,
+    )
+
+
+def _refuse_binary(head: bytes, name: str) -> None:
+    """NUL bytes: UTF-16 without a byte-order mark, or binary data."""
+    if b"\x00" not in head:
+        return
+    if _utf16_without_bom(head):
         raise InputError(
-            f"undetectable text encoding (not UTF-8, UTF-16 or cp1252; byte "
-            f"0x{data[err.start]:02x} at offset {err.start})",
+            "UTF-16 text without a byte-order mark (its encoding cannot be told for sure); "
+            "save it as UTF-8",
             file=name,
-            line=_line_of(data, err.start),
-        ) from None
-    return text, "cp1252"
+        )
+    raise InputError("binary data, not a text report (NUL bytes found)", file=name)
 
 
 _CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x20)])
@@ -129,18 +158,120 @@ def _utf16_without_bom(head: bytes) -> bool:
     return False
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    """The line number (from 1) holding byte ``offset``, counting LF, CRLF and lone CR."""
-    head = data[:offset]
-    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+#: Lines listed one warning each when a file mixes encodings; the rest are counted.
+_MIXED_LISTED = 5
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = re.compile(r"[\r\n]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: A character decoded from valid non-ASCII UTF-8 (not an escaped byte ``U+DC80..U+DCFF``).
+_UTF8_EVIDENCE = re.compile(r"[^\x00-\x7f\udc80-\udcff]")
+_ESCAPED = re.compile(r"[\udc80-\udcff]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Mixed:
+    """Text decoded sequence by sequence, and where each encoding was found, as
+    ``{line: page}``: lines holding valid non-ASCII UTF-8, and lines holding bytes that are
+    not UTF-8 (read as cp1252)."""
+
+    text: str
+    utf8_lines: dict[int, int]
+    cp1252_lines: dict[int, int]
+    paged: bool  # the file has form feeds, so warnings name the page too
+
+    def warnings(self, lines: dict[int, int], encoding: str) -> tuple[str, ...]:
+        """One warning per line in the minority ``encoding`` (a few, then a count)."""
+        if encoding == "cp1252":
+            what = "bytes that are not UTF-8, unlike the rest of the file"
+        else:
+            what = "UTF-8 text in a file that is otherwise cp1252"
+        listed = [
+            f"{f'page {page}, ' if self.paged else ''}line {line}: {what}; read as {encoding}, "
+            "check its characters"
+            for line, page in list(lines.items())[:_MIXED_LISTED]
+        ]
+        if len(lines) > _MIXED_LISTED:
+            more = len(lines) - _MIXED_LISTED
+            listed.append(f"{more:,} more lines with {what}, read as {encoding} too")
+        return tuple(listed)
+
+
+def _decode_mixed(escaped: str, data: bytes, name: str) -> _Mixed:
+    """Decode the lines that are valid UTF-8 as UTF-8 and each line holding bytes that are
+    not as cp1252, counting lines (LF, CRLF, lone CR) and pages (form feeds) on the way.
+
+    ``escaped`` is ``data`` decoded with ``surrogateescape``. Raises :class:`InputError` at
+    the line of a byte that is neither (0x81 and a few more)."""
+    parts: list[str] = []
+    utf8: dict[int, int] = {}
+    cp1252: dict[int, int] = {}
+    line = page = 1
+    pos = 0  # in ``escaped``: the end of what is decoded so far
+    for hit in _ESCAPED.finditer(escaped):
+        if hit.start() < pos:
+            continue  # on a line already read as cp1252
+        start = max(escaped.rfind("\n", pos, hit.start()), escaped.rfind("\r", pos, hit.start()))
+        start = max(pos, start + 1)
+        good = escaped[pos:start]  # whole lines of valid UTF-8
+        parts.append(good)
+        if not good.isascii():
+            _note_non_ascii(good, line, page, utf8)
+        line += good.count("\n") + good.count("\r") - good.count("\r\n")
+        page += good.count("\f")
+        end = _BREAK.search(escaped, hit.start())
+        pos = end.start() if end else len(escaped)
+        raw = escaped[start:pos].encode("utf-8", "surrogateescape")
+        try:
+            parts.append(raw.decode("cp1252"))
+        except UnicodeDecodeError:  # UTF-8 and cp1252 within one line
+            parts.append(_decode_line_mixed(raw, escaped, start, data, name))
+        cp1252.setdefault(line, page + escaped.count("\f", start, hit.start()))
+    rest = escaped[pos:]
+    parts.append(rest)
+    if not rest.isascii():
+        _note_non_ascii(rest, line, page, utf8)
+    return _Mixed("".join(parts), utf8, cp1252, "\f" in escaped)
+
+
+def _decode_line_mixed(raw: bytes, escaped: str, start: int, data: bytes, name: str) -> str:
+    """One line (``raw``, from ``escaped[start:]``) mixing UTF-8 and cp1252 within it, each
+    byte sequence in its own encoding; an error naming the line for a byte that is neither."""
+    parts: list[str] = []
+    pos = 0
+    while pos < len(raw):
+        try:
+            parts.append(raw[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as err:
+            parts.append(raw[pos : pos + err.start].decode("utf-8"))
+            bad, pos = pos + err.start, pos + err.end
+        try:
+            parts.append(raw[bad:pos].decode("cp1252"))
+        except UnicodeDecodeError as err:
+            before = len(escaped[:start].encode("utf-8", "surrogateescape"))
+            raise _undetectable(data, before + bad + err.start, name) from None
+    return "".join(parts)
+
+
+def _note_non_ascii(chunk: str, line: int, page: int, found: dict[int, int]) -> None:
+    """Record in ``found`` the lines of ``chunk`` (starting at ``line``) holding non-ASCII."""
+    for offset, piece in enumerate(_LINE_BREAK.split(chunk)):
+        if not piece.isascii():
+            first = _NON_ASCII.search(piece)
+            at = first.start() if first else 0
+            found.setdefault(line + offset, page + piece.count("\f", 0, at))
+        page += piece.count("\f")
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
+    """``data`` in ``encoding``, else an error naming the line of the first bad byte."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
+        head = data[: err.start].decode(encoding, errors="replace")
+        line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
         raise InputError(
-            f"invalid {encoding} text (bad byte at offset {err.start})", file=name
+            f"invalid {encoding} text (bad byte at offset {err.start})", file=name, line=line
         ) from None
 
 
@@ -269,7 +400,7 @@ def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             "(raise it with --max-bytes)",
             file=name,
         )
-    text, encoding = decode(data, name)
+    text, encoding, warnings = decode(data, name)
     if not text.strip():
         raise InputError(
             "empty file (no text)" if not text else "file holds only whitespace", file=name
@@ -286,6 +417,7 @@ def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTE
         source_format="text",
         pages=page_count,
         lines=tuple(lines),
+        warnings=warnings,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 RAG_CANONICAL = {
     "r": "red",
@@ -111,18 +112,56 @@ def milestone_date(milestone: str | None) -> dt.date | None:
     return month_end(year, month)
 
 
-def parse_day_date(text: str) -> dt.date | None:
-    """A printed date such as ``30th June 2018``, ``31 December 2019`` or ``30 Sept 2021``."""
-    match = _DAY_FIRST_DATE.search(text)
-    if match:
-        try:
-            return dt.date(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
-        except ValueError:
-            return None
-    match = _MILESTONE_DATE.search(text)
-    if match:
-        return milestone_date(match.group(0))
+_NUMERIC_DATE = re.compile(
+    r"\b(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})\b"
+)
+_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedDate:
+    """A date as printed and the day it names; ``value`` is None when no such day exists
+    (``31 February 2020``, ``31/13/2020``) and ``problem`` then says why."""
+
+    printed: str
+    value: dt.date | None
+    problem: str | None = None
+
+
+def _day_of(printed: str, year: int, month: int, day: int | None) -> PrintedDate:
+    """The day ``year-month-day`` (the month's last day when ``day`` is None), never guessed:
+    an impossible one is a :class:`PrintedDate` with no value and the reason."""
+    if not 1 <= month <= 12:
+        return PrintedDate(printed, None, f"there is no month {month}")
+    if day is None:
+        return PrintedDate(printed, month_end(year, month))
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return PrintedDate(printed, None, f"{calendar.month_name[month]} {year} has {days} days")
+    return PrintedDate(printed, dt.date(year, month, day))
+
+
+def read_printed_date(text: str) -> PrintedDate | None:
+    """The date printed in ``text``: ``30th June 2018``, ``30 Sept 2021``, ``June 30, 2018``,
+    ``June 2018`` (its last day), day-first numbers (``30/06/2018``, ``30.06.2018``,
+    ``30-06-2018``) or ISO ``2018-06-30``. None when no date is printed; a date that is
+    printed but does not exist keeps its text, with no value (see :class:`PrintedDate`)."""
+    for pattern in (_DAY_FIRST_DATE, _ISO_DATE, _NUMERIC_DATE):
+        if match := pattern.search(text):
+            month = match["month"]
+            number = int(month) if month.isdigit() else MONTHS[month.lower()]
+            return _day_of(match.group(0), int(match["year"]), number, int(match["day"]))
+    if match := _MILESTONE_DATE.search(text):
+        day = int(match["day"]) if match["day"] else None
+        return _day_of(match.group(0), int(match["year"]), MONTHS[match["month"].lower()], day)
     return None
+
+
+def parse_day_date(text: str) -> dt.date | None:
+    """A printed date as a day (see :func:`read_printed_date`); None when there is none or
+    it does not exist."""
+    printed = read_printed_date(text)
+    return printed.value if printed else None
 
 
 _PLAN_YEAR = re.compile(r"\b(?P<start>(?:19|20)\d{2})\s*[/\-–]\s*(?P<end>\d{2}|(?:19|20)\d{2})\b")
@@ -143,6 +182,25 @@ def canonical_plan_year(raw: str | None) -> str | None:
         return None
     end_year = following
     return f"{start}/{str(end_year)[-2:]}"
+
+
+def plan_years_in(text: str) -> list[str]:
+    """Every plan year printed in ``text``, in canonical form (inconsistent spans skipped)."""
+    years = (canonical_plan_year(match.group(0)) for match in _PLAN_YEAR.finditer(text))
+    return [year for year in years if year]
+
+
+def plan_year_start(plan_year: str) -> dt.date:
+    """The first day of a canonical plan year (``2019/20`` -> 2019-04-01)."""
+    return dt.date(int(plan_year[:4]), 4, 1)
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    """The same day a year later (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
 
 
 def financial_year_of(day: dt.date) -> str:
