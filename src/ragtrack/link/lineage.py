@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 from rapidfuzz import fuzz
+from threadpoolctl import threadpool_limits
 
 from ragtrack.link.entities import Entity, build_entities
 from ragtrack.link.features import build_features
@@ -75,8 +76,11 @@ def link_items(
     cols, order = _prepare(items)
     entities = build_entities(cols, order, settings, warnings)
     must_link, forbidden = resolve_overrides(entities, cols, overrides, warnings)
-    features = build_features(cols, entities, settings)
-    links = partition(entities, features, settings, must_link, forbidden)
+    # one BLAS thread: OpenBLAS threads spin after each small product and starve the
+    # rapidfuzz workers that compute token-set similarity beside them
+    with threadpool_limits(limits=1, user_api="blas"):
+        features = build_features(cols, entities, settings)
+        links = partition(entities, features, settings, must_link, forbidden)
     table = _table(cols, entities, links, existing)
     for message in warnings:
         log.warning(message)

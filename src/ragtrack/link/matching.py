@@ -12,6 +12,7 @@ A proposed link is joined (``auto``) when its calibrated confidence reaches
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -49,15 +50,16 @@ class _State:
     members: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     by_year: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     at_year: dict[int, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
-    first_year: dict[int, int] = field(default_factory=dict)
+    #: each group's plan years, sorted
+    years: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def join(self, group: int, ent: Entity) -> None:
         self.links[ent.index].group = group
         self.members[group].append(ent.index)
         self.by_year[ent.year].add(group)
-        self.at_year[group].setdefault(ent.year, ent.index)
-        if group not in self.first_year or ent.year < self.first_year[group]:
-            self.first_year[group] = ent.year
+        if ent.year not in self.at_year[group]:
+            self.at_year[group][ent.year] = ent.index
+            bisect.insort(self.years[group], ent.year)
 
 
 def confidence(settings: LineageSettings, link_score: float, margin: float) -> float:
@@ -116,14 +118,13 @@ def _lineages(
     for y in range(year - gap, year):
         nearby |= state.by_year.get(y, set())
     for group in sorted(nearby - state.by_year.get(year, set())):
-        first = state.first_year[group]
-        if state.entities[state.at_year[group][first]].kind != kind or first > year:
+        years, seen = state.years[group], state.at_year[group]
+        if state.entities[seen[years[0]]].kind != kind or years[0] > year:
             continue
-        seen = state.at_year[group]
-        before = max(y for y in seen if y < year)
+        before = years[bisect.bisect_left(years, year) - 1]
         if (before == previous_year) != adjacent:
             continue
-        out.append((group, seen[before], seen[first]))
+        out.append((group, seen[before], seen[years[0]]))
     return out
 
 
@@ -162,13 +163,14 @@ def _assign_stage(
         worth = np.where(allowed > 0, allowed - s.unlinked_share * floor + 1e-9, 0.0)
         row_ind, col_ind = linear_sum_assignment(worth, maximize=True)
         rivals = _rival_scores(live, allowed, row_ind, col_ind, s.partner_discount)
+        col_top, row_top = _Top2(rivals), _Top2(rivals.T)
         taken = drifted = 0
         for r, c in zip(row_ind, col_ind, strict=True):
             link_score = float(live[r, c])
             if link_score < floor:
                 continue
-            alt_row = _second(rivals[:, c], r)
-            runner_up = max(alt_row[1], _second(rivals[r, :], c)[1])
+            alt_row = col_top.other(c, r)
+            runner_up = max(alt_row[1], row_top.other(r, c)[1])
             if _drifts(state, candidates[r], cols[c]):
                 scores[r, c] = 0.0
                 drifted += 1
@@ -250,12 +252,26 @@ def _rival_scores(
     return live - discount * np.maximum(lead[0], lead[1])
 
 
-def _second(values: np.ndarray, skip: int) -> tuple[int | None, float]:
-    """The best entry other than ``skip``: (its position, its value); (None, 0) if none."""
-    rest = values.copy()
-    rest[skip] = -np.inf
-    if rest.size < 2:
-        return None, 0.0
-    best = int(np.argmax(rest))
-    value = float(rest[best])
-    return (best, value) if value > 0 else (None, max(value, 0.0))
+class _Top2:
+    """The two best rows of each column of a matrix, to find a pair's runner-up fast."""
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        self.size = matrix.shape[0]
+        masked = matrix.copy()
+        self.best = np.argmax(masked, axis=0)
+        cols = np.arange(matrix.shape[1])
+        self.best_value = masked[self.best, cols]
+        if self.size > 1:
+            masked[self.best, cols] = -np.inf
+            self.second = np.argmax(masked, axis=0)
+            self.second_value = masked[self.second, cols]
+
+    def other(self, col: int, skip: int) -> tuple[int | None, float]:
+        """The best row of ``col`` other than ``skip``: (row, value), or (None, 0)."""
+        if self.size < 2:
+            return None, 0.0
+        if self.best[col] != skip:
+            row, value = int(self.best[col]), float(self.best_value[col])
+        else:
+            row, value = int(self.second[col]), float(self.second_value[col])
+        return (row, value) if value > 0 else (None, 0.0)

@@ -3,7 +3,9 @@ and the figures a text states. Pure functions, one canonical form each."""
 
 from __future__ import annotations
 
-import regex as re
+import re
+
+import regex
 
 from ragtrack.normalise.text import clean_text
 
@@ -14,9 +16,10 @@ _MONTHS = (
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*[/-]\s*(?:19|20)?\d\d\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _NUMBER = re.compile(r"[£$]?\d[\d,]*(?:\.\d+)?\s*(?:%|m\b|k\b|million\b)?")
+_DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"[^\d.]")
 _MONTH = re.compile(rf"\b(?:{_MONTHS})\b")
-_NON_WORD = re.compile(r"[^\p{L}\p{N}]+")
+_NON_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 _STOPWORDS = frozenset(
     [
         "a",
@@ -165,7 +168,7 @@ def masked_text(text: str | None) -> str:
 
 def numbers_in(text: str | None) -> frozenset[str]:
     """The figures a text states (years excluded): ``'to 91.1%'`` -> ``{'91.1'}``."""
-    if not text:
+    if not text or not _DIGIT.search(text):
         return frozenset()
     text = _YEAR_RANGE.sub(" ", clean_text(text))
     text = _YEAR.sub(" ", text)
