@@ -8,12 +8,14 @@ new one. The caller holds the dataset lock while appending.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ragtrack.errors import InputError
@@ -62,17 +64,29 @@ def read_overrides(root: Path) -> list[Override]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     out: list[Override] = []
     try:
-        header = reader.fieldnames or []
-        missing = [c for c in _REQUIRED if c not in header]
-        if header and missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path), line=1)
-        for row in reader:
-            out.append(_override(row, reader.line_num, path))
+        with _long_fields():
+            header = reader.fieldnames or []
+            missing = [c for c in _REQUIRED if c not in header]
+            if header and missing:
+                raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path), line=1)
+            for row in reader:
+                out.append(_override(row, reader.line_num, path))
     except csv.Error as exc:
         raise InputError(
             f"not a valid CSV row: {exc}", file=str(path), line=reader.line_num
         ) from None
     return out
+
+
+@contextlib.contextmanager
+def _long_fields() -> Iterator[None]:
+    """Let the csv module read any field, so a long one is reported with its line by us
+    (the module's own limit error comes before it counts the line)."""
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _override(row: dict, line: int, path: Path) -> Override:
@@ -129,36 +143,37 @@ def _now() -> str:
 def read_review_export(path: Path) -> list[Override]:
     """The decisions in an edited review export (see ``ragtrack.api.export_review``): one
     override per row whose ``decision`` is accept or reject; blank rows are skipped."""
-    text = _text(Path(path))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    out: list[Override] = []
+    path = Path(path)
+    reader = csv.DictReader(io.StringIO(_text(path), newline=""))
     try:
-        missing = [c for c in ("decision", *_REQUIRED[1:]) if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path), line=1)
-        for row in reader:
-            verdict = (row.get("decision") or "").strip().lower()
-            if not verdict or verdict in ("skip", "s"):
-                continue
-            if verdict not in _VERDICTS:
-                raise InputError(
-                    f"decision must be accept, reject or blank, not {verdict!r}",
-                    file=str(path),
-                    line=reader.line_num,
-                )
-            accept = _VERDICTS[verdict]
-            reason = (row.get("reason") or "").strip()
-            row = {
-                **row,
-                "decision": "must_link" if accept else "cannot_link",
-                "reason": reason or ("accepted in review" if accept else "rejected in review"),
-            }
-            out.append(_override(row, reader.line_num, Path(path)))
+        with _long_fields():
+            header = reader.fieldnames or []
+            missing = [c for c in ("decision", *_REQUIRED[1:]) if c not in header]
+            if missing:
+                raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path), line=1)
+            rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
+        line = reader.line_num
+        raise InputError(f"not a valid CSV row: {exc}", file=str(path), line=line) from None
+    return [o for line, row in rows if (o := _verdict(row, line, path)) is not None]
+
+
+def _verdict(row: dict, line: int, path: Path) -> Override | None:
+    verdict = (row.get("decision") or "").strip().lower()
+    if not verdict or verdict in ("skip", "s"):
+        return None
+    if verdict not in _VERDICTS:
         raise InputError(
-            f"not a valid CSV row: {exc}", file=str(path), line=reader.line_num
-        ) from None
-    return out
+            f"decision must be accept, reject or blank, not {verdict!r}", file=str(path), line=line
+        )
+    accept = _VERDICTS[verdict]
+    reason = (row.get("reason") or "").strip()
+    row = {
+        **row,
+        "decision": "must_link" if accept else "cannot_link",
+        "reason": reason or ("accepted in review" if accept else "rejected in review"),
+    }
+    return _override(row, line, path)
 
 
 _VERDICTS = {"accept": True, "a": True, "yes": True, "reject": False, "r": False, "no": False}
