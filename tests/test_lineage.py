@@ -57,8 +57,8 @@ def test_samples_reach_the_answer_key(items: pd.DataFrame) -> None:
     precision, recall, detail = precision_recall(items, table["lineage_id"].reset_index(drop=True))
     assert not detail["unresolved_key_rows"]
     # naive "same ref = same item" scores about 0.23 / 0.17 on this key; the matcher
-    # reaches 0.962 / 0.909
-    assert precision >= 0.95, detail["false_links"]
+    # reaches 0.973 / 0.909 (links below the join confidence are kept as candidates)
+    assert precision >= 0.97, detail["false_links"]
     assert recall >= 0.90, detail["missed_links"]
 
 

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from ragtrack import api
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
 from ragtrack.errors import InputError, LockTimeout, RagtrackError
-
-if TYPE_CHECKING:
-    from ragtrack.link.review import ReviewCandidate
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
 
@@ -119,7 +116,7 @@ def review(
 
 def _batch(
     out: Path,
-    queue: list[ReviewCandidate],
+    queue: list[api.ReviewCandidate],
     accept: str | None,
     reject: str | None,
     reason: str,
@@ -143,7 +140,7 @@ def _batch(
 def _interactive(out: Path, limit: int, reason: str) -> None:
     offered = 0
 
-    def decide_one(cand: ReviewCandidate) -> api.Verdict:
+    def decide_one(cand: api.ReviewCandidate) -> api.Verdict:
         nonlocal offered
         offered += 1
         _show(offered, cand)
@@ -154,7 +151,7 @@ def _interactive(out: Path, limit: int, reason: str) -> None:
     typer.echo(f"{decided} decision(s) recorded in {out / 'overrides.csv'}")
 
 
-def _show(number: int, cand: ReviewCandidate) -> None:
+def _show(number: int, cand: api.ReviewCandidate) -> None:
     """One queued link: both sides, the evidence and the context a reviewer needs."""
     verb = "would join" if cand.status == "candidate" else "joined"
     lines = [
