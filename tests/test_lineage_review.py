@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from lineage_key_scoring import item_nodes, key_pairs
 from ragtrack import api
 from ragtrack.cli import app
-from ragtrack.link.review import ReviewCandidate
+from ragtrack.link.review import ReviewCandidate, expected_change
 from ragtrack.store.lineage_table import read_lineage, read_overrides
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -49,8 +49,8 @@ def _same_lineage(root: Path, cand: ReviewCandidate) -> bool:
 def test_queue_is_short_ordered_by_impact_and_holds_key_errors(linked: Path) -> None:
     queue = api.review_candidates(linked)
     assert 0 < len(queue) <= 30
-    impacts = [c.impact for c in queue]
-    assert impacts == sorted(impacts, reverse=True)
+    order = [(c.impact, expected_change(c)) for c in queue]
+    assert order == sorted(order, reverse=True)
     assert {c.status for c in queue} <= {"auto", "candidate"}
     # the queue holds links the key says the matcher got wrong (an auto link that is false,
     # or a candidate that is true): reviewing it fixes them

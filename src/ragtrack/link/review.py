@@ -4,8 +4,9 @@ Pure: built from the lineage table, the items (with their document fields) and t
 commentary, all in memory. A link is queued when it is a ``candidate`` whose confidence is
 at least ``review_floor`` (accepting it would join two lineages) or an ``auto`` link whose
 confidence is below ``review_confidence`` (rejecting it would split one). The queue is
-ordered by how many appearances a decision moves to another lineage, then by how uncertain
-the link is.
+ordered by how many appearances a decision moves to another lineage, so links that join or
+split long histories come first, then by the chance the matcher got the link wrong; it is
+cut at ``review_limit``.
 """
 
 from __future__ import annotations
@@ -116,11 +117,18 @@ def review_queue(
                 runner_up=_runner_up(lineage_by_item, by_item, row.runner_up_item_id),
             )
         )
-    return sorted(out, key=_priority)
+    return sorted(out, key=_priority)[: s.review_limit]
+
+
+def expected_change(c: ReviewCandidate) -> float:
+    """Appearances a decision is expected to move: the impact times the chance the matcher
+    was wrong (a candidate is right with its confidence, an auto link wrong with the rest)."""
+    wrong = c.confidence if c.status == "candidate" else 1.0 - c.confidence
+    return c.impact * wrong
 
 
 def _priority(c: ReviewCandidate) -> tuple:
-    return (-c.impact, abs(c.confidence - 0.5), c.plan_year_b, c.kind, c.ref_b)
+    return (-c.impact, -round(expected_change(c), 6), c.plan_year_b, c.kind, c.ref_b)
 
 
 def _impact(row: Any, a: pd.Series, lineage: pd.DataFrame, sizes: pd.Series) -> int:

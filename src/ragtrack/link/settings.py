@@ -89,6 +89,8 @@ class LineageSettings:
     #: two); weaker candidates stay in the table but out of the queue
     review_confidence: float = 0.5
     review_floor: float = 0.25
+    #: the queue's length: the links a decision is expected to change most
+    review_limit: int = 30
 
 
 @dataclass(frozen=True, slots=True)
