@@ -151,8 +151,6 @@ def leave_one_document_out(
     scored on the pairs that do. Linking sees every document; only the labels are held out."""
     from dataclasses import replace
 
-    from sklearn.linear_model import LogisticRegression
-
     from ragtrack.link.lineage import LineageSettings, link_items
 
     truth, dont_care, _ = key_pairs(items)
@@ -171,12 +169,7 @@ def leave_one_document_out(
         touches = {p for p in every if any(doc in docs[n] for n in p)}
         best = None
         for weight in semantic_weights:
-            train = proposals[weight][
-                [p not in touches and p not in dont_care for p in proposals[weight]["pair"]]
-            ]
-            labels = [p in truth for p in train["pair"]]
-            model = LogisticRegression(C=10).fit(train[["score", "margin"]].to_numpy(), labels)
-            coef = (float(model.intercept_[0]), *map(float, model.coef_[0]))
+            coef = _fit_confidence(proposals[weight], truth, dont_care | touches)
             for join in joins:
                 settings = replace(
                     base,
@@ -214,6 +207,16 @@ def leave_one_document_out(
     return out
 
 
+def _fit_confidence(proposals: pd.DataFrame, truth: set, unlabelled: set) -> tuple:
+    """(bias, score, margin) of a logistic confidence fitted on the labelled proposals."""
+    from sklearn.linear_model import LogisticRegression
+
+    train = proposals[[p not in unlabelled for p in proposals["pair"]]]
+    labels = [p in truth for p in train["pair"]]
+    model = LogisticRegression(C=10).fit(train[["score", "margin"]].to_numpy(), labels)
+    return (float(model.intercept_[0]), *map(float, model.coef_[0]))
+
+
 def _all_pairs(items: pd.DataFrame) -> set:
     nodes = sorted(set(item_nodes(items)))
     return {frozenset((a, b)) for a, b in combinations(nodes, 2) if a[0] != b[0]}
@@ -239,17 +242,19 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, str(Path(__file__).parent))
-    from sample_items import parsed_sample_items
+    from sample_items import SAMPLE_FILES, parsed_sample_items
 
     logging.disable(logging.WARNING)
     items = parsed_sample_items()
+    names = {parsed_sample_items([n])["document_id"].iloc[0]: n[:3] for n in SAMPLE_FILES}
     joins = (0.1, 0.2, 0.3, 0.4)
     for label, weights in (("without", (0.0,)), ("with", (0.1, 0.2, 0.3))):
         folds = leave_one_document_out(items, weights, joins)
         print(f"leave one document out, {label} the semantic feature:")
         for f in folds:
             print(
-                f"  {f['document'][:12]}  semantic {f['semantic_weight']:.1f}  join "
+                f"  {names[f['document']]} ({f['document'][:8]})  semantic "
+                f"{f['semantic_weight']:.1f}  join "
                 f"{f['join_confidence']:.1f}  precision {f['precision']:.3f}  recall "
                 f"{f['recall']:.3f}  ({f['truth_pairs']} true pairs)"
             )
