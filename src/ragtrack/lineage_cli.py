@@ -158,10 +158,12 @@ def _show(number: int, cand: api.ReviewCandidate) -> None:
         f"[{number}] {cand.kind}, {verb} (confidence {cand.confidence:.2f}, score "
         f"{cand.score:.2f}, lead {cand.margin:.2f}); deciding moves {cand.impact} appearance(s)",
         f"  A {cand.plan_year_a} {cand.ref_a}: {_short(cand.text_a)}",
-        f"      RAG {cand.history_a or '-'}",
-        f"  B {cand.plan_year_b} {cand.ref_b}: {_short(cand.text_b)}",
-        f"      RAG {cand.history_b or '-'}",
     ]
+    if cand.status == "candidate":  # two lineages: each its own history
+        lines.append(f"      RAG {cand.history_a or '-'}")
+    lines.append(f"  B {cand.plan_year_b} {cand.ref_b}: {_short(cand.text_b)}")
+    label = "RAG" if cand.status == "candidate" else "RAG of the joined lineage"
+    lines.append(f"      {label} {cand.history_b or '-'}")
     if cand.outcome_b:
         lines.append(f"      outcome: {_short(cand.outcome_b, 90)}")
     if cand.milestone_b:
