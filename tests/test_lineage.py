@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from lineage_key_scoring import precision_recall
-from ragtrack.link.lineage import LineageAssigner, LineageSettings, Override, masked_text
+from ragtrack.link.lineage import LineageSettings, Override, link_items, masked_text
 from sample_items import parsed_sample_items
 
 
@@ -53,12 +53,12 @@ def _frame(rows: list[tuple[str, str, str, str | None, str]]) -> pd.DataFrame:
 
 
 def test_samples_reach_the_answer_key(items: pd.DataFrame) -> None:
-    table = LineageAssigner().assign(items).table.set_index("item_id").loc[items["item_id"]]
+    table = link_items(items).table.set_index("item_id").loc[items["item_id"]]
     precision, recall, detail = precision_recall(items, table["lineage_id"].reset_index(drop=True))
     assert not detail["unresolved_key_rows"]
     # naive "same ref = same item" scores about 0.23 / 0.17 on this key; the matcher
-    # reaches 0.962 / 0.909
-    assert precision >= 0.95, detail["false_links"]
+    # reaches 0.973 / 0.909 (links below the join confidence are kept as candidates)
+    assert precision >= 0.97, detail["false_links"]
     assert recall >= 0.90, detail["missed_links"]
 
 
@@ -66,7 +66,7 @@ def test_a_reused_measure_ref_with_other_wording_is_not_linked(items: pd.DataFra
     # 2018/19 M1.10 counts road traffic collisions attended, 2019/20 M1.10 fire protection
     # audits: they share only the ref and the wording of a target ("the number of ... to be
     # less/greater than ... in")
-    ids = _ids(LineageAssigner().assign(items).table)
+    ids = _ids(link_items(items).table)
     assert ids[_item(items, "2018/19", "M1.10")] != ids[_item(items, "2019/20", "M1.10")]
 
 
@@ -77,7 +77,7 @@ def test_target_wording_is_not_evidence() -> None:
 
 
 def test_issue_examples_are_linked(items: pd.DataFrame) -> None:
-    ids = _ids(LineageAssigner().assign(items).table)
+    ids = _ids(link_items(items).table)
     safe_and_well = {
         ids[_item(items, y, r)]
         for y, r in [("2018/19", "M1.11"), ("2019/20", "M1.11"), ("2021/22", "M2.14")]
@@ -89,23 +89,50 @@ def test_issue_examples_are_linked(items: pd.DataFrame) -> None:
 
 
 def test_every_link_is_explained(items: pd.DataFrame) -> None:
-    table = LineageAssigner().assign(items).table
+    table = link_items(items).table
     assert set(table["method"]) <= {"same_year_ref", "text", "override", "new"}
+    assert set(table["status"].dropna()) <= {"auto", "override", "candidate"}
     linked = table[table["method"] == "text"]
-    assert linked["score"].notna().all() and linked["margin"].notna().all()
-    assert linked["previous_item_id"].isin(table["item_id"]).all()
+    assert linked[["score", "margin", "confidence"]].notna().all().all()
+    joined, candidates = linked[linked["status"] == "auto"], linked[linked["status"] == "candidate"]
+    assert joined["previous_item_id"].isin(table["item_id"]).all()
+    assert candidates["candidate_item_id"].isin(table["item_id"]).all()
+    assert candidates["previous_item_id"].isna().all()
+    # a candidate is not joined: it starts a lineage of its own
+    ids = _ids(table)
+    assert all(
+        ids[c] != ids[p]
+        for c, p in zip(candidates["item_id"], candidates["candidate_item_id"], strict=True)
+    )
+    settings = LineageSettings()
+    assert (joined["confidence"] >= settings.join_confidence).all()
     assert table[table["method"] == "new"]["previous_item_id"].isna().all()
 
 
 # ----------------------------------------------------------------- stable IDs
 
 
+def _assert_ids_follow_their_items(old: dict[str, str], new: dict[str, str]) -> None:
+    """An old lineage whose items are still together, and with no other old lineage's
+    items, keeps its ID; nearly every item keeps its ID (an ID follows most of its items)."""
+    now_of: dict[str, set[str]] = {}
+    was_in: dict[str, set[str]] = {}
+    for item, lineage in old.items():
+        now_of.setdefault(lineage, set()).add(new[item])
+        was_in.setdefault(new[item], set()).add(lineage)
+    for lineage, now in now_of.items():
+        if len(now) == 1 and was_in[next(iter(now))] == {lineage}:
+            assert now == {lineage}
+    kept = sum(new[item] == lineage for item, lineage in old.items())
+    assert kept >= 0.95 * len(old)
+
+
 def test_ids_survive_adding_a_later_report(items: pd.DataFrame) -> None:
     later_doc = items[items["plan_year"] == "2021/22"]["document_id"].iloc[0]
-    before = LineageAssigner().assign(items[items["document_id"] != later_doc]).table
-    after = LineageAssigner().assign(items, existing=before).table
+    before = link_items(items[items["document_id"] != later_doc]).table
+    after = link_items(items, existing=before).table
     old, new = _ids(before), _ids(after)
-    assert all(new[item] == lineage for item, lineage in old.items())
+    _assert_ids_follow_their_items(old, new)
     # the new report's items joined the lineages they continue
     assert new[_item(items, "2021/22", "M2.14")] == old[_item(items, "2019/20", "M1.11")]
     assert new[_item(items, "2021/22", "A2.14")] == old[_item(items, "2019/20", "1.21")]
@@ -113,10 +140,10 @@ def test_ids_survive_adding_a_later_report(items: pd.DataFrame) -> None:
 
 def test_backfilled_report_attaches_to_existing_lineages(items: pd.DataFrame) -> None:
     earlier_doc = items[items["plan_year"] == "2018/19"]["document_id"].iloc[0]
-    before = LineageAssigner().assign(items[items["document_id"] != earlier_doc]).table
-    after = LineageAssigner().assign(items, existing=before).table
+    before = link_items(items[items["document_id"] != earlier_doc]).table
+    after = link_items(items, existing=before).table
     old, new = _ids(before), _ids(after)
-    assert all(new[item] == lineage for item, lineage in old.items())
+    _assert_ids_follow_their_items(old, new)
     for ref_1819, ref_1920 in [
         ("M1.11", "M1.11"),
         ("M1.3", "M1.3"),
@@ -127,8 +154,8 @@ def test_backfilled_report_attaches_to_existing_lineages(items: pd.DataFrame) ->
 
 
 def test_rerun_changes_nothing(items: pd.DataFrame) -> None:
-    first = LineageAssigner().assign(items).table
-    again = LineageAssigner().assign(items, existing=first).table
+    first = link_items(items).table
+    again = link_items(items, existing=first).table
     pd.testing.assert_frame_equal(
         first.sort_values("item_id").reset_index(drop=True),
         again.sort_values("item_id").reset_index(drop=True),
@@ -136,9 +163,9 @@ def test_rerun_changes_nothing(items: pd.DataFrame) -> None:
 
 
 def test_rebuild_keeps_ids_by_overlap(items: pd.DataFrame) -> None:
-    first = LineageAssigner().assign(items).table
+    first = link_items(items).table
     renamed = first.assign(lineage_id="old-" + first["lineage_id"])
-    rebuilt = LineageAssigner().rebuild(items, existing=renamed).table
+    rebuilt = link_items(items, existing=renamed).table
     assert _ids(rebuilt) == _ids(renamed)
 
 
@@ -146,12 +173,12 @@ def test_rebuild_keeps_ids_by_overlap(items: pd.DataFrame) -> None:
 
 
 def test_overrides_win_over_the_matcher(items: pd.DataFrame) -> None:
-    first = LineageAssigner().assign(items).table
+    first = link_items(items).table
     overrides = [
         Override("cannot_link", "measure", "2019/20", "M1.11", "2021/22", "M2.14", "test"),
         Override("must_link", "action", "2019/20", "1.6", "2021/22", "A1.1", "test"),
     ]
-    table = LineageAssigner().assign(items, existing=first, overrides=overrides).table
+    table = link_items(items, existing=first, overrides=overrides).table
     ids = _ids(table)
     assert ids[_item(items, "2021/22", "M2.14")] != ids[_item(items, "2019/20", "M1.11")]
     assert ids[_item(items, "2021/22", "A1.1")] == ids[_item(items, "2019/20", "1.6")]
@@ -166,14 +193,14 @@ def test_overrides_win_over_the_matcher(items: pd.DataFrame) -> None:
 
 def test_a_cannot_link_holds_on_a_fresh_run(items: pd.DataFrame) -> None:
     override = Override("cannot_link", "measure", "2019/20", "M1.11", "2021/22", "M2.14")
-    ids = _ids(LineageAssigner().assign(items, overrides=[override]).table)
+    ids = _ids(link_items(items, overrides=[override]).table)
     assert ids[_item(items, "2021/22", "M2.14")] != ids[_item(items, "2019/20", "M1.11")]
 
 
 def test_override_naming_a_missing_item_is_a_warning() -> None:
     frame = _frame([("a", "2018/19", "action", "1.1", "Publish the carers charter")])
     override = Override("must_link", "action", "2017/18", "9.9", "2018/19", "1.1")
-    result = LineageAssigner().assign(frame, overrides=[override])
+    result = link_items(frame, overrides=[override])
     assert any("not in the dataset" in w for w in result.warnings)
 
 
@@ -188,8 +215,8 @@ def test_drift_guard_stops_a_chain_wandering_off() -> None:
     ]
     loose = LineageSettings(drift_floor=0.0, link_floor=0.1, link_threshold=0.1)
     guarded = LineageSettings(drift_floor=0.1, link_floor=0.1, link_threshold=0.1)
-    loose_ids = _ids(LineageAssigner(loose).assign(_frame(rows)).table)
-    guarded_ids = _ids(LineageAssigner(guarded).assign(_frame(rows)).table)
+    loose_ids = _ids(link_items(_frame(rows), settings=loose).table)
+    guarded_ids = _ids(link_items(_frame(rows), settings=guarded).table)
     assert loose_ids["a"] == loose_ids["b"] == loose_ids["c"]
     assert guarded_ids["a"] == guarded_ids["b"] != guarded_ids["c"]
 
@@ -206,14 +233,16 @@ def test_one_clear_link_is_not_traded_for_two_weak_ones(monkeypatch: pytest.Monk
         ("y", "2019/20", "action", "2.2", "y"),
     ]
 
-    def fixed_scores(self: LineageAssigner, f: Any, a: Sequence[int], b: Sequence[int]) -> Any:
+    def fixed_scores(f: Any, a: Sequence[int], b: Sequence[int], settings: Any) -> Any:
         return np.array([[pairs[(f.text[i], f.text[j])] for j in b] for i in a])
 
-    monkeypatch.setattr(LineageAssigner, "_score", fixed_scores)
+    monkeypatch.setattr("ragtrack.link.matching.score", fixed_scores)
     monkeypatch.setattr("ragtrack.link.lineage.masked_text", lambda text: str(text or "").lower())
-    plain = _ids(LineageAssigner(LineageSettings(unlinked_share=0.0)).assign(_frame(rows)).table)
-    ids = _ids(LineageAssigner().assign(_frame(rows)).table)
-    assert plain["a"] != plain["x"]  # the flaw this setting fixes
+    sure = LineageSettings(join_confidence=0.0, weight_semantic=0.0)
+    plain = LineageSettings(unlinked_share=0.0, join_confidence=0.0, weight_semantic=0.0)
+    plain_ids = _ids(link_items(_frame(rows), settings=plain).table)
+    ids = _ids(link_items(_frame(rows), settings=sure).table)
+    assert plain_ids["a"] != plain_ids["x"]  # the flaw this setting fixes
     assert ids["a"] == ids["x"]
     assert ids["b"] != ids["y"]
 
@@ -223,7 +252,7 @@ def test_shared_ref_is_not_enough_across_years() -> None:
         ("a", "2018/19", "measure", "M1.10", "Road traffic collisions attended below 258"),
         ("b", "2019/20", "measure", "M1.10", "Fire protection audits in commercial premises"),
     ]
-    ids = _ids(LineageAssigner().assign(_frame(rows)).table)
+    ids = _ids(link_items(_frame(rows)).table)
     assert ids["a"] != ids["b"]
 
 
@@ -232,7 +261,7 @@ def test_kind_must_match() -> None:
         ("a", "2018/19", "action", "1.1", "10,000 safe and well visits carried out"),
         ("b", "2019/20", "measure", "M1.1", "10,000 safe and well visits carried out"),
     ]
-    ids = _ids(LineageAssigner().assign(_frame(rows)).table)
+    ids = _ids(link_items(_frame(rows)).table)
     assert ids["a"] != ids["b"]
 
 
@@ -254,7 +283,7 @@ def test_reconnects_after_a_missing_year() -> None:
             "Develop proposals for investment in renewable energy technology on buildings",
         ),
     ]
-    ids = _ids(LineageAssigner().assign(_frame(rows)).table)
+    ids = _ids(link_items(_frame(rows)).table)
     assert ids["a"] == ids["b"] != ids["x"]
 
 
@@ -284,7 +313,7 @@ def test_same_year_same_ref_is_one_item_with_a_warning_when_texts_disagree(
         ]
     )
     with caplog.at_level(logging.WARNING, logger="ragtrack"):
-        result = LineageAssigner().assign(frame)
+        result = link_items(frame)
     ids = _ids(result.table)
     assert ids["p"] == ids["q"]
     assert any("texts disagree" in w for w in result.warnings)
@@ -294,7 +323,7 @@ def test_same_year_same_ref_is_one_item_with_a_warning_when_texts_disagree(
 
 
 def test_sample_plan_printing_m2_12_twice(items: pd.DataFrame) -> None:
-    result = LineageAssigner().assign(items)
+    result = link_items(items)
     ids = _ids(result.table)
     plan = items[
         (items["plan_year"] == "2019/20")
@@ -305,3 +334,15 @@ def test_sample_plan_printing_m2_12_twice(items: pd.DataFrame) -> None:
     assert ids[cqc] == ids[_item(items, "2019/20", "M2.12", "progress_report")]
     assert ids[highways] == ids[_item(items, "2019/20", "M2.13", "progress_report")]
     assert any("printed twice" in w for w in result.warnings)
+
+
+@pytest.mark.slow
+def test_leave_one_document_out_holds_up(items: pd.DataFrame) -> None:
+    # tuned without the left-out document's labels, scored on the pairs that touch it
+    # (python tests/lineage_key_scoring.py prints the table): pooled 0.973 / 0.900
+    from lineage_key_scoring import leave_one_document_out, pooled
+
+    folds = leave_one_document_out(items, (0.0,), (0.1, 0.2, 0.3, 0.4))
+    precision, recall = pooled(folds, items)
+    assert precision >= 0.96 and recall >= 0.89
+    assert all(f["precision"] >= 0.9 and f["recall"] >= 0.85 for f in folds)

@@ -10,18 +10,16 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from ragtrack.api import item_history, review_candidates, review_links
+from ragtrack.api import link as link_dataset
 from ragtrack.cli import app
 from ragtrack.errors import InputError
 from ragtrack.pipeline import ingest
 from ragtrack.store.lineage_table import (
     OVERRIDES_NAME,
     attach_lineage,
-    item_history,
-    link_dataset,
     read_lineage,
     read_overrides,
-    review_candidates,
-    review_links,
 )
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -121,9 +119,7 @@ def test_review_reject_sticks(dataset: Path) -> None:
     candidates = review_candidates(dataset)
     assert candidates, "the samples have links in the uncertain band"
     first = candidates[0]
-    result = runner.invoke(
-        app, ["lineage", "review", "--reject", "--limit", "1", "--out", str(dataset)]
-    )
+    result = runner.invoke(app, ["lineage", "review", "--reject", "1", "--out", str(dataset)])
     assert result.exit_code == 0, result.output
     assert first.text_a[:30] in result.output.replace("\n", " ") or first.ref_a in result.output
     overrides = read_overrides(dataset)
@@ -144,9 +140,7 @@ def test_review_reject_sticks(dataset: Path) -> None:
 
 def test_review_accept_sticks(dataset: Path) -> None:
     first = review_candidates(dataset)[0]
-    result = runner.invoke(
-        app, ["lineage", "review", "--accept", "--limit", "1", "--out", str(dataset)]
-    )
+    result = runner.invoke(app, ["lineage", "review", "--accept", "1", "--out", str(dataset)])
     assert result.exit_code == 0, result.output
     assert read_overrides(dataset)[0].decision == "must_link"
     link_dataset(dataset)
@@ -166,9 +160,7 @@ def test_interactive_review_skips_and_quits(dataset: Path) -> None:
 
 def test_review_of_several_links_relinks_once(dataset: Path) -> None:
     candidates = review_candidates(dataset)[:3]
-    result = runner.invoke(
-        app, ["lineage", "review", "--reject", "--limit", "3", "--out", str(dataset)]
-    )
+    result = runner.invoke(app, ["lineage", "review", "--reject", "1-3", "--out", str(dataset)])
     assert result.exit_code == 0, result.output
     assert "3 decision(s) recorded" in result.output
     # the relink's warnings (the 2019/20 plan prints M2.12 twice) appear once, not per decision

@@ -1,5 +1,5 @@
 """``ragtrack lineage``: review, show and rebuild the lineage table (argument parsing and
-display only; the work is in :mod:`ragtrack.store.lineage_table`).
+display only; the work is in :mod:`ragtrack.api`).
 
 Hooked into the main CLI with ``app.add_typer(lineage_app, name="lineage")``.
 """
@@ -7,17 +7,14 @@ Hooked into the main CLI with ``app.add_typer(lineage_app, name="lineage")``.
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
+from ragtrack import api
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
-from ragtrack.errors import LockTimeout, RagtrackError
-from ragtrack.store import lineage_table
+from ragtrack.errors import InputError, LockTimeout, RagtrackError
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
 
@@ -47,54 +44,139 @@ def _fail(err: Exception) -> typer.Exit:
     return typer.Exit(code)
 
 
-_VERDICTS: dict[str, lineage_table.Verdict] = {"a": "accept", "r": "reject", "q": "quit"}
+_VERDICTS: dict[str, api.Verdict] = {"a": "accept", "r": "reject", "q": "quit"}
+
+
+def _numbers(value: str | None, size: int, flag: str) -> set[int]:
+    """``'1,3-5'`` -> {1, 3, 4, 5}; ``'all'`` -> every queue number."""
+    if not value:
+        return set()
+    if value.strip().lower() == "all":
+        return set(range(1, size + 1))
+    out: set[int] = set()
+    for part in value.replace(" ", "").split(","):
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise InputError(f"{flag} takes queue numbers like 1,3-5 or 'all', not {value!r}")
+        out |= set(range(int(low), int(high or low) + 1))
+    beyond = sorted(n for n in out if not 1 <= n <= size)
+    if beyond:
+        raise InputError(f"{flag}: no link number {beyond[0]} (the queue has {size})")
+    return out
 
 
 @lineage_app.command()
 def review(
     out: DataDir = DEFAULT_DATA,
     accept: Annotated[
-        bool, typer.Option("--accept", help="Accept every listed link (no prompts).")
-    ] = False,
+        str | None,
+        typer.Option("--accept", help="Accept these queue numbers (e.g. 1,3-5) or 'all'."),
+    ] = None,
     reject: Annotated[
-        bool, typer.Option("--reject", help="Reject every listed link (no prompts).")
+        str | None,
+        typer.Option("--reject", help="Reject these queue numbers (e.g. 2,6) or 'all'."),
+    ] = None,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="Print the numbered queue and decide nothing.")
     ] = False,
-    limit: Annotated[int, typer.Option(help="Review at most this many links.")] = 20,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Write the queue to this CSV file for a spreadsheet."),
+    ] = None,
+    import_: Annotated[
+        Path | None,
+        typer.Option("--import", help="Record the decisions filled in an exported CSV file."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many links.")] = 30,
     reason: Annotated[str, typer.Option(help="Reason recorded with each decision.")] = "",
 ) -> None:
-    """List links in the uncertain band, both texts side by side, and record decisions in
-    DIR/overrides.csv (interactive unless --accept or --reject)."""
-    if accept and reject:
-        typer.echo("error: give --accept or --reject, not both", err=True)
+    """Review uncertain links, those whose decision moves most appearances first, with
+    context; decisions are recorded in DIR/overrides.csv and applied at once. Interactive
+    unless --list, --accept/--reject, --export or --import is given."""
+    try:
+        if export is not None:
+            count = api.export_review(out, export)
+            typer.echo(f"{count} link(s) written to {export}; fill in 'decision', then --import")
+            return
+        if import_ is not None:
+            count = api.import_review(out, import_)
+            typer.echo(f"{count} decision(s) recorded in {out / 'overrides.csv'}")
+            return
+        queue = api.review_candidates(out)[:limit]
+        if not queue:
+            typer.echo("nothing to review")
+            return
+        if list_only or accept or reject:
+            _batch(out, queue, accept, reject, reason, list_only)
+        else:
+            _interactive(out, limit, reason)
+    except RagtrackError as err:
+        raise _fail(err) from err
+
+
+def _batch(
+    out: Path,
+    queue: list[api.ReviewCandidate],
+    accept: str | None,
+    reject: str | None,
+    reason: str,
+    list_only: bool,
+) -> None:
+    yes, no = _numbers(accept, len(queue), "--accept"), _numbers(reject, len(queue), "--reject")
+    both = sorted(yes & no)
+    if both:
+        typer.echo(f"error: link {both[0]} is both accepted and rejected", err=True)
         raise typer.Exit(EXIT_USAGE)
-    console = Console()
+    for number, cand in enumerate(queue, start=1):
+        if list_only or number in yes | no:
+            _show(number, cand)
+    if list_only:
+        return
+    decisions = [(queue[n - 1], n in yes) for n in sorted(yes | no)]
+    decided = api.decide(out, decisions, reason=reason)
+    typer.echo(f"{decided} decision(s) recorded in {out / 'overrides.csv'}")
+
+
+def _interactive(out: Path, limit: int, reason: str) -> None:
     offered = 0
 
-    def decide(cand: lineage_table.ReviewCandidate) -> lineage_table.Verdict:
+    def decide_one(cand: api.ReviewCandidate) -> api.Verdict:
         nonlocal offered
         offered += 1
-        table = Table(
-            title=f"{cand.kind} lineage {cand.lineage_id}  score {cand.score:.2f}  "
-            f"margin {cand.margin:.2f}",
-            show_lines=True,
-        )
-        table.add_column(f"{cand.plan_year_a} {cand.ref_a}", overflow="fold", ratio=1)
-        table.add_column(f"{cand.plan_year_b} {cand.ref_b}", overflow="fold", ratio=1)
-        table.add_row(cand.text_a, cand.text_b)
-        console.print(table)
-        if accept or reject:
-            return "accept" if accept else "reject"
+        _show(offered, cand)
         answer = typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s")
         return _VERDICTS.get(answer.strip().lower()[:1], "skip")
 
-    try:
-        decided = lineage_table.review_links(out, decide, limit=limit, reason=reason)
-    except RagtrackError as err:
-        raise _fail(err) from err
-    if not offered:
-        typer.echo("nothing to review")
-        return
-    typer.echo(f"{decided} decision(s) recorded in {out / lineage_table.OVERRIDES_NAME}")
+    decided = api.review_links(out, decide_one, limit=limit, reason=reason)
+    typer.echo(f"{decided} decision(s) recorded in {out / 'overrides.csv'}")
+
+
+def _show(number: int, cand: api.ReviewCandidate) -> None:
+    """One queued link: both sides, the evidence and the context a reviewer needs."""
+    verb = "would join" if cand.status == "candidate" else "joined"
+    lines = [
+        f"[{number}] {cand.kind}, {verb} (confidence {cand.confidence:.2f}, score "
+        f"{cand.score:.2f}, lead {cand.margin:.2f}); deciding moves {cand.impact} appearance(s)",
+        f"  A {cand.plan_year_a} {cand.ref_a}: {_short(cand.text_a)}",
+    ]
+    if cand.status == "candidate":  # two lineages: each its own history
+        lines.append(f"      RAG {cand.history_a or '-'}")
+    lines.append(f"  B {cand.plan_year_b} {cand.ref_b}: {_short(cand.text_b)}")
+    label = "RAG" if cand.status == "candidate" else "RAG of the joined lineage"
+    lines.append(f"      {label} {cand.history_b or '-'}")
+    if cand.outcome_b:
+        lines.append(f"      outcome: {_short(cand.outcome_b, 90)}")
+    if cand.milestone_b:
+        lines.append(f"      milestone: {cand.milestone_b}")
+    if cand.commentary_b:
+        lines.append(f"      commentary: {_short(cand.commentary_b, 160)}")
+    if cand.runner_up:
+        lines.append(f"  runner-up for B: {_short(cand.runner_up, 140)}")
+    typer.echo("\n".join(lines) + "\n")
+
+
+def _short(text: str, width: int = 220) -> str:
+    return textwrap.shorten(" ".join(str(text).split()), width) if text else ""
 
 
 @lineage_app.command()
@@ -106,8 +188,12 @@ def show(
     out: DataDir = DEFAULT_DATA,
 ) -> None:
     """Print one item's history: per report, the period, ref, RAG, arrow, milestone, text."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
     try:
-        history = lineage_table.item_history(out, ref_or_lineage_id, plan_year_param(plan_year))
+        history = api.item_history(out, ref_or_lineage_id, plan_year_param(plan_year))
     except RagtrackError as err:
         raise _fail(err) from err
     table = Table(title=f"lineage {history['lineage_id'].iloc[0]}", box=box.SIMPLE_HEAD)
@@ -124,8 +210,8 @@ def show(
     table.add_column("text", overflow="fold", ratio=1)
     for row in history.itertuples():
         period = "plan" if row.doc_type == "delivery_plan" else _text(row.period_end)
-        if not pd.isna(row.quarter) and period != "plan":
-            period = f"Q{int(row.quarter)} to {period}"
+        if _text(row.quarter) and period != "plan":
+            period = f"Q{int(float(_text(row.quarter)))} to {period}"
         table.add_row(
             _text(row.plan_year),
             period,
@@ -140,21 +226,23 @@ def show(
 
 @lineage_app.command()
 def rebuild(out: DataDir = DEFAULT_DATA) -> None:
-    """Relink the whole dataset from scratch; existing IDs are kept by maximum overlap."""
+    """Relink the whole dataset; lineage IDs stay with most of their items."""
     try:
-        result = lineage_table.rebuild_dataset(out)
+        result = api.rebuild(out)
     except RagtrackError as err:
         raise _fail(err) from err
     table = result.table
+    status = table["status"]
     typer.echo(
         f"{len(table)} items in {table['lineage_id'].nunique()} lineages "
-        f"({(table['method'] == 'text').sum()} linked by text, "
-        f"{(table['method'] == 'override').sum()} by override); "
-        f"{len(result.warnings)} warning(s)"
+        f"({((table['method'] == 'text') & (status == 'auto')).sum()} linked by text, "
+        f"{(status == 'override').sum()} by override, {(status == 'candidate').sum()} "
+        f"candidate link(s) not joined); {len(result.warnings)} warning(s)"
     )
 
 
 def _text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and value != value):
         return ""
-    return str(value)
+    text = str(value)
+    return "" if text in ("NaT", "nan", "<NA>", "None") else text

@@ -10,26 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
 
-from ragtrack.link.lineage import LineageAssigner, LineageResult, LineageSettings, Override
+from ragtrack.link.items import linking_frame
+from ragtrack.link.lineage import link_items
+from ragtrack.link.settings import LineageResult, LineageSettings, Override
 from ragtrack.store.dataset import StagedReport, Store
 from ragtrack.store.frames import to_pandas
-from ragtrack.store.lineage_table import (
-    LINEAGE_DIR,
-    lineage_arrow,
-    lineage_frame,
-    linking_frame,
-)
+from ragtrack.store.lineage_table import LINEAGE_DIR, lineage_arrow, lineage_frame
 from ragtrack.store.reading import _unify
 from ragtrack.store.schema import SCHEMAS
 
 log = logging.getLogger(__name__)
-
-How = Literal["assign", "rebuild"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +69,14 @@ def commit_with_lineage(
     *,
     forget: Collection[str] = (),
     overrides: Sequence[Override] = (),
-    how: How = "assign",
     settings: LineageSettings | None = None,
 ) -> LineageResult:
-    """Link the new state across years and commit it with its lineage, all at once."""
+    """Link the new state across years and commit it with its lineage, all at once. The
+    links depend only on the state's documents and ``overrides``; IDs already given follow
+    most of their items."""
     state = new_state(store, staged, forget)
-    assigner = LineageAssigner(settings)
-    link = assigner.assign if how == "assign" else assigner.rebuild
-    result = link(linking_frame(state.items, state.documents), existing_lineage(store), overrides)
+    items = linking_frame(state.items, state.documents)
+    result = link_items(items, existing_lineage(store), overrides, settings)
     derived: dict[str, pa.Table] = {LINEAGE_DIR: lineage_arrow(result.table)}
     store.commit(staged, derived, forget)
     return result

@@ -1,0 +1,194 @@
+"""The review queue: the links worth a reviewer's minute, most consequential first.
+
+Pure: built from the lineage table, the items (with their document fields) and the
+commentary, all in memory. A link is queued when it is a ``candidate`` whose confidence is
+at least ``review_floor`` (accepting it would join two lineages) or an ``auto`` link whose
+confidence is below ``review_confidence`` (rejecting it would split one). The queue is
+ordered by how many appearances a decision moves to another lineage, so links that join or
+split long histories come first, then by the chance the matcher got the link wrong; it is
+cut at ``review_limit``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ragtrack.link.settings import LineageSettings, Override
+from ragtrack.normalise.refs import canonical_ref
+
+SNIPPET = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCandidate:
+    """A link up for review: the item (b), the one it continues or would continue (a),
+    the evidence, and context for each side."""
+
+    lineage_id: str
+    kind: str
+    status: str
+    score: float
+    margin: float
+    confidence: float
+    #: appearances that change lineage if the reviewer overturns the matcher
+    impact: int
+    plan_year_a: str
+    ref_a: str
+    text_a: str
+    plan_year_b: str
+    ref_b: str
+    text_b: str
+    history_a: str = ""
+    history_b: str = ""
+    outcome_b: str = ""
+    milestone_b: str = ""
+    commentary_b: str = ""
+    runner_up: str = ""
+
+
+def override_key(ref: object, item_id: str) -> str:
+    """How an override names an item: its ref, or its item_id when it has no ref."""
+    return canonical_ref(ref) if isinstance(ref, str) and ref.strip() else str(item_id)
+
+
+def decision_for(candidate: ReviewCandidate, accept: bool, reason: str = "") -> Override:
+    """The override that records a reviewer's verdict on ``candidate``."""
+    return Override(
+        decision="must_link" if accept else "cannot_link",
+        kind=candidate.kind,
+        plan_year_a=candidate.plan_year_a,
+        ref_a=candidate.ref_a,
+        plan_year_b=candidate.plan_year_b,
+        ref_b=candidate.ref_b,
+        reason=reason or ("accepted in review" if accept else "rejected in review"),
+    )
+
+
+def review_queue(
+    lineage: pd.DataFrame,
+    items: pd.DataFrame,
+    commentary: pd.DataFrame | None = None,
+    settings: LineageSettings | None = None,
+) -> list[ReviewCandidate]:
+    """The links up for review, most consequential first."""
+    s = settings or LineageSettings()
+    if lineage.empty:
+        return []
+    first = lineage[lineage["method"] == "text"]
+    queued = first[
+        ((first["status"] == "candidate") & (first["confidence"] >= s.review_floor))
+        | ((first["status"] == "auto") & (first["confidence"] < s.review_confidence))
+    ]
+    by_item = items.drop_duplicates("item_id").set_index("item_id")
+    lineage_by_item = lineage.set_index("item_id")
+    sizes = lineage["lineage_id"].value_counts()
+    notes = _commentary_by_ref(commentary)
+    out = []
+    for row in queued.itertuples():
+        prev = row.previous_item_id if row.status == "auto" else row.candidate_item_id
+        if not isinstance(prev, str) or prev not in lineage_by_item.index:
+            continue
+        a = lineage_by_item.loc[prev]
+        out.append(
+            ReviewCandidate(
+                lineage_id=row.lineage_id,
+                kind=row.kind,
+                status=row.status,
+                score=float(row.score),
+                margin=float(row.margin),
+                confidence=float(row.confidence),
+                impact=_impact(row, a, lineage, sizes),
+                plan_year_a=str(a["plan_year"]),
+                ref_a=override_key(a["ref"], prev),
+                text_a=_field(by_item, prev, "text"),
+                plan_year_b=str(row.plan_year),
+                ref_b=override_key(row.ref, row.item_id),
+                text_b=_field(by_item, row.item_id, "text"),
+                history_a=_history(lineage, by_item, str(a["lineage_id"])),
+                history_b=_history(lineage, by_item, row.lineage_id),
+                outcome_b=_field(by_item, row.item_id, "outcome"),
+                milestone_b=_field(by_item, row.item_id, "milestone"),
+                commentary_b=notes.get((row.document_id, _canon(row.ref)), ""),
+                runner_up=_runner_up(lineage_by_item, by_item, row.runner_up_item_id),
+            )
+        )
+    return sorted(out, key=_priority)[: s.review_limit]
+
+
+def expected_change(c: ReviewCandidate) -> float:
+    """Appearances a decision is expected to move: the impact times the chance the matcher
+    was wrong (a candidate is right with its confidence, an auto link wrong with the rest)."""
+    wrong = c.confidence if c.status == "candidate" else 1.0 - c.confidence
+    return c.impact * wrong
+
+
+def _priority(c: ReviewCandidate) -> tuple:
+    return (-c.impact, -round(expected_change(c), 6), c.plan_year_b, c.kind, c.ref_b)
+
+
+def _impact(row: Any, a: pd.Series, lineage: pd.DataFrame, sizes: pd.Series) -> int:
+    """Appearances that move: a join moves the smaller lineage, a split the smaller part."""
+    if row.status == "candidate":
+        return int(min(sizes[a["lineage_id"]], sizes[row.lineage_id]))
+    members = lineage[lineage["lineage_id"] == row.lineage_id]
+    later = int((members["plan_year"].astype(str) >= str(row.plan_year)).sum())
+    return min(later, len(members) - later)
+
+
+def _canon(ref: object) -> str | None:
+    return canonical_ref(ref) if isinstance(ref, str) and ref.strip() else None
+
+
+def _field(by_item: pd.DataFrame, item_id: str, column: str) -> str:
+    if column not in by_item.columns or item_id not in by_item.index:
+        return ""
+    value = by_item.at[item_id, column]
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _history(lineage: pd.DataFrame, by_item: pd.DataFrame, lineage_id: str) -> str:
+    """The lineage's RAG per report, oldest first: ``2018/19 Q1 green; 2019/20 plan -``."""
+    members = [i for i in lineage.loc[lineage["lineage_id"] == lineage_id, "item_id"]]
+    parts = []
+    for item_id in members:
+        if item_id not in by_item.index:
+            continue
+        when = _field(by_item, item_id, "plan_year")
+        quarter = _field(by_item, item_id, "quarter")
+        doc_type = _field(by_item, item_id, "doc_type")
+        label = "plan" if doc_type == "delivery_plan" else (f"Q{quarter[:1]}" if quarter else "")
+        rag = _field(by_item, item_id, "rag") or "-"
+        parts.append((when, _field(by_item, item_id, "period_end"), f"{when} {label} {rag}"))
+    return "; ".join(" ".join(p[2].split()) for p in sorted(parts))
+
+
+def _runner_up(lineage_by_item: pd.DataFrame, by_item: pd.DataFrame, item_id: object) -> str:
+    if not isinstance(item_id, str) or item_id not in lineage_by_item.index:
+        return ""
+    row = lineage_by_item.loc[item_id]
+    key = override_key(row["ref"], item_id)
+    return f"{row['plan_year']} {key}: {_field(by_item, item_id, 'text')}"
+
+
+def _commentary_by_ref(commentary: pd.DataFrame | None) -> dict[tuple[str, str], str]:
+    """The first commentary paragraph about each ref of each document, shortened."""
+    out: dict[tuple[str, str], str] = {}
+    if commentary is None or commentary.empty or "refs" not in commentary:
+        return out
+    for doc, refs, text in zip(
+        commentary["document_id"], commentary["refs"], commentary["text"], strict=True
+    ):
+        for ref in _refs(refs):
+            out.setdefault((doc, canonical_ref(ref)), textwrap.shorten(str(text), SNIPPET))
+    return out
+
+
+def _refs(refs: object) -> Iterable[str]:
+    if refs is None or isinstance(refs, float):
+        return ()
+    return [str(r) for r in refs]
