@@ -157,4 +157,6 @@ def rebuild(out: DataDir = DEFAULT_DATA) -> None:
 def _text(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()  # load() gives dates as datetime64
     return str(value)

@@ -1,11 +1,24 @@
-"""Arrow tables of the dataset to pandas DataFrames with the right dtypes."""
+"""Arrow tables of the dataset to pandas DataFrames with the right dtypes (and back).
+
+What :func:`ragtrack.load` gives, per kind of column (see docs/schema.md):
+
+- closed sets of values (``kind``, ``rag``, ...) are categoricals with fixed categories;
+  ``rag`` and ``previous_rag`` are *ordered* (red < amber < green);
+- dates (``period_end``, ``milestone_date``) are ``datetime64``, so ``.dt`` works;
+- timestamps (``ingested_at``) are UTC without a time zone attached, so ``to_excel`` takes them;
+- lists (``warnings``, ``refs``) are Python lists (never numpy arrays), empty rather than null;
+- integers are pandas nullable integers; other strings plain strings.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from ragtrack.store.schema import CATEGORIES
+from ragtrack.store.schema import CATEGORIES, DERIVED_SCHEMAS, ORDERED
 
 #: Integers stay integers in pandas even where some are missing (quarter, outcome_number).
 _NULLABLE_INTS = {
@@ -16,17 +29,45 @@ _NULLABLE_INTS = {
 }
 
 
+def _plain_column(column: pa.ChunkedArray, field: pa.Field) -> pa.ChunkedArray:
+    """Dictionaries to strings, dates to timestamps, zoned timestamps to naive UTC."""
+    kind = field.type
+    if pa.types.is_dictionary(kind):
+        return column.cast(kind.value_type)
+    if pa.types.is_date(kind):
+        return column.cast(pa.timestamp("ms"))
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        return column.cast(pa.timestamp(kind.unit))  # the stored values are UTC already
+    return column
+
+
 def to_pandas(table: pa.Table) -> pd.DataFrame:
-    """A dataset table as pandas, with the dtypes an analyst expects (see docs/schema.md)."""
-    columns = []
+    """A dataset table as pandas, with the dtypes an analyst expects (see module docstring)."""
+    columns, lists = [], []
     for f in table.schema:
-        column = table.column(f.name)
-        if pa.types.is_dictionary(f.type):
-            column = column.cast(f.type.value_type)
+        column = _plain_column(table.column(f.name), f)
+        if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
+            lists.append(f.name)
         columns.append(column)
     plain = pa.Table.from_arrays(columns, names=table.column_names)
     frame = plain.to_pandas(types_mapper=_NULLABLE_INTS.get)
+    for name in lists:
+        frame[name] = pd.Series(
+            [list(v) if v is not None else [] for v in plain.column(name).to_pylist()],
+            index=frame.index,
+            dtype=object,
+        )
     for name, categories in CATEGORIES.items():
         if name in frame.columns:
-            frame[name] = frame[name].astype(pd.CategoricalDtype(list(categories)))
+            dtype = pd.CategoricalDtype(list(categories), ordered=name in ORDERED)
+            frame[name] = frame[name].astype(dtype)
     return frame
+
+
+def read_derived(path: Path) -> pd.DataFrame:
+    """A whole-dataset table file or folder, typed like the report tables when it is one of
+    the derived tables ragtrack writes (``timeline``, ``plan_baseline``, ``outcomes``)."""
+    name = path.stem if path.is_file() else path.name
+    if name not in DERIVED_SCHEMAS:
+        return pd.read_parquet(path)
+    return to_pandas(pq.read_table(path))

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from ragtrack.errors import StoreError
 from ragtrack.store.dataset import Problem, check_dataset, dataset_files, pending_commits
-from ragtrack.store.frames import to_pandas
+from ragtrack.store.frames import read_derived, to_pandas
 from ragtrack.store.layout import MANIFEST_NAME
 from ragtrack.store.manifest import Manifest, ManifestRow
 from ragtrack.store.schema import SCHEMAS
@@ -61,7 +61,7 @@ def _extra_tables(root: Path) -> dict[str, pd.DataFrame]:
         if child.name.startswith(("_", ".")) or child.name in SCHEMAS:
             continue
         if child.is_dir() and any(child.rglob("*.parquet")):
-            extra[child.name] = pd.read_parquet(child)
+            extra[child.name] = read_derived(child)
         elif child.suffix == ".parquet" and child.is_file():
             extra[child.stem] = pd.read_parquet(child)
     return extra
