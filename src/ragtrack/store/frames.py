@@ -43,8 +43,10 @@ def _plain_column(column: pa.ChunkedArray, field: pa.Field) -> pa.ChunkedArray:
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
     """A dataset table as pandas, with the dtypes an analyst expects (see module docstring)."""
-    columns, lists = [], []
+    columns, lists, flags = [], [], []
     for f in table.schema:
+        if pa.types.is_boolean(f.type) and table.column(f.name).null_count:
+            flags.append(f.name)  # true/false/unknown: pandas' nullable boolean
         column = _plain_column(table.column(f.name), f)
         if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
             lists.append(f.name)
@@ -57,6 +59,8 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
             index=frame.index,
             dtype=object,
         )
+    for name in flags:
+        frame[name] = frame[name].astype("boolean")
     for name, categories in CATEGORIES.items():
         if name in frame.columns:
             dtype = pd.CategoricalDtype(list(categories), ordered=name in ORDERED)

@@ -255,6 +255,9 @@ def _relink(
         link = assigner.assign if how == "assign" else assigner.rebuild
         result = link(items_for_linking(root), read_lineage(root), read_overrides(root))
         write_lineage(root, result.table)
+        from ragtrack.analysis.persist import refresh_derived  # timeline etc. follow the links
+
+        refresh_derived(root, result.table)
     return result
 
 
