@@ -6,7 +6,8 @@ imported inside the functions, so importing this module stays cheap.
 
 Sections: ingest and read (:func:`ingest`, :func:`load`, :func:`status`); lineage
 (:func:`link`, :func:`rebuild`, :func:`review_candidates`, :func:`review_links`,
-:func:`item_history`).
+:func:`item_history`); analysis (:func:`require_dataset`, :func:`timeline`, :func:`gaps`,
+:func:`diff`, :func:`export`, :func:`outcomes`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ragtrack.analysis.diff import ReportDiff
+    from ragtrack.analysis.gaps import SeriesGaps
     from ragtrack.link.lineage import LineageResult, LineageSettings
     from ragtrack.pipeline import FileResult, IngestOptions, IngestSummary
     from ragtrack.store.lineage_table import ReviewCandidate, Verdict
@@ -53,10 +56,13 @@ def load(root: str | Path = DEFAULT_DATA_DIR) -> dict[str, pd.DataFrame]:
 
 
 def status(root: str | Path = DEFAULT_DATA_DIR) -> DatasetStatus:
-    """What the dataset holds and whether it is sound."""
+    """What the dataset holds and whether it is sound, with the gaps in each council's series."""
+    import dataclasses
+
     from ragtrack.store.reading import status as read_status
 
-    return read_status(root)
+    report = read_status(require_dataset(root).resolve())
+    return dataclasses.replace(report, gaps=tuple(gaps(root)))
 
 
 # --------------------------------------------------------------------------- lineage
@@ -115,3 +121,105 @@ def item_history(root: str | Path, ref_or_id: str, plan_year: str | None = None)
     from ragtrack.store import lineage_table
 
     return lineage_table.item_history(Path(root), ref_or_id, plan_year)
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def require_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Path:
+    """``root`` as a Path if it holds a dataset; else :class:`~ragtrack.errors.NoDataset`.
+
+    Commands that only read call this first, so pointing one at the wrong folder says so and
+    creates nothing there.
+    """
+    from ragtrack.errors import NoDataset
+    from ragtrack.store.layout import MANIFEST_NAME
+
+    path = Path(root)
+    if not path.is_dir():
+        raise NoDataset("no dataset here (the directory does not exist)", file=str(path))
+    if not (path / MANIFEST_NAME).is_file():
+        raise NoDataset(f"no dataset here (no {MANIFEST_NAME})", file=str(path))
+    return path
+
+
+def timeline(root: str | Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
+    """The timeline table: one row per item appearance in a progress report (see docs).
+
+    Read from the dataset when it is there; computed from the other tables otherwise (a
+    dataset written before the timeline existed).
+    """
+    tables = load(require_dataset(root))
+    if "timeline" in tables:
+        return tables["timeline"]
+    from ragtrack.analysis import derived_frames
+
+    lineage = tables.get("lineage", tables["items"][["item_id"]].assign(lineage_id=None))
+    return derived_frames(tables["documents"], tables["items"], lineage)["timeline"]
+
+
+def gaps(root: str | Path = DEFAULT_DATA_DIR) -> list[SeriesGaps]:
+    """Per council: missing plan years and quarters, plans without reports and the reverse."""
+    import pyarrow.parquet as pq
+
+    from ragtrack.analysis.gaps import find_gaps
+    from ragtrack.store.frames import to_pandas
+
+    folder = require_dataset(root) / "documents"
+    if not folder.is_dir():
+        return []
+    return find_gaps(to_pandas(pq.read_table(folder)))
+
+
+def diff(
+    root: str | Path = DEFAULT_DATA_DIR,
+    from_report: str | None = None,
+    to_report: str | None = None,
+    *,
+    council: str | None = None,
+) -> ReportDiff:
+    """What changed between two reports (report keys, periods such as ``2019-12-31``, or
+    ``2019/20 Q3``); by default the two latest reports of the council."""
+    from ragtrack.analysis.diff import diff_reports, latest_pair, resolve_report
+
+    frame = timeline(root)
+    if from_report is None and to_report is None:
+        first, second = latest_pair(frame, council)
+    else:
+        if from_report is None or to_report is None:
+            from ragtrack.errors import InputError
+
+            raise InputError("name both reports to compare, or neither")
+        first = resolve_report(frame, from_report, council)
+        second = resolve_report(frame, to_report, council)
+    return diff_reports(frame, first, second)
+
+
+def export(
+    root: str | Path = DEFAULT_DATA_DIR, *, fmt: str = "xlsx", target: str | Path
+) -> list[Path]:
+    """Write every table (timeline first) as CSV files in the folder ``target`` (``fmt``
+    ``"csv"``) or as one workbook at ``target`` (``"xlsx"``); returns the files written."""
+    from ragtrack.analysis.export import export_frames, write_csv, write_xlsx
+
+    tables = load(require_dataset(root))
+    if "timeline" not in tables:
+        tables["timeline"] = timeline(root)
+    frames = export_frames(tables)
+    if fmt == "csv":
+        return write_csv(frames, Path(target))
+    if fmt == "xlsx":
+        return [write_xlsx(frames, Path(target))]
+    raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
+
+
+def outcomes(root: str | Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
+    """The outcome themes: every printed outcome and supporting outcome with its
+    ``outcome_id``, how it was linked and its score (weakest links are worth a look)."""
+    tables = load(require_dataset(root))
+    if "outcomes" in tables:
+        return tables["outcomes"]
+    from ragtrack.analysis.persist import read_outcome_overrides
+    from ragtrack.link.outcomes import link_outcomes
+
+    return link_outcomes(tables["items"], read_outcome_overrides(Path(root)))

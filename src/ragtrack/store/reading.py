@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from ragtrack.analysis.gaps import SeriesGaps
 from ragtrack.errors import StoreError
 from ragtrack.store.dataset import Problem, check_dataset, dataset_files, pending_commits
 from ragtrack.store.frames import read_derived, to_pandas
@@ -110,6 +111,7 @@ class DatasetStatus:
     parser_versions: dict[str, int] = field(default_factory=dict)
     failures: tuple[ManifestRow, ...] = ()
     problems: tuple[Problem, ...] = ()
+    gaps: tuple[SeriesGaps, ...] = ()  # per council: missing years and quarters (api.status)
 
     @property
     def consistent(self) -> bool:
@@ -131,6 +133,7 @@ class DatasetStatus:
                 {"report_key": p.report_key, "kind": p.kind, "detail": p.detail}
                 for p in self.problems
             ],
+            "gaps": [g.to_dict() for g in self.gaps],
         }
 
 
