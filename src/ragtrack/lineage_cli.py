@@ -15,8 +15,9 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from ragtrack.api import require_dataset
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
-from ragtrack.errors import LockTimeout, RagtrackError
+from ragtrack.errors import LockTimeout, NoDataset, RagtrackError
 from ragtrack.store import lineage_table
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
@@ -43,6 +44,7 @@ def _lineage(
 
 def _fail(err: Exception) -> typer.Exit:
     code = EXIT_LOCKED if isinstance(err, LockTimeout) else EXIT_FAILED
+    code = EXIT_USAGE if isinstance(err, NoDataset) else code
     typer.echo(f"error: {err}", err=True)
     return typer.Exit(code)
 
@@ -88,7 +90,9 @@ def review(
         return _VERDICTS.get(answer.strip().lower()[:1], "skip")
 
     try:
-        decided = lineage_table.review_links(out, decide, limit=limit, reason=reason)
+        decided = lineage_table.review_links(
+            require_dataset(out), decide, limit=limit, reason=reason
+        )
     except RagtrackError as err:
         raise _fail(err) from err
     if not offered:
@@ -107,7 +111,9 @@ def show(
 ) -> None:
     """Print one item's history: per report, the period, ref, RAG, arrow, milestone, text."""
     try:
-        history = lineage_table.item_history(out, ref_or_lineage_id, plan_year_param(plan_year))
+        history = lineage_table.item_history(
+            require_dataset(out), ref_or_lineage_id, plan_year_param(plan_year)
+        )
     except RagtrackError as err:
         raise _fail(err) from err
     table = Table(title=f"lineage {history['lineage_id'].iloc[0]}", box=box.SIMPLE_HEAD)
@@ -142,7 +148,7 @@ def show(
 def rebuild(out: DataDir = DEFAULT_DATA) -> None:
     """Relink the whole dataset from scratch; existing IDs are kept by maximum overlap."""
     try:
-        result = lineage_table.rebuild_dataset(out)
+        result = lineage_table.rebuild_dataset(require_dataset(out))
     except RagtrackError as err:
         raise _fail(err) from err
     table = result.table
