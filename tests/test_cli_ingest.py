@@ -130,7 +130,8 @@ def test_status_at_a_glance_and_after_damage(tmp_path: Path) -> None:
     code, out, _ = run("status", data, "--json")
     assert json.loads(out)["problems"][0]["kind"] == "missing_file"
     code, _, err = run("status", tmp_path / "nowhere")
-    assert code == 1 and "no dataset here" in err
+    assert code == 2 and "no dataset here" in err  # a usage error (issue 11, item 7)
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_help_everywhere() -> None:

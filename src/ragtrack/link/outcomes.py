@@ -5,7 +5,8 @@ different case in a report and its plan, and change apostrophes or a word. Title
 by text, never by number:
 
 1. Each title gets a key: case folded, quotes and apostrophes unified, punctuation dropped,
-   spaces folded. Titles with the same key are one theme (method ``same_text``).
+   spaces folded. Titles with the same key are one theme (method ``same_text``); a title
+   that matches nothing starts a theme (``new``).
 2. Remaining groups are joined by similarity (``similar_text``): edit-distance ratio, or,
    when both have at least four words, the share of the shorter title's words found in the
    longer one (``Economy is growing and benefits everyone`` inside ``The economy in Cumbria
@@ -76,29 +77,34 @@ def slug(text: str, limit: int = 48) -> str:
     return out[:limit] or "untitled"
 
 
+Node = tuple[str, str]  # (plan year, title key)
+
+
 class _Groups:
-    """Union-find over keys that remembers the plan years each group holds."""
+    """Union-find over (plan year, key) nodes; a group never holds one plan year twice."""
 
-    def __init__(self, years: dict[str, frozenset[str]]) -> None:
-        self.parent = {k: k for k in years}
-        self.years = dict(years)
-        self.apart: set[frozenset[str]] = set()
+    def __init__(self, nodes: list[Node]) -> None:
+        self.parent = {n: n for n in nodes}
+        self.years = {n: frozenset((n[0],)) for n in nodes}
+        self.apart: set[frozenset[Node]] = set()
 
-    def find(self, key: str) -> str:
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
+    def find(self, node: Node) -> Node:
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
 
-    def can_join(self, a: str, b: str) -> bool:
+    def can_join(self, a: Node, b: Node) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb or self.years[ra] & self.years[rb]:
             return False
-        members_a = {k for k in self.parent if self.find(k) == ra}
-        members_b = {k for k in self.parent if self.find(k) == rb}
+        if not self.apart:
+            return True
+        members_a = [n for n in self.parent if self.find(n) == ra]
+        members_b = [n for n in self.parent if self.find(n) == rb]
         return not any(frozenset((x, y)) in self.apart for x in members_a for y in members_b)
 
-    def join(self, a: str, b: str) -> None:
+    def join(self, a: Node, b: Node) -> None:
         ra, rb = sorted((self.find(a), self.find(b)))
         self.parent[rb] = ra
         self.years[ra] = self.years[ra] | self.years[rb]
@@ -133,39 +139,42 @@ def _candidate_pairs(keys: Sequence[str]) -> list[tuple[float, str, str]]:
 
 def _link_level(
     titles: pd.DataFrame, overrides: Iterable[OutcomeOverride]
-) -> tuple[dict[str, str], dict[str, tuple[str, float | None]]]:
-    """Group the keys of one level: key -> group root, and key -> (method, score)."""
-    years = {
-        key: frozenset(group["plan_year"].dropna().astype(str))
-        for key, group in titles.groupby("key", sort=True)
-    }
-    groups = _Groups(years)
-    how: dict[str, tuple[str, float | None]] = {}
+) -> tuple[dict[Node, Node], dict[Node, tuple[str, float | None]]]:
+    """Group the (plan year, key) nodes of one level: node -> group root, and node ->
+    (method, score)."""
+    nodes = sorted(set(zip(titles["plan_year"].astype(str), titles["key"], strict=True)))
+    by_key: dict[str, list[Node]] = {}
+    for node in nodes:
+        by_key.setdefault(node[1], []).append(node)
+    groups = _Groups(nodes)
+    how: dict[Node, tuple[str, float | None]] = {}
     for o in sorted(overrides, key=lambda o: o.decision):  # cannot_link before must_link
-        a, b = title_key(o.title_a), title_key(o.title_b)
-        if a not in years or b not in years or a == b:
+        a, b = (o.plan_year_a, title_key(o.title_a)), (o.plan_year_b, title_key(o.title_b))
+        if a not in groups.parent or b not in groups.parent:
             continue
         if o.decision == "cannot_link":
             groups.apart.add(frozenset((a, b)))
         elif groups.find(a) != groups.find(b):
             groups.join(a, b)
-            for key in (a, b):
-                how[key] = ("override", None)
-    for score, a, b in _candidate_pairs(sorted(years)):
-        if groups.can_join(a, b):
-            groups.join(a, b)
-            for key in (a, b):
-                how.setdefault(key, ("similar_text", score))
-    counts = titles["key"].value_counts()
-    for key in years:
-        how.setdefault(key, ("same_text", 100.0) if counts[key] > 1 else ("new", None))
-    return {key: groups.find(key) for key in years}, how
+            how[a] = how[b] = ("override", None)
+    pairs = [(100.0, k, k) for k in sorted(by_key)] + _candidate_pairs(sorted(by_key))
+    for score, ka, kb in pairs:
+        method = "same_text" if ka == kb else "similar_text"
+        for a in by_key[ka]:
+            for b in by_key[kb]:
+                if a != b and groups.can_join(a, b):
+                    groups.join(a, b)
+                    how.setdefault(a, (method, score))
+                    how.setdefault(b, (method, score))
+    for node in nodes:
+        how.setdefault(node, ("new", None))
+    return {node: groups.find(node) for node in nodes}, how
 
 
-def _theme_ids(titles: pd.DataFrame, root_of: dict[str, str]) -> dict[str, tuple[str, str]]:
+def _theme_ids(titles: pd.DataFrame, root_of: dict[Node, Node]) -> dict[Node, tuple[str, str]]:
     """Group root -> (stable id, theme label). The id is a slug of the earliest title's key;
     the label is the title printed most recently (most items, then text, breaking ties)."""
-    members: dict[str, list[tuple[str, int, str, str]]] = {}
+    members: dict[Node, list[tuple[str, int, str, str]]] = {}
     for year, title, key, count in zip(
         titles["plan_year"].astype(str),
         titles["title"],
@@ -173,8 +182,8 @@ def _theme_ids(titles: pd.DataFrame, root_of: dict[str, str]) -> dict[str, tuple
         titles["items"],
         strict=True,
     ):
-        members.setdefault(root_of[key], []).append((year, int(count), title, key))
-    out: dict[str, tuple[str, str]] = {}
+        members.setdefault(root_of[(year, key)], []).append((year, int(count), title, key))
+    out: dict[Node, tuple[str, str]] = {}
     taken: set[str] = set()
     for root, rows in sorted(members.items(), key=lambda m: (min(m[1])[0], m[0])):
         first = min((year, key) for year, _n, _t, key in rows)[1]
@@ -212,13 +221,12 @@ def link_outcomes(items: pd.DataFrame, overrides: Iterable[OutcomeOverride] = ()
             continue
         root_of, how = _link_level(titles, [o for o in overrides if o.level == level])
         themes = _theme_ids(titles, root_of)
-        roots = titles["key"].map(root_of)
+        nodes = list(zip(titles["plan_year"].astype(str), titles["key"], strict=True))
         titles["level"] = level
-        titles["outcome_id"] = roots.map({r: ident for r, (ident, _t) in themes.items()})
-        titles["theme"] = roots.map({r: label for r, (_i, label) in themes.items()})
-        titles["method"] = titles["key"].map({k: method for k, (method, _s) in how.items()})
-        titles["score"] = titles["key"].map({k: score for k, (_m, score) in how.items()})
-        titles["score"] = titles["score"].astype("float64")
+        titles["outcome_id"] = [themes[root_of[n]][0] for n in nodes]
+        titles["theme"] = [themes[root_of[n]][1] for n in nodes]
+        titles["method"] = [how[n][0] for n in nodes]
+        titles["score"] = pd.array([how[n][1] for n in nodes], dtype="float64")
         parts.append(titles[OUTCOME_COLUMNS])
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in OUTCOME_COLUMNS})
