@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+import ragtrack
 from ragtrack.cli import app
 from sample_dataset import copy_of_sample_dataset
 
@@ -144,3 +145,47 @@ def test_ingest_json_to_stdout_keeps_stdout_pure_json(
     assert payload["dry_run"] is False and len(payload["results"]) == 5
     assert not (tmp_path / "-").exists()
     assert (tmp_path / "ragtrack-data" / "timeline" / "timeline.parquet").exists()
+
+
+def test_outcome_review_links_and_splits_themes(in_project: Path) -> None:
+    def theme_of(year: str, start: str) -> str:
+        themes = json.loads(run("outcomes", "--json", "-")[1])
+        return next(
+            t["outcome_id"]
+            for t in themes
+            if t["level"] == "outcome" and t["plan_year"] == year and t["title"].startswith(start)
+        )
+
+    assert theme_of("2017/18", "To be a modern") != theme_of("2018/19", "NEW WAYS")
+    code, _, err = run(
+        "outcomes",
+        "--link",
+        "2017/18",
+        "to be a modern and efficient council",
+        "2018/19",
+        "New ways of working and achieving financial sustainability",
+        "--reason",
+        "same aim",
+    )
+    assert code == 0, err
+    assert theme_of("2017/18", "To be a modern") == theme_of("2021/22", "New ways")
+    overrides = (in_project / "ragtrack-data" / "outcome_overrides.csv").read_text()
+    assert "must_link,outcome,2017/18" in overrides and "same aim" in overrides
+    timeline = ragtrack.load("ragtrack-data")["timeline"]
+    assert timeline.loc[timeline["plan_year"] == "2021/22", "outcome_id"].nunique() == 4
+    code, _, _ = run(
+        "outcomes",
+        "--split",
+        "2019/20",
+        "People in cumbria are healthy and safe",
+        "2021/22",
+        "People in Cumbria are Healthy and safe",
+    )
+    assert code == 0
+    assert theme_of("2019/20", "People in") != theme_of("2021/22", "People in")
+
+
+def test_outcome_review_of_a_title_not_printed_says_so(in_project: Path) -> None:
+    code, _, err = run("outcomes", "--link", "2017/18", "nothing", "2018/19", "else")
+    assert code == 1 and "no outcome 'nothing' is printed in 2017/18" in err
+    assert not (in_project / "ragtrack-data" / "outcome_overrides.csv").exists()

@@ -7,7 +7,7 @@ imported inside the functions, so importing this module stays cheap.
 Sections: ingest and read (:func:`ingest`, :func:`load`, :func:`status`); lineage
 (:func:`link`, :func:`rebuild`, :func:`review_candidates`, :func:`review_links`,
 :func:`item_history`); analysis (:func:`require_dataset`, :func:`timeline`, :func:`gaps`,
-:func:`diff`, :func:`export`, :func:`outcomes`).
+:func:`diff`, :func:`export`, :func:`outcomes`, :func:`decide_outcomes`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ragtrack.analysis.diff import ReportDiff
     from ragtrack.analysis.gaps import SeriesGaps
     from ragtrack.link.lineage import LineageResult, LineageSettings
+    from ragtrack.link.outcomes import OutcomeOverride
     from ragtrack.pipeline import FileResult, IngestOptions, IngestSummary
     from ragtrack.store.lineage_table import ReviewCandidate, Verdict
     from ragtrack.store.reading import DatasetStatus
@@ -223,3 +224,42 @@ def outcomes(root: str | Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
     from ragtrack.link.outcomes import link_outcomes
 
     return link_outcomes(tables["items"], read_outcome_overrides(Path(root)))
+
+
+def decide_outcomes(
+    root: str | Path,
+    override: OutcomeOverride,
+    *,
+    lock_timeout: float | None = None,
+) -> pd.DataFrame:
+    """Record a reviewer's outcome-theme decision in ``DIR/outcome_overrides.csv`` and relink,
+    so the timeline and the outcome themes follow it; returns the new themes.
+
+    Both titles must be printed in their plan years at that level (case and punctuation
+    aside), else :class:`~ragtrack.errors.InputError` says which is not.
+    """
+    import filelock
+
+    from ragtrack.analysis.persist import append_outcome_override
+    from ragtrack.errors import InputError, LockTimeout
+    from ragtrack.link.outcomes import title_key
+    from ragtrack.store.layout import LOCK_NAME
+
+    path = require_dataset(root)
+    themes = outcomes(path)
+    rows = themes[themes["level"] == override.level]
+    printed = set(zip(rows["plan_year"].astype(str), rows["title"].map(title_key), strict=True))
+    for year, title in (
+        (override.plan_year_a, override.title_a),
+        (override.plan_year_b, override.title_b),
+    ):
+        if (year, title_key(title)) not in printed:
+            raise InputError(f"no {override.level} {title!r} is printed in {year}", file=str(path))
+    timeout = 300.0 if lock_timeout is None else lock_timeout
+    try:
+        with filelock.FileLock(str(path / LOCK_NAME), timeout=timeout):
+            append_outcome_override(path, override)
+    except filelock.Timeout as exc:
+        raise LockTimeout(f"another writer held the dataset lock for over {timeout:g} s") from exc
+    link(path, lock_timeout=lock_timeout)
+    return outcomes(path)

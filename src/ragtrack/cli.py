@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -453,20 +454,60 @@ def export(
         typer.echo(f"{len(written)} file(s) written: {', '.join(str(p) for p in written)}")
 
 
+Titles = Annotated[
+    tuple[str, str, str, str],
+    typer.Option(
+        metavar="YEAR_A TITLE_A YEAR_B TITLE_B",
+        help="Two printed titles, each after its plan year.",
+        show_default=False,
+    ),
+]
+_NO_TITLES: tuple[str, str, str, str] = ("", "", "", "")
+
+
+class Level(enum.StrEnum):
+    outcome = "outcome"
+    supporting_outcome = "supporting_outcome"
+
+
 @app.command()
 def outcomes(
     data: DataDir = DEFAULT_DATA,
+    link: Titles = _NO_TITLES,
+    split: Titles = _NO_TITLES,
+    level: Annotated[
+        Level, typer.Option(help="Which titles --link and --split name.")
+    ] = Level.outcome,
+    reason: Annotated[str, typer.Option(help="Reason recorded with the decision.")] = "",
     json_file: JsonTarget = None,
     quiet: Quiet = False,
 ) -> None:
     """List the outcome themes: each outcome and supporting outcome across plan years under
-    one outcome_id, with how each title was linked (weakest links last). Correct a link by
-    adding a must_link or cannot_link row to DIR/outcome_overrides.csv (see docs/schema.md)."""
+    one outcome_id, with how each title was linked. --link (same theme) or --split (different
+    themes) records a decision in DIR/outcome_overrides.csv and relinks at once."""
     from ragtrack import api
+    from ragtrack.link.outcomes import OutcomeOverride
 
     configure_logging(0, quiet)
+    if any(link) and any(split):
+        logging.getLogger("ragtrack").error("give --link or --split, not both")
+        raise typer.Exit(EXIT_USAGE)
     try:
-        themes = api.outcomes(data)
+        if any(link) or any(split):
+            year_a, title_a, year_b, title_b = link if any(link) else split
+            decision = "must_link" if any(link) else "cannot_link"
+            override = OutcomeOverride(
+                decision,
+                level.value,
+                year_a,
+                title_a,
+                year_b,
+                title_b,
+                reason or "decided in review",
+            )
+            themes = api.decide_outcomes(data, override)
+        else:
+            themes = api.outcomes(data)
     except RagtrackError as err:
         raise _exit_for(err) from None
     if json_file is not None:
@@ -474,20 +515,25 @@ def outcomes(
         _write_text(json_file, json.dumps(records, indent=2, default=str) + "\n")
         if _to_stdout(json_file):
             return
-    table = Table(
-        "level", "outcome_id", "plan year", "no.", "how", "score", "title", title="Outcome themes"
-    )
-    for row in themes.itertuples(index=False):
-        score = "" if row.score is None or row.score != row.score else f"{row.score:.0f}"
-        table.add_row(
-            row.level,
-            row.outcome_id,
-            _cell(row.plan_year),
-            _cell(row.outcome_number),
-            row.method,
-            score,
-            row.title,
-        )
+    _print_themes(themes)
+
+
+def _print_themes(themes: object) -> None:
+    import pandas as pd
+
+    assert isinstance(themes, pd.DataFrame)
+    table = Table(title="Outcome themes", box=box.SIMPLE_HEAD)
+    for column, width in (("outcome_id", 24), ("year", 7), ("no.", 3), ("how", 12)):
+        table.add_column(column, overflow="fold", max_width=width)
+    table.add_column("title", overflow="fold", ratio=1)
+    for level, rows in themes.groupby("level", sort=False):
+        table.add_section()
+        table.add_row(f"{level}:", "", "", "", "")
+        for row in rows.itertuples(index=False):
+            how = f"similar {row.score:.0f}" if row.method == "similar_text" else row.method
+            table.add_row(
+                row.outcome_id, _cell(row.plan_year), _cell(row.outcome_number), how, row.title
+            )
     Console(highlight=False).print(table)
 
 

@@ -61,3 +61,29 @@ def refresh_derived(root: Path, lineage: pd.DataFrame) -> None:
     store = Store(Path(root))
     for name, table in derived.items():
         store.write_derived(name, table)
+
+
+def append_outcome_override(root: Path, override: OutcomeOverride) -> Path:
+    """Add a decision to ``DIR/outcome_overrides.csv`` (created with a header when new).
+
+    The caller holds the dataset lock; the file is replaced whole, atomically.
+    """
+    import os
+    import tempfile
+
+    path = Path(root) / OUTCOME_OVERRIDES_NAME
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    handle, temp = tempfile.mkstemp(prefix="_outcome_overrides-", suffix=".tmp", dir=root)
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+            if existing:
+                out.write(existing if existing.endswith("\n") else existing + "\n")
+            writer = csv.DictWriter(out, fieldnames=OUTCOME_OVERRIDE_FIELDS)
+            if not existing:
+                writer.writeheader()
+            writer.writerow({f: getattr(override, f) for f in OUTCOME_OVERRIDE_FIELDS})
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return path
