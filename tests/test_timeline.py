@@ -226,3 +226,27 @@ def test_worsened_count_matches_a_count_from_the_report_tables() -> None:
                 worsened += 1
     from_timeline = timeline[(timeline["kind"] == "measure") & (timeline["change"] == "worsened")]
     assert worsened == len(from_timeline) == 17
+
+
+def test_plans_only_or_no_lineage_yet() -> None:
+    plans_only = derived_frames(SERIES[SERIES["doc_type"] == "delivery_plan"], ITEMS, LINEAGE)
+    assert plans_only["timeline"].empty and len(plans_only["plan_baseline"]) == 1
+    unlinked = _timeline(lineage=LINEAGE.iloc[:0])
+    assert len(unlinked) == 9 and unlinked["lineage_id"].isna().all()
+    assert set(unlinked["change"]) == {"new"}  # every row is its own item then
+
+
+def test_each_ingest_rewrites_the_timeline(tmp_path) -> None:
+    """A second and third run (a new report each) keep the timeline in step with the items."""
+    from ragtrack import ingest
+    from sample_dataset import SAMPLES
+
+    data = tmp_path / "ragtrack-data"
+    reports = ["004_37aa582fc5e89633.txt", "000_965dd161175208ce.txt", "001_7d2f7bf68617a22e.txt"]
+    for n, name in enumerate(reports, start=1):
+        ingest([SAMPLES / name], data)
+        tables = ragtrack.load(data)
+        assert len(tables["timeline"]) == len(tables["items"])
+        assert tables["timeline"]["period_end"].nunique() == n
+    latest = tables["timeline"][tables["timeline"]["plan_year"] == "2021/22"]
+    assert (latest["change"] == "worsened").sum() == 16
