@@ -9,14 +9,13 @@ import pyarrow as pa
 def _values(series: pd.Series, field: pa.Field) -> pa.Array:
     kind = field.type
     if pa.types.is_date(kind):
-        stamps = pd.to_datetime(series, errors="coerce")
-        return pa.array([None if pd.isna(v) else v.date() for v in stamps], type=kind)
+        stamps = pd.to_datetime(series, errors="coerce").astype("datetime64[ms]")
+        return pa.array(stamps, type=pa.timestamp("ms"), from_pandas=True).cast(kind)
     plain = series.astype("object").where(series.notna(), None)
-    if pa.types.is_dictionary(kind):
-        return pa.array([None if v is None else str(v) for v in plain], pa.string()).cast(kind)
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind):
-        return pa.array(list(plain), type=kind, from_pandas=True)
-    return pa.array([None if v is None else str(v) for v in plain], type=kind)
+    if pa.types.is_dictionary(kind) or pa.types.is_string(kind):
+        strings = pa.array(plain, type=pa.string(), from_pandas=True)
+        return strings.dictionary_encode().cast(kind) if pa.types.is_dictionary(kind) else strings
+    return pa.array(list(plain), type=kind, from_pandas=True)
 
 
 def frame_to_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
