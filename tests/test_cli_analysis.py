@@ -105,7 +105,9 @@ def test_diff_json_and_csv_to_stdout_and_files(in_project: Path) -> None:
 
 def test_diff_of_an_unknown_report_is_a_usage_error(in_project: Path) -> None:
     code, _, err = run("diff", "2020/21 Q1", "2021/22 Q2")
-    assert code == 1 and "no report matches '2020/21 Q1'" in err
+    assert code == 2 and "no report matches '2020/21 Q1'" in err
+    code, _, err = run("diff", "2019/20 Q3")
+    assert code == 2 and "name both reports" in err
 
 
 def test_export_xlsx_and_csv(in_project: Path) -> None:

@@ -182,17 +182,19 @@ def diff(
     """What changed between two reports (report keys, periods such as ``2019-12-31``, or
     ``2019/20 Q3``); by default the two latest reports of the council."""
     from ragtrack.analysis.diff import diff_reports, latest_pair, resolve_report
+    from ragtrack.errors import InputError
 
     frame = timeline(root)
-    if from_report is None and to_report is None:
-        first, second = latest_pair(frame, council)
-    else:
-        if from_report is None or to_report is None:
-            from ragtrack.errors import InputError
-
+    try:
+        if from_report is None and to_report is None:
+            first, second = latest_pair(frame, council)
+        elif from_report is None or to_report is None:
             raise InputError("name both reports to compare, or neither")
-        first = resolve_report(frame, from_report, council)
-        second = resolve_report(frame, to_report, council)
+        else:
+            first = resolve_report(frame, from_report, council)
+            second = resolve_report(frame, to_report, council)
+    except InputError as err:  # say which dataset the names were looked up in
+        raise InputError(err.message, file=str(root)) from None
     return diff_reports(frame, first, second)
 
 

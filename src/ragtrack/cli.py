@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
-from ragtrack.errors import LockTimeout, NoDataset, RagtrackError
+from ragtrack.errors import InputError, LockTimeout, NoDataset, RagtrackError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES
 from ragtrack.lineage_cli import lineage_app
 from ragtrack.version import PARSER_VERSION, __version__
@@ -381,6 +381,9 @@ def diff(
     configure_logging(0, quiet)
     try:
         result = api.diff(data, from_report, to_report, council=council)
+    except InputError as err:  # a report name that matches no report, or one name only
+        logging.getLogger("ragtrack").error("%s", err)
+        raise typer.Exit(EXIT_USAGE) from None
     except RagtrackError as err:
         raise _exit_for(err) from None
     if json_file is not None:
