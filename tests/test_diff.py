@@ -55,3 +55,42 @@ def test_unknown_report_names_the_reports_there_are() -> None:
         ragtrack.diff(sample_dataset(), "2020/21 Q1", "2021/22 Q2")
     with pytest.raises(InputError, match="both reports"):
         ragtrack.diff(sample_dataset(), "2019/20 Q3")
+
+
+def test_several_councils_need_one_named() -> None:
+    import pandas as pd
+
+    from ragtrack.analysis.diff import diff_reports, latest_pair
+
+    rows = [
+        ("a1", "A", "2019-06-30", "L1", "M1", "green"),
+        ("a2", "A", "2019-09-30", "L1", "M1", "red"),
+        ("b1", "B", "2019-06-30", "L1", "X1", "amber"),
+        ("b2", "B", "2019-09-30", "L2", "X2", "amber"),
+    ]
+    timeline = pd.DataFrame(
+        [
+            {
+                "report_key": key,
+                "council": council,
+                "plan_year": "2019/20",
+                "period_end": pd.Timestamp(period),
+                "quarter": 1,
+                "lineage_id": lineage,
+                "item_id": f"{key}:{ref}",
+                "kind": "measure",
+                "ref": ref,
+                "rag": rag,
+                "milestone": None,
+                "text": ref,
+            }
+            for key, council, period, lineage, ref, rag in rows
+        ]
+    )
+    with pytest.raises(InputError, match="several councils; choose one of A, B"):
+        latest_pair(timeline)
+    assert latest_pair(timeline, "B") == ("b1", "b2")
+    result = diff_reports(timeline, *latest_pair(timeline, "A"))
+    assert list(result.rag_changes["change"]) == ["worsened"]
+    b = diff_reports(timeline, "b1", "b2")
+    assert (list(b.dropped["ref_from"]), list(b.new["ref_to"])) == (["X1"], ["X2"])

@@ -140,3 +140,16 @@ def test_overrides_file_is_applied_on_relink(tmp_path: Path) -> None:
     ways = timeline[timeline["outcome"].str.casefold().str.startswith("new ways of working")]
     ids = ways.groupby("plan_year")["outcome_id"].first()
     assert ids["2019/20"] != ids["2021/22"]
+
+
+_TITLE_WORDS = st.lists(st.sampled_from(["people", "are", "safe", "cumbria's", "well-connected"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_TITLE_WORDS, st.randoms(use_true_random=False))
+def test_title_key_is_idempotent_and_blind_to_case_quotes_and_punctuation(words, rnd) -> None:
+    title = " ".join(words)
+    mangled = "".join(c.upper() if rnd.random() < 0.5 else c for c in title)
+    mangled = mangled.replace("'", rnd.choice(["'", "’", "‘"])) + rnd.choice(["", ".", " ;", "  "])
+    assert title_key(mangled) == title_key(title)
+    assert title_key(title_key(title)) == title_key(title)
