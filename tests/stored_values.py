@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 
@@ -12,4 +14,6 @@ def same_as_stored(expected: object, got: object) -> bool:
         return got is None or bool(pd.isna(got))
     if isinstance(expected, tuple):
         return list(expected) == list(got)  # type: ignore[call-overload]
+    if isinstance(expected, dt.date) and not isinstance(expected, dt.datetime):
+        return isinstance(got, pd.Timestamp) and got.date() == expected
     return bool(got == expected)

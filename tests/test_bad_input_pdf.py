@@ -84,7 +84,7 @@ def test_a_pdf_encrypted_with_only_an_owner_password_is_read(tmp_path: Path) -> 
     assert (code, err) == (0, "")
     assert "3 items, 1 commentary" in out
     [doc] = ragtrack.load(tmp_path / "data")["documents"].itertuples()
-    assert (doc.source_format, doc.period_end.isoformat()) == ("pdf", "2022-12-31")
+    assert (doc.source_format, doc.period_end.date().isoformat()) == ("pdf", "2022-12-31")
 
 
 def test_pdfium_errors_left_over_from_an_encrypted_file_are_not_repeated(tmp_path: Path) -> None:

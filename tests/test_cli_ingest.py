@@ -131,6 +131,7 @@ def test_status_at_a_glance_and_after_damage(tmp_path: Path) -> None:
     assert json.loads(out)["problems"][0]["kind"] == "missing_file"
     code, _, err = run("status", tmp_path / "nowhere")
     assert code == 2 and "no dataset here" in err
+    assert not (tmp_path / "nowhere").exists()
 
 
 def test_help_everywhere() -> None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -64,7 +65,7 @@ def parse(data: bytes, today: dt.date = TODAY) -> ParsedDocument:
 )
 def test_an_impossible_period_end_warns_and_stays_empty(printed: str) -> None:
     doc = parse(report(printed)).document
-    assert doc.period_end is None
+    assert pd.isna(doc.period_end)
     (warning,) = [w for w in doc.warnings if printed in w]
     assert warning.startswith("line 2: ")
     assert "not a real date" in warning and "left empty" in warning
@@ -88,7 +89,7 @@ def test_numeric_period_ends_are_read_day_first(printed: str, day: dt.date) -> N
 
 def test_an_unreadable_period_end_warns() -> None:
     doc = parse(report("the end of Febuary 2020")).document
-    assert doc.period_end is None
+    assert pd.isna(doc.period_end)
     assert any(w.startswith("line 2: ") and "'the end of Febuary 2020'" in w for w in doc.warnings)
 
 
@@ -258,7 +259,7 @@ def test_ingest_stores_the_warnings_and_keeps_the_report(
     assert "line 10: bytes that are not UTF-8" in err
     documents = ragtrack.load("ragtrack-data")
     [doc] = documents["documents"].itertuples()
-    assert doc.period_end is None
+    assert pd.isna(doc.period_end)
     warnings = list(doc.warnings)
     assert [w for w in warnings if w.startswith("line 2: period end '31 February 2020'")]
     assert [w for w in warnings if w.startswith("line 10: ") and "cp1252" in w]

@@ -485,3 +485,18 @@ def test_a_full_disk_while_recording_a_failure_is_one_clear_error(
     with pytest.raises(StoreError, match="cannot record a failure: database or disk is full"):
         ingest([inbox], out, parse=parse_fake)
     assert status(out).consistent
+
+
+def test_review_decisions_take_the_users_umask(tmp_path: Path) -> None:
+    from ragtrack.link.settings import Override
+    from ragtrack.store.overrides import append_overrides
+
+    old = os.umask(0o022)
+    try:
+        _, out = _dataset(tmp_path)
+        decision = Override("cannot_link", "action", "2019/20", "1.1", "2020/21", "1.1")
+        path = append_overrides(out, [decision])
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert not list(out.glob("_*.tmp"))

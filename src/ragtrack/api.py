@@ -6,7 +6,9 @@ imported inside the functions, so importing this module stays cheap.
 
 Sections: ingest and read (:func:`ingest`, :func:`load`, :func:`status`); lineage
 (:func:`link`, :func:`rebuild`, :func:`review_candidates`, :func:`decide`,
-:func:`review_links`, :func:`export_review`, :func:`import_review`, :func:`item_history`).
+:func:`review_links`, :func:`export_review`, :func:`import_review`, :func:`item_history`);
+analysis (:func:`require_dataset`, :func:`timeline`, :func:`gaps`, :func:`diff`,
+:func:`export`, :func:`outcomes`, :func:`decide_outcomes`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ragtrack.analysis.diff import ReportDiff
+    from ragtrack.analysis.gaps import SeriesGaps
+    from ragtrack.link.outcomes import OutcomeOverride
     from ragtrack.link.review import ReviewCandidate
     from ragtrack.link.settings import LineageResult, LineageSettings, Override
     from ragtrack.pipeline import FileResult, IngestOptions, IngestSummary
@@ -57,11 +62,14 @@ def load(
 
 
 def status(root: str | Path = DEFAULT_DATA_DIR, *, verify: bool = False) -> DatasetStatus:
-    """What the dataset holds and whether it is sound: every file's checksum is checked,
-    and with ``verify`` every file is decoded too."""
+    """What the dataset holds and whether it is sound (every file's checksum is checked, and
+    with ``verify`` every file is decoded too), with the gaps in each council's series."""
+    import dataclasses
+
     from ragtrack.store.reading import status as read_status
 
-    return read_status(root, verify=verify)
+    report = read_status(require_dataset(root), verify=verify)
+    return dataclasses.replace(report, gaps=tuple(gaps(root)))
 
 
 # --------------------------------------------------------------------------- lineage
@@ -110,12 +118,7 @@ class _Locked:
 
 
 def _dataset(root: str | Path) -> Path:
-    """``root`` as a path, when it holds a dataset; otherwise NoDataset (nothing is created)."""
-    from ragtrack.store.snapshot import require_dataset
-
-    path = Path(root)
-    require_dataset(path)
-    return path
+    return require_dataset(root)
 
 
 def linking_items(root: str | Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
@@ -280,3 +283,131 @@ def item_history(root: str | Path, ref_or_id: str, plan_year: str | None = None)
 
     path = _dataset(root)
     return lineage_history(read_lineage(path), linking_items(path), ref_or_id, plan_year)
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def require_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Path:
+    """``root`` as a Path if it holds a dataset; else :class:`~ragtrack.errors.NoDataset`.
+
+    Commands that only read call this first, so pointing one at the wrong folder says so and
+    creates nothing there.
+    """
+    from ragtrack.store.snapshot import require_dataset as check
+
+    path = Path(root)
+    check(path)
+    return path
+
+
+def timeline(root: str | Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
+    """The timeline table: one row per item appearance in a progress report (see docs).
+
+    Read from the dataset when it is there; computed from the other tables otherwise (a
+    dataset written before the timeline existed).
+    """
+    tables = load(require_dataset(root))
+    if "timeline" in tables:
+        return tables["timeline"]
+    from ragtrack.analysis import derived_frames
+
+    lineage = tables.get("lineage", tables["items"][["item_id"]].assign(lineage_id=None))
+    return derived_frames(tables["documents"], tables["items"], lineage)["timeline"]
+
+
+def gaps(root: str | Path = DEFAULT_DATA_DIR) -> list[SeriesGaps]:
+    """Per council: missing plan years and quarters, plans without reports and the reverse."""
+    from ragtrack.analysis.gaps import find_gaps
+    from ragtrack.store.reading import load as read
+
+    tables = read(require_dataset(root), tables=["documents"], on_damage="skip")
+    return find_gaps(tables["documents"])
+
+
+def diff(
+    root: str | Path = DEFAULT_DATA_DIR,
+    from_report: str | None = None,
+    to_report: str | None = None,
+    *,
+    council: str | None = None,
+) -> ReportDiff:
+    """What changed between two reports (report keys, periods such as ``2019-12-31``, or
+    ``2019/20 Q3``); by default the two latest reports of the council."""
+    from ragtrack.analysis.diff import diff_reports, latest_pair, resolve_report
+    from ragtrack.errors import InputError
+
+    frame = timeline(root)
+    try:
+        if from_report is None and to_report is None:
+            first, second = latest_pair(frame, council)
+        elif from_report is None or to_report is None:
+            raise InputError("name both reports to compare, or neither")
+        else:
+            first = resolve_report(frame, from_report, council)
+            second = resolve_report(frame, to_report, council)
+    except InputError as err:  # say which dataset the names were looked up in
+        raise InputError(err.message, file=str(root)) from None
+    return diff_reports(frame, first, second)
+
+
+def export(
+    root: str | Path = DEFAULT_DATA_DIR, *, fmt: str = "xlsx", target: str | Path
+) -> list[Path]:
+    """Write every table (timeline first) as CSV files in the folder ``target`` (``fmt``
+    ``"csv"``) or as one workbook at ``target`` (``"xlsx"``); returns the files written."""
+    from ragtrack.analysis.export import export_frames, write_csv, write_xlsx
+
+    tables = load(require_dataset(root))
+    if "timeline" not in tables:
+        tables["timeline"] = timeline(root)
+    frames = export_frames(tables)
+    if fmt == "csv":
+        return write_csv(frames, Path(target))
+    if fmt == "xlsx":
+        return [write_xlsx(frames, Path(target))]
+    raise ValueError(f"unknown export format {fmt!r} (csv or xlsx)")
+
+
+def outcomes(root: str | Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
+    """The outcome themes: every printed outcome and supporting outcome with its
+    ``outcome_id``, how it was linked and its score (weakest links are worth a look)."""
+    tables = load(require_dataset(root))
+    if "outcomes" in tables:
+        return tables["outcomes"]
+    from ragtrack.analysis.persist import read_outcome_overrides
+    from ragtrack.link.outcomes import link_outcomes
+
+    return link_outcomes(tables["items"], read_outcome_overrides(Path(root)))
+
+
+def decide_outcomes(
+    root: str | Path,
+    override: OutcomeOverride,
+    *,
+    lock_timeout: float | None = None,
+) -> pd.DataFrame:
+    """Record a reviewer's outcome-theme decision in ``DIR/outcome_overrides.csv`` and relink,
+    so the timeline and the outcome themes follow it; returns the new themes.
+
+    Both titles must be printed in their plan years at that level (case and punctuation
+    aside), else :class:`~ragtrack.errors.InputError` says which is not.
+    """
+    from ragtrack.analysis.persist import append_outcome_override
+    from ragtrack.errors import InputError
+    from ragtrack.link.outcomes import title_key
+
+    path = require_dataset(root)
+    themes = outcomes(path)
+    rows = themes[themes["level"] == override.level]
+    printed = set(zip(rows["plan_year"].astype(str), rows["title"].map(title_key), strict=True))
+    for year, title in (
+        (override.plan_year_a, override.title_a),
+        (override.plan_year_b, override.title_b),
+    ):
+        if (year, title_key(title)) not in printed:
+            raise InputError(f"no {override.level} {title!r} is printed in {year}", file=str(path))
+    with _Locked(path, True, lock_timeout):
+        append_outcome_override(path, override)
+    link(path, lock_timeout=lock_timeout)
+    return outcomes(path)

@@ -10,16 +10,18 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import textwrap
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
-from ragtrack.errors import LockTimeout, RagtrackError
+from ragtrack.errors import InputError, LockTimeout, NoDataset, RagtrackError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES
 from ragtrack.lineage_cli import lineage_app
 from ragtrack.version import PARSER_VERSION, __version__
@@ -116,7 +118,8 @@ def ingest(
         ),
     ] = False,
     json_file: Annotated[
-        Path | None, typer.Option("--json", help="Write a JSON summary of the run to this file.")
+        Path | None,
+        typer.Option("--json", help="Write a JSON summary of the run to this file (- for stdout)."),
     ] = None,
     jobs: Annotated[int, typer.Option(min=1, help="Parse this many files at once.")] = 1,
     lock_timeout: Annotated[
@@ -155,7 +158,8 @@ def ingest(
     from ragtrack.pipeline import ingest as run_ingest
 
     configure_logging(verbose, quiet)
-    console = Console(highlight=False, soft_wrap=True)
+    # with --json -, stdout carries the JSON alone: the per-file lines go to stderr
+    console = Console(highlight=False, soft_wrap=True, stderr=_to_stdout(json_file))
     options = IngestOptions(
         council=council,
         doc_type=doc_type.value if doc_type else None,
@@ -166,7 +170,7 @@ def ingest(
         jobs=jobs,
         lock_timeout=lock_timeout,
         max_bytes=max_bytes,
-        json_path=json_file,
+        json_path=None if _to_stdout(json_file) else json_file,
         pdf_backend=pdf_backend.value,
         ocr=ocr,
     )
@@ -205,6 +209,8 @@ def ingest(
         logging.getLogger("ragtrack").error("%s", err)
         raise typer.Exit(EXIT_FAILED) from None
     progress.stop()
+    if _to_stdout(json_file):
+        typer.echo(json.dumps(summary.to_dict(), indent=2, default=str))
     if not quiet:
         counts = summary.counts()
         order = ["new", "changed", "repaired", "reparsed", "unchanged", "failed"]
@@ -235,21 +241,16 @@ def status(
     quiet: Quiet = False,
 ) -> None:
     """Show what a dataset holds: documents per plan year and type, rows, RAG mix, warnings
-    and failures, and whether every file matches its checksum (exit 1 when one does not,
-    2 when there is no dataset)."""
+    and failures, whether every file matches its checksum, and the gaps in each council's
+    series (exit 1 when a file does not match, 2 when there is no dataset)."""
     from ragtrack import api
-    from ragtrack.store.snapshot import NoDataset
 
     configure_logging(verbose, quiet)
     directory = directory or data
     try:
         report = api.status(directory, verify=verify)
-    except NoDataset as err:
-        logging.getLogger("ragtrack").error("%s", err)
-        raise typer.Exit(EXIT_USAGE) from None
     except RagtrackError as err:
-        logging.getLogger("ragtrack").error("%s", err)
-        raise typer.Exit(EXIT_FAILED) from None
+        raise _exit_for(err) from None
     console = Console(highlight=False, soft_wrap=True)
     if as_json:
         console.print_json(json.dumps(report.to_dict()))
@@ -264,6 +265,8 @@ def status(
     console.print(f"RAG: {rag}", markup=False)
     versions = ", ".join(f"{v} ({n})" for v, n in sorted(report.parser_versions.items()))
     console.print(f"warnings: {report.warnings}; parser versions: {versions or '-'}", markup=False)
+    for series in report.gaps:
+        console.print(_describe_gaps(series), markup=False)
     if report.failures:
         console.print(f"failed files: {len(report.failures)}", markup=False)
         for failure in report.failures:
@@ -280,6 +283,271 @@ def status(
         console.print("an ingest is writing now; this is the last committed state", markup=False)
     checked = "decodes and matches" if verify else "matches"
     console.print(f"manifest and files agree (every file {checked} its checksum)", markup=False)
+
+
+def _exit_for(err: RagtrackError) -> typer.Exit:
+    """Log the error; exit 2 for a dataset that does not exist, 3 for a held lock, else 1."""
+    logging.getLogger("ragtrack").error("%s", err)
+    if isinstance(err, NoDataset):
+        return typer.Exit(EXIT_USAGE)
+    return typer.Exit(EXIT_LOCKED if isinstance(err, LockTimeout) else EXIT_FAILED)
+
+
+def _describe_gaps(series: object) -> str:
+    """One line per council series: its span and what is missing in it."""
+    from ragtrack.analysis.gaps import SeriesGaps, quarter_ranges
+
+    assert isinstance(series, SeriesGaps)
+    name = series.council or "(council not named)"
+    parts = [f"series {name}: {series.first or '?'} to {series.last or '?'}"]
+    if series.complete:
+        parts.append("no gaps")
+    if series.missing_plan_years:
+        parts.append(f"missing plan years {', '.join(series.missing_plan_years)}")
+    if series.missing_quarters:
+        parts.append(f"missing quarters {quarter_ranges(series.missing_quarters)}")
+    if series.plans_without_reports:
+        parts.append(f"plans without reports {', '.join(series.plans_without_reports)}")
+    if series.reports_without_plan:
+        parts.append(f"reports without a plan {', '.join(series.reports_without_plan)}")
+    if series.undated:
+        parts.append(f"{series.undated} document(s) without plan year or quarter")
+    return "; ".join(parts)
+
+
+def _to_stdout(target: Path | None) -> bool:
+    return target is not None and str(target) == "-"
+
+
+def _write_text(target: Path, text: str) -> None:
+    """Write ``text`` to the file ``target``, or to stdout when it is ``-``."""
+    if _to_stdout(target):
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        target.write_text(text, encoding="utf-8")
+
+
+JsonTarget = Annotated[
+    Path | None,
+    typer.Option(
+        "--json", help="Write it as JSON to this file (- for stdout).", show_default=False
+    ),
+]
+CouncilOption = Annotated[
+    str | None,
+    typer.Option(help="The council whose series to use (when the dataset has several)."),
+]
+
+_DIFF_TITLES = {
+    "rag_changes": (
+        "RAG changes (worsened first)",
+        ["kind", "ref_from", "ref_to", "rag_from", "rag_to", "change", "text"],
+    ),
+    "new": ("New items", ["kind", "ref_to", "rag_to", "text"]),
+    "dropped": ("Dropped items", ["kind", "ref_from", "rag_from", "text"]),
+    "renumbered": ("Renumbered items", ["kind", "ref_from", "ref_to", "text"]),
+    "reworded": ("Reworded milestones", ["kind", "ref_to", "milestone_from", "milestone_to"]),
+}
+
+
+def _cell(value: object) -> str:
+    import pandas as pd
+
+    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
+
+
+@app.command()
+def diff(
+    from_report: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[FROM]",
+            help="Report key, period end (2019-12-31) or 2019/20 Q3.",
+            show_default=False,
+        ),
+    ] = None,
+    to_report: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TO]", help="The later report, named the same way.", show_default=False
+        ),
+    ] = None,
+    data: DataDir = DEFAULT_DATA,
+    council: CouncilOption = None,
+    json_file: JsonTarget = None,
+    csv_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="Write it as CSV to this file (- for stdout).", show_default=False
+        ),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Show what changed between two progress reports (default: the council's two latest):
+    RAG changes with the worsened first, new and dropped items, renumbered items and
+    reworded milestones. Items are matched by lineage, across renumbering and rewording."""
+    from ragtrack import api
+
+    configure_logging(0, quiet)
+    try:
+        result = api.diff(data, from_report, to_report, council=council)
+    except InputError as err:  # a report name that matches no report, or one name only
+        logging.getLogger("ragtrack").error("%s", err)
+        raise typer.Exit(EXIT_USAGE) from None
+    except RagtrackError as err:
+        raise _exit_for(err) from None
+    if json_file is not None:
+        _write_text(json_file, json.dumps(result.to_dict(), indent=2, default=str) + "\n")
+    if csv_file is not None:
+        _write_text(csv_file, result.to_frame().to_csv(index=False))
+    if _to_stdout(json_file) or _to_stdout(csv_file):
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(
+        f"from {result.from_key} ({result.from_period or '?'}) to {result.to_key} "
+        f"({result.to_period or '?'})",
+        markup=False,
+    )
+    for name, frame in result.sections().items():
+        title, columns = _DIFF_TITLES[name]
+        table = Table(title=f"{title}: {len(frame)}", title_justify="left", expand=True)
+        for column in columns:
+            wide = column in ("text", "milestone_from", "milestone_to")
+            table.add_column(column, no_wrap=not wide, ratio=1 if wide else None)
+        for row in frame[columns].itertuples(index=False):
+            table.add_row(*(textwrap.shorten(_cell(v), 120) for v in row))
+        console.print(table if len(frame) else f"{title}: none")
+
+
+class ExportFormat(enum.StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command()
+def export(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Export target: a folder for csv (one file per table), a .xlsx file for xlsx. "
+            "(Here --out is not the dataset: give that with --data.)",
+        ),
+    ],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format", "-f", help="csv or xlsx [default: xlsx for a .xlsx --out, else csv]."
+        ),
+    ] = None,
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", "-d", envvar="RAGTRACK_DATA", show_envvar=True, help="Dataset directory."
+        ),
+    ] = DEFAULT_DATA,
+    quiet: Quiet = False,
+) -> None:
+    """Export every table, timeline first, for a spreadsheet: CSV files (UTF-8 with BOM, so
+    Excel shows £ and curly quotes) or one .xlsx workbook with a sheet per table, header
+    frozen and filters on. Lists are joined with '; '."""
+    from ragtrack import api
+
+    configure_logging(0, quiet)
+    chosen = fmt.value if fmt else ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    try:
+        written = api.export(data, fmt=chosen, target=out)
+    except RagtrackError as err:
+        raise _exit_for(err) from None
+    except OSError as err:
+        logging.getLogger("ragtrack").error("%s: cannot write the export: %s", out, err)
+        raise typer.Exit(EXIT_FAILED) from None
+    if not quiet:
+        typer.echo(f"{len(written)} file(s) written: {', '.join(str(p) for p in written)}")
+
+
+Titles = Annotated[
+    tuple[str, str, str, str],
+    typer.Option(
+        metavar="YEAR_A TITLE_A YEAR_B TITLE_B",
+        help="Two printed titles, each after its plan year.",
+        show_default=False,
+    ),
+]
+_NO_TITLES: tuple[str, str, str, str] = ("", "", "", "")
+
+
+class Level(enum.StrEnum):
+    outcome = "outcome"
+    supporting_outcome = "supporting_outcome"
+
+
+@app.command()
+def outcomes(
+    data: DataDir = DEFAULT_DATA,
+    link: Titles = _NO_TITLES,
+    split: Titles = _NO_TITLES,
+    level: Annotated[
+        Level, typer.Option(help="Which titles --link and --split name.")
+    ] = Level.outcome,
+    reason: Annotated[str, typer.Option(help="Reason recorded with the decision.")] = "",
+    json_file: JsonTarget = None,
+    quiet: Quiet = False,
+) -> None:
+    """List the outcome themes: each outcome and supporting outcome across plan years under
+    one outcome_id, with how each title was linked. --link (same theme) or --split (different
+    themes) records a decision in DIR/outcome_overrides.csv and relinks at once."""
+    from ragtrack import api
+    from ragtrack.link.outcomes import OutcomeOverride
+
+    configure_logging(0, quiet)
+    if any(link) and any(split):
+        logging.getLogger("ragtrack").error("give --link or --split, not both")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        if any(link) or any(split):
+            year_a, title_a, year_b, title_b = link if any(link) else split
+            decision = "must_link" if any(link) else "cannot_link"
+            override = OutcomeOverride(
+                decision,
+                level.value,
+                year_a,
+                title_a,
+                year_b,
+                title_b,
+                reason or "decided in review",
+            )
+            themes = api.decide_outcomes(data, override)
+        else:
+            themes = api.outcomes(data)
+    except RagtrackError as err:
+        raise _exit_for(err) from None
+    if json_file is not None:
+        records = themes.astype("object").where(themes.notna(), None).to_dict("records")
+        _write_text(json_file, json.dumps(records, indent=2, default=str) + "\n")
+        if _to_stdout(json_file):
+            return
+    _print_themes(themes)
+
+
+def _print_themes(themes: object) -> None:
+    import pandas as pd
+
+    assert isinstance(themes, pd.DataFrame)
+    table = Table(title="Outcome themes", box=box.SIMPLE_HEAD)
+    for column, width in (("outcome_id", 24), ("year", 7), ("no.", 3), ("how", 12)):
+        table.add_column(column, overflow="fold", max_width=width)
+    table.add_column("title", overflow="fold", ratio=1)
+    for level, rows in themes.groupby("level", sort=False):
+        table.add_section()
+        table.add_row(f"{level}:", "", "", "", "")
+        for row in rows.itertuples(index=False):
+            how = f"similar {row.score:.0f}" if row.method == "similar_text" else row.method
+            table.add_row(
+                row.outcome_id, _cell(row.plan_year), _cell(row.outcome_number), how, row.title
+            )
+    Console(highlight=False).print(table)
 
 
 # `ragtrack lineage review|show|rebuild` (see ragtrack.lineage_cli)

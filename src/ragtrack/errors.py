@@ -46,3 +46,7 @@ class StoreError(RagtrackError):
 
 class LockTimeout(StoreError):
     """Another writer held the dataset lock for longer than we were willing to wait."""
+
+
+class NoDataset(StoreError):
+    """A command that reads a dataset was pointed at a directory that holds none."""

@@ -6,6 +6,7 @@ Hooked into the main CLI with ``app.add_typer(lineage_app, name="lineage")``.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +15,7 @@ import typer
 
 from ragtrack import api
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
-from ragtrack.errors import InputError, LockTimeout, RagtrackError
+from ragtrack.errors import InputError, LockTimeout, NoDataset, RagtrackError
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
 
@@ -39,7 +40,10 @@ def _lineage(
 
 
 def _fail(err: Exception) -> typer.Exit:
+    """Exit 2 for a dataset that does not exist, 3 for a held lock, else 1."""
     code = EXIT_LOCKED if isinstance(err, LockTimeout) else EXIT_FAILED
+    if isinstance(err, NoDataset):
+        code = EXIT_USAGE
     typer.echo(f"error: {err}", err=True)
     return typer.Exit(code)
 
@@ -244,5 +248,7 @@ def rebuild(out: DataDir = DEFAULT_DATA) -> None:
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, dt.datetime) and value == dt.datetime.combine(value.date(), dt.time()):
+        return value.date().isoformat()  # load() gives dates as datetime64
     text = str(value)
     return "" if text in ("NaT", "nan", "<NA>", "None") else text

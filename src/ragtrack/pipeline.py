@@ -435,9 +435,12 @@ def _ingest_into(
     emit: Callable[[FileResult], None],
 ) -> None:
     """Repair, stage every file's report, then commit them with their lineage at once."""
+    from ragtrack.analysis.persist import read_outcome_overrides
     from ragtrack.store.lineage_table import read_overrides
 
-    overrides = read_overrides(store.root)  # a bad overrides file stops the run up front
+    # a bad overrides file stops the run up front, before anything is parsed
+    overrides = read_overrides(store.root)
+    outcome_overrides = read_outcome_overrides(store.root)
     plan = _repair_plan(store, files)
     for failure in store.manifest.failures():
         if not Path(failure.source_path).exists():  # gone from the inbox: forget it
@@ -458,7 +461,13 @@ def _ingest_into(
     if staged or plan.forget or plan.derived_lost or not _has_lineage(store):
         from ragtrack.relink import commit_with_lineage
 
-        commit_with_lineage(store, staged, forget=plan.forget, overrides=overrides)
+        commit_with_lineage(
+            store,
+            staged,
+            forget=plan.forget,
+            overrides=overrides,
+            outcome_overrides=outcome_overrides,
+        )
 
 
 def _has_lineage(store: Store) -> bool:

@@ -1,5 +1,6 @@
 """Committing a new state of the dataset whole: its reports, their lineage and the tables
-derived from them, in one store commit, so no reader ever sees reports without their links.
+derived from them (timeline, plan baseline, outcome themes), in one store commit, so no
+reader ever sees reports without their links or a timeline out of step with them.
 
 Used by ingest (after staging the reports it parsed) and by the lineage use cases (relink,
 rebuild, review), always inside an open :class:`~ragtrack.store.dataset.Store`.
@@ -14,8 +15,11 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
+from ragtrack.analysis import derived_tables
+from ragtrack.analysis.persist import read_outcome_overrides
 from ragtrack.link.items import linking_frame
 from ragtrack.link.lineage import link_items
+from ragtrack.link.outcomes import OutcomeOverride
 from ragtrack.link.settings import LineageResult, LineageSettings, Override
 from ragtrack.store.dataset import StagedReport, Store
 from ragtrack.store.frames import to_pandas
@@ -69,14 +73,19 @@ def commit_with_lineage(
     *,
     forget: Collection[str] = (),
     overrides: Sequence[Override] = (),
+    outcome_overrides: Sequence[OutcomeOverride] | None = None,
     settings: LineageSettings | None = None,
 ) -> LineageResult:
-    """Link the new state across years and commit it with its lineage, all at once. The
-    links depend only on the state's documents and ``overrides``; IDs already given follow
-    most of their items."""
+    """Link the new state across years and commit it with its lineage and the tables derived
+    from both (timeline, plan baseline, outcome themes), all at once. The links depend only
+    on the state's documents and ``overrides``; IDs already given follow most of their items.
+    ``outcome_overrides`` default to those in ``DIR/outcome_overrides.csv``."""
     state = new_state(store, staged, forget)
     items = linking_frame(state.items, state.documents)
     result = link_items(items, existing_lineage(store), overrides, settings)
+    if outcome_overrides is None:
+        outcome_overrides = read_outcome_overrides(store.root)
     derived: dict[str, pa.Table] = {LINEAGE_DIR: lineage_arrow(result.table)}
+    derived.update(derived_tables(state.documents, state.items, result.table, outcome_overrides))
     store.commit(staged, derived, forget)
     return result

@@ -14,8 +14,7 @@ import datetime as dt
 import io
 import os
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ragtrack.errors import InputError
@@ -120,19 +119,28 @@ def append_overrides(root: Path, overrides: Iterable[Override]) -> Path:
         {**{f: getattr(o, f) for f in OVERRIDE_FIELDS}, "decided_at": _now()} for o in overrides
     ]
     existing = _text(path) if path.exists() else ""
-    handle, temp = tempfile.mkstemp(prefix="_overrides-", suffix=".tmp", dir=path.parent)
+    return append_csv_rows(path, COLUMNS, rows, existing)
+
+
+def append_csv_rows(
+    path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, object]], existing: str
+) -> Path:
+    """``existing`` text plus ``rows`` (a header first when there was none) as the new
+    ``path``, replaced atomically; the file takes the user's umask like any other."""
+    temp = path.with_name(f"_{path.name}.tmp")
     try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
+        with temp.open("w", newline="", encoding="utf-8") as out:
             if existing:
                 out.write(existing if existing.endswith("\n") else existing + "\n")
-            writer = csv.DictWriter(out, fieldnames=COLUMNS)
+            writer = csv.DictWriter(out, fieldnames=list(columns))
             if not existing:
                 writer.writeheader()
             writer.writerows(rows)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(temp, path)
     finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        temp.unlink(missing_ok=True)
     return path
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,11 +17,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ragtrack.analysis.gaps import SeriesGaps
 from ragtrack.errors import StoreError
 from ragtrack.store.dataset import Problem, check_files
 from ragtrack.store.frames import to_pandas
 from ragtrack.store.manifest import Manifest, ManifestRow
-from ragtrack.store.schema import SCHEMAS
+from ragtrack.store.schema import DERIVED_SCHEMAS, SCHEMAS
 from ragtrack.store.snapshot import Snapshot, read_snapshot, require_dataset
 
 log = logging.getLogger(__name__)
@@ -71,24 +73,29 @@ def _decode(snapshot: Snapshot, on_damage: OnDamage, root: Path) -> dict[str, li
     return per_table
 
 
-def load(root: str | Path, *, on_damage: OnDamage = "raise") -> dict[str, pd.DataFrame]:
+def load(
+    root: str | Path, *, on_damage: OnDamage = "raise", tables: Iterable[str] | None = None
+) -> dict[str, pd.DataFrame]:
     """Load the dataset under ``root`` as pandas DataFrames keyed by table name.
 
     Reads one committed state whole, even while an ingest is writing. Always has
     ``documents``, ``items`` and ``commentary`` (empty with the right columns if nothing was
     ingested), and every whole-dataset table of that state (``lineage`` and those derived
     with it). A damaged or missing file raises :class:`DatasetDamaged` naming it, or with
-    ``on_damage="skip"`` is left out with a warning.
+    ``on_damage="skip"`` is left out with a warning. ``tables`` reads only those tables.
     """
     root = Path(root)
-    snapshot = read_snapshot(root)
+    snapshot = read_snapshot(root, tables)
     decoded = _decode(snapshot, on_damage, root)
     frames = {
-        name: to_pandas(_unify(decoded.get(name, []), schema)) for name, schema in SCHEMAS.items()
+        name: to_pandas(_unify(decoded.get(name, []), schema))
+        for name, schema in SCHEMAS.items()
+        if tables is None or name in tables
     }
     for name in sorted(set(decoded) - set(SCHEMAS)):
-        frames[name] = to_pandas(pa.concat_tables(decoded[name], promote_options="default"))
-    if "lineage" in frames:
+        table = pa.concat_tables(decoded[name], promote_options="default")
+        frames[name] = to_pandas(table) if name in DERIVED_SCHEMAS else table.to_pandas()
+    if "lineage" in frames and "items" in frames:
         from ragtrack.store.lineage_table import attach_lineage
 
         frames["items"] = attach_lineage(frames["items"], frames["lineage"])
@@ -109,6 +116,7 @@ class DatasetStatus:
     problems: tuple[Problem, ...] = ()
     generation: int = 0
     writing: bool = False  # an ingest holds the dataset right now
+    gaps: tuple[SeriesGaps, ...] = ()  # per council: missing years and quarters (api.status)
 
     @property
     def consistent(self) -> bool:
@@ -132,6 +140,7 @@ class DatasetStatus:
                 {"report_key": p.report_key, "kind": p.kind, "detail": p.detail}
                 for p in self.problems
             ],
+            "gaps": [g.to_dict() for g in self.gaps],
         }
 
 

@@ -25,16 +25,29 @@ META_REPORT_KEY = b"ragtrack.report_key"
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
 
+#: RAG statuses worst first: ``rag`` (and ``previous_rag``) load as an *ordered* categorical,
+#: so ``items.rag < "green"`` works. Only red, amber and green are RAG statuses; a cell saying
+#: "Complete" or "Not started" is not read as one (``rag`` is null there), so it never ranks.
+RAG_ORDER: tuple[str, ...] = ("red", "amber", "green")
+
+#: How an item's RAG moved since its previous appearance (see the ``timeline`` table).
+CHANGES: tuple[str, ...] = ("worsened", "unchanged", "improved", "new", "returned")
+
 #: Columns with a closed set of values: pandas gets exactly these categories on load().
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "kind": ("action", "measure"),
-    "rag": ("red", "amber", "green"),
+    "rag": RAG_ORDER,
+    "previous_rag": RAG_ORDER,
+    "change": CHANGES,
     "direction": ("improving", "sustained", "declining"),
     "category": ("progress", "improvement", "risk", "finance"),
     "doc_type": ("progress_report", "delivery_plan"),
     "source_format": ("text", "pdf"),
     "rag_source": ("letter", "colour"),
 }
+
+#: Categorical columns whose categories are ordered (worst first).
+ORDERED: frozenset[str] = frozenset({"rag", "previous_rag"})
 
 DOCUMENTS_SCHEMA = pa.schema(
     [
@@ -107,6 +120,79 @@ SCHEMAS: dict[str, pa.Schema] = {
     "documents": DOCUMENTS_SCHEMA,
 }
 TABLES: tuple[str, ...] = tuple(SCHEMAS)
+
+#: Whole-dataset tables computed from the report tables and the lineage
+#: (:func:`ragtrack.analysis.derived_tables`), each one file ``DIR/<name>/<name>.parquet``.
+TIMELINE_SCHEMA = pa.schema(
+    [
+        pa.field("item_id", pa.string(), nullable=False),
+        pa.field("lineage_id", pa.string()),
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("report_key", pa.string()),
+        pa.field("council", _DICT),
+        pa.field("plan_year", _DICT),
+        pa.field("period_end", pa.date32()),
+        pa.field("quarter", pa.int8()),
+        pa.field("kind", _DICT, nullable=False),
+        pa.field("ref", pa.string()),
+        pa.field("outcome_id", _DICT),
+        pa.field("outcome", _DICT),
+        pa.field("outcome_theme", _DICT),
+        pa.field("supporting_outcome_id", _DICT),
+        pa.field("supporting_outcome", _DICT),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("rag", _DICT),
+        pa.field("previous_rag", _DICT),
+        pa.field("change", _DICT),
+        pa.field("direction", _DICT),
+        pa.field("milestone", _DICT),
+        pa.field("milestone_date", pa.date32()),
+        pa.field("continues", pa.bool_()),
+    ]
+)
+
+PLAN_BASELINE_SCHEMA = pa.schema(
+    [
+        pa.field("item_id", pa.string(), nullable=False),
+        pa.field("lineage_id", pa.string()),
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("report_key", pa.string()),
+        pa.field("council", _DICT),
+        pa.field("plan_year", _DICT),
+        pa.field("kind", _DICT, nullable=False),
+        pa.field("section", _DICT),
+        pa.field("ref", pa.string()),
+        pa.field("outcome_id", _DICT),
+        pa.field("outcome", _DICT),
+        pa.field("outcome_theme", _DICT),
+        pa.field("supporting_outcome_id", _DICT),
+        pa.field("supporting_outcome", _DICT),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("milestone", _DICT),
+        pa.field("milestone_date", pa.date32()),
+        pa.field("responsible", _DICT),
+    ]
+)
+
+OUTCOMES_SCHEMA = pa.schema(
+    [
+        pa.field("level", _DICT, nullable=False),
+        pa.field("outcome_id", pa.string(), nullable=False),
+        pa.field("theme", pa.string(), nullable=False),
+        pa.field("plan_year", _DICT),
+        pa.field("outcome_number", pa.int16()),
+        pa.field("title", pa.string(), nullable=False),
+        pa.field("method", _DICT, nullable=False),
+        pa.field("score", pa.float64()),
+        pa.field("items", pa.int32(), nullable=False),
+    ]
+)
+
+DERIVED_SCHEMAS: dict[str, pa.Schema] = {
+    "timeline": TIMELINE_SCHEMA,
+    "plan_baseline": PLAN_BASELINE_SCHEMA,
+    "outcomes": OUTCOMES_SCHEMA,
+}
 
 
 def _column(values: Sequence[object], field: pa.Field) -> pa.Array:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ragtrack.errors import StoreError
+from ragtrack.errors import NoDataset
 from ragtrack.store.layout import LOCK_NAME, MANIFEST_NAME, STAGING_NAME
 from ragtrack.store.manifest import FileEntry, Manifest
 
@@ -28,10 +28,6 @@ log = logging.getLogger(__name__)
 JOURNAL_NAME = "journal.json"
 #: how long a reader keeps retrying while a writer moves files (seconds)
 RETRY_FOR = 60.0
-
-
-class NoDataset(StoreError):
-    """There is no ragtrack dataset at the path given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +65,9 @@ def require_dataset(root: Path) -> Path:
     if not root.is_dir():
         raise NoDataset("no dataset here (directory does not exist)", file=str(root))
     if not manifest.is_file():
-        raise NoDataset(f"not a ragtrack dataset (no {MANIFEST_NAME})", file=str(root))
+        raise NoDataset(
+            f"no dataset here (not a ragtrack dataset: no {MANIFEST_NAME})", file=str(root)
+        )
     return manifest
 
 

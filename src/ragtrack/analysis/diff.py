@@ -1,0 +1,191 @@
+"""What changed between two progress reports, from the timeline: RAG changes (worsened
+first), new items, dropped items, renumbered items and reworded milestones.
+
+Items are matched by lineage, so an item renumbered or reworded between the reports is the
+same item. Reports are named by report key, by period end (``2019-12-31``) or by plan year
+and quarter (``2019/20 Q3``); by default the two latest reports of the council are compared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ragtrack.errors import InputError
+from ragtrack.store.schema import RAG_ORDER
+
+SECTIONS: tuple[str, ...] = ("rag_changes", "new", "dropped", "renumbered", "reworded")
+DIFF_COLUMNS = [
+    "section",
+    "kind",
+    "lineage_id",
+    "ref_from",
+    "ref_to",
+    "rag_from",
+    "rag_to",
+    "change",
+    "milestone_from",
+    "milestone_to",
+    "text",
+]
+_QUARTER = re.compile(r"^\s*(\d{4}/\d{2})\s*q([1-4])\s*$", re.IGNORECASE)
+_CHANGE_ORDER = {"worsened": 0, "improved": 1}
+
+
+@dataclass(frozen=True)
+class ReportDiff:
+    """The differences between report ``from_key`` and report ``to_key``; one DataFrame per
+    section, each with the columns of :data:`DIFF_COLUMNS` that apply."""
+
+    from_key: str
+    to_key: str
+    from_period: str | None
+    to_period: str | None
+    rag_changes: pd.DataFrame
+    new: pd.DataFrame
+    dropped: pd.DataFrame
+    renumbered: pd.DataFrame
+    reworded: pd.DataFrame
+
+    def sections(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in SECTIONS}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every section in one long table (a ``section`` column first), for CSV."""
+        parts = [frame.assign(section=name) for name, frame in self.sections().items()]
+        out = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame()], ignore_index=True)
+        return out.reindex(columns=DIFF_COLUMNS)
+
+    def to_dict(self) -> dict[str, object]:
+        def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+            return [
+                {k: (None if pd.isna(v) else v) for k, v in row.items()}
+                for row in frame.astype("object").to_dict("records")
+            ]
+
+        return {
+            "from": {"report_key": self.from_key, "period_end": self.from_period},
+            "to": {"report_key": self.to_key, "period_end": self.to_period},
+            **{name: records(frame) for name, frame in self.sections().items()},
+        }
+
+
+def _reports(timeline: pd.DataFrame) -> pd.DataFrame:
+    cols = ["report_key", "council", "plan_year", "period_end", "quarter"]
+    reports = timeline[cols].drop_duplicates("report_key").astype("object")
+    return reports.sort_values(["period_end", "report_key"], na_position="first")
+
+
+def resolve_report(timeline: pd.DataFrame, name: str, council: str | None = None) -> str:
+    """The report key ``name`` means: a report key, a period end, or ``2019/20 Q3``."""
+    reports = _reports(timeline)
+    if council is not None:
+        reports = reports[reports["council"] == council]
+    if name in set(reports["report_key"]):
+        return name
+    quarter = _QUARTER.match(name)
+    if quarter:
+        hits = reports[
+            (reports["plan_year"] == quarter[1]) & (reports["quarter"] == int(quarter[2]))
+        ]
+    else:
+        period = pd.to_datetime(name, errors="coerce")
+        hits = reports[reports["period_end"] == period] if not pd.isna(period) else reports[:0]
+    if len(hits) != 1:
+        known = ", ".join(_label(r) for r in reports.itertuples()) or "none"
+        what = "no report" if hits.empty else "more than one report (give its report key)"
+        raise InputError(f"{what} matches {name!r}; reports: {known}")
+    return str(hits["report_key"].iloc[0])
+
+
+def _label(report: object) -> str:
+    period = getattr(report, "period_end", None)
+    when = "" if period is None or pd.isna(period) else f" ({pd.Timestamp(period).date()})"
+    return f"{report.report_key}{when}"  # type: ignore[attr-defined]
+
+
+def latest_pair(timeline: pd.DataFrame, council: str | None = None) -> tuple[str, str]:
+    """The report keys of the two latest reports of the council (the only one if omitted)."""
+    reports = _reports(timeline)
+    councils = sorted({c for c in reports["council"] if c is not None and not pd.isna(c)})
+    if council is None and len(councils) > 1:
+        raise InputError(f"the dataset has several councils; choose one of {', '.join(councils)}")
+    if council is not None:
+        reports = reports[reports["council"] == council]
+    if len(reports) < 2:
+        raise InputError(f"need two reports to compare, the series has {len(reports)}")
+    keys = list(reports["report_key"])
+    return keys[-2], keys[-1]
+
+
+def _side(timeline: pd.DataFrame, key: str) -> pd.DataFrame:
+    rows = timeline[timeline["report_key"] == key].astype("object")
+    rows = rows.assign(
+        _lineage=rows["lineage_id"].where(rows["lineage_id"].notna(), rows["item_id"])
+    )
+    return rows.drop_duplicates("_lineage")
+
+
+def _rank(rag: object) -> int | None:
+    return RAG_ORDER.index(rag) if isinstance(rag, str) and rag in RAG_ORDER else None
+
+
+def _change(a: object, b: object) -> str:
+    ra, rb = _rank(a), _rank(b)
+    if ra is None or rb is None:
+        return "rag_missing"
+    return "worsened" if rb < ra else "improved"
+
+
+def diff_reports(timeline: pd.DataFrame, from_key: str, to_key: str) -> ReportDiff:
+    """Compare two reports of the timeline, matched by lineage (see the module docstring)."""
+    a, b = _side(timeline, from_key), _side(timeline, to_key)
+    both = a.merge(b, on="_lineage", suffixes=("_from", "_to"))
+    both = both.assign(
+        kind=both["kind_from"], lineage_id=both["lineage_id_to"], text=both["text_to"]
+    )
+    differs = both[both["rag_from"].fillna("") != both["rag_to"].fillna("")].copy()
+    differs["change"] = [
+        _change(x, y) for x, y in zip(differs["rag_from"], differs["rag_to"], strict=True)
+    ]
+    differs["_order"] = differs["change"].map(_CHANGE_ORDER).fillna(2)
+    differs = differs.sort_values(["_order", "kind", "ref_to"], na_position="last")
+    renumbered = both[both["ref_from"].fillna("") != both["ref_to"].fillna("")]
+    reworded = both[both["milestone_from"].fillna("") != both["milestone_to"].fillna("")]
+    new = b[~b["_lineage"].isin(a["_lineage"])].rename(
+        columns={"ref": "ref_to", "rag": "rag_to", "milestone": "milestone_to"}
+    )
+    dropped = a[~a["_lineage"].isin(b["_lineage"])].rename(
+        columns={"ref": "ref_from", "rag": "rag_from", "milestone": "milestone_from"}
+    )
+    pick = {
+        "rag_changes": (
+            differs,
+            ["kind", "lineage_id", "ref_from", "ref_to", "rag_from", "rag_to", "change", "text"],
+        ),
+        "new": (new, ["kind", "lineage_id", "ref_to", "rag_to", "milestone_to", "text"]),
+        "dropped": (
+            dropped,
+            ["kind", "lineage_id", "ref_from", "rag_from", "milestone_from", "text"],
+        ),
+        "renumbered": (renumbered, ["kind", "lineage_id", "ref_from", "ref_to", "text"]),
+        "reworded": (
+            reworded,
+            ["kind", "lineage_id", "ref_to", "milestone_from", "milestone_to", "text"],
+        ),
+    }
+    sections = {name: frame[cols].reset_index(drop=True) for name, (frame, cols) in pick.items()}
+    periods = _reports(timeline).set_index("report_key")["period_end"]
+    return ReportDiff(
+        from_key=from_key,
+        to_key=to_key,
+        from_period=_iso(periods.get(from_key)),
+        to_period=_iso(periods.get(to_key)),
+        **sections,
+    )
+
+
+def _iso(value: object) -> str | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()

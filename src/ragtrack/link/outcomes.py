@@ -1,0 +1,259 @@
+"""Outcome themes: the same outcome (or supporting outcome) across plan years, one stable id.
+
+Councils renumber outcomes (2021/22's outcome 1 was outcome 4), print the same title in
+different case in a report and its plan, and change apostrophes or a word. Titles are linked
+by text, never by number:
+
+1. Each title gets a key: case folded, quotes and apostrophes unified, punctuation dropped,
+   spaces folded. Titles with the same key are one theme (method ``same_text``); a title
+   that matches nothing starts a theme (``new``).
+2. Remaining groups are joined by similarity (``similar_text``): edit-distance ratio, or,
+   when both have at least four words, the share of the shorter title's words found in the
+   longer one (``Economy is growing and benefits everyone`` inside ``The economy in Cumbria
+   is growing and benefits everyone``). Pairs are taken best first; two titles printed in
+   the same plan year are never joined (they are different outcomes of that plan).
+3. Overrides (must_link / cannot_link pairs of plan year and title) are applied first and
+   win over both rules (method ``override``).
+
+Pure functions over DataFrames; the order of the input rows does not change the result.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+Level = Literal["outcome", "supporting_outcome"]
+LEVELS: tuple[Level, ...] = ("outcome", "supporting_outcome")
+
+#: Lowest similarity (0-100) at which two titles of different plan years are one theme.
+LINK_THRESHOLD = 85.0
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeOverride:
+    """A reviewer's decision that two printed titles are (or are not) the same theme."""
+
+    decision: Literal["must_link", "cannot_link"]
+    level: Level
+    plan_year_a: str
+    title_a: str
+    plan_year_b: str
+    title_b: str
+    reason: str = ""
+
+
+def title_key(title: str) -> str:
+    """The comparable form of a title: case, apostrophes, punctuation and spacing folded."""
+    text = unicodedata.normalize("NFKC", title).translate(_QUOTES).casefold()
+    text = text.replace("'", "")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def similarity(a: str, b: str) -> float:
+    """0-100 likeness of two keys (see the module docstring)."""
+    score = fuzz.ratio(a, b)
+    if min(len(a.split()), len(b.split())) >= 4:
+        score = max(score, fuzz.token_set_ratio(a, b))
+    return float(score)
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """A readable id from a key: words joined by ``-``, cut at a word under ``limit``."""
+    out = ""
+    for word in text.split():
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit and out:
+            break
+        out = candidate
+    return out[:limit] or "untitled"
+
+
+Node = tuple[str, str]  # (plan year, title key)
+
+
+class _Groups:
+    """Union-find over (plan year, key) nodes; a group never holds one plan year twice."""
+
+    def __init__(self, nodes: list[Node]) -> None:
+        self.parent = {n: n for n in nodes}
+        self.years = {n: frozenset((n[0],)) for n in nodes}
+        self.apart: set[frozenset[Node]] = set()
+
+    def find(self, node: Node) -> Node:
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def can_join(self, a: Node, b: Node) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or self.years[ra] & self.years[rb]:
+            return False
+        if not self.apart:
+            return True
+        members_a = [n for n in self.parent if self.find(n) == ra]
+        members_b = [n for n in self.parent if self.find(n) == rb]
+        return not any(frozenset((x, y)) in self.apart for x in members_a for y in members_b)
+
+    def join(self, a: Node, b: Node) -> None:
+        ra, rb = sorted((self.find(a), self.find(b)))
+        self.parent[rb] = ra
+        self.years[ra] = self.years[ra] | self.years[rb]
+
+
+def _titles(items: pd.DataFrame, level: Level) -> pd.DataFrame:
+    """One row per (plan year, printed title) with its outcome number and item count."""
+    column = level
+    if column not in items or items.empty:
+        return pd.DataFrame(columns=["plan_year", "title", "outcome_number", "items", "key"])
+    frame = items[items[column].notna()].copy()
+    frame["title"] = frame[column].astype(str)
+    frame["plan_year"] = frame["plan_year"].astype("object")
+    grouped = (
+        frame.groupby(["plan_year", "title"], dropna=False, sort=True)
+        .agg(outcome_number=("outcome_number", "min"), items=("title", "size"))
+        .reset_index()
+    )
+    grouped["key"] = grouped["title"].map(title_key)
+    return grouped[grouped["key"] != ""].reset_index(drop=True)
+
+
+def _candidate_pairs(keys: Sequence[str]) -> list[tuple[float, str, str]]:
+    pairs = []
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            score = similarity(a, b)
+            if score >= LINK_THRESHOLD:
+                pairs.append((score, a, b))
+    return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
+
+
+def _link_level(
+    titles: pd.DataFrame, overrides: Iterable[OutcomeOverride]
+) -> tuple[dict[Node, Node], dict[Node, tuple[str, float | None]]]:
+    """Group the (plan year, key) nodes of one level: node -> group root, and node ->
+    (method, score)."""
+    nodes = sorted(set(zip(titles["plan_year"].astype(str), titles["key"], strict=True)))
+    by_key: dict[str, list[Node]] = {}
+    for node in nodes:
+        by_key.setdefault(node[1], []).append(node)
+    groups = _Groups(nodes)
+    how: dict[Node, tuple[str, float | None]] = {}
+    for o in sorted(overrides, key=lambda o: o.decision):  # cannot_link before must_link
+        a, b = (o.plan_year_a, title_key(o.title_a)), (o.plan_year_b, title_key(o.title_b))
+        if a not in groups.parent or b not in groups.parent:
+            continue
+        if o.decision == "cannot_link":
+            groups.apart.add(frozenset((a, b)))
+        elif groups.find(a) != groups.find(b):
+            groups.join(a, b)
+            how[a] = how[b] = ("override", None)
+    pairs = [(100.0, k, k) for k in sorted(by_key)] + _candidate_pairs(sorted(by_key))
+    for score, ka, kb in pairs:
+        method = "same_text" if ka == kb else "similar_text"
+        for a in by_key[ka]:
+            for b in by_key[kb]:
+                if a != b and groups.can_join(a, b):
+                    groups.join(a, b)
+                    how.setdefault(a, (method, score))
+                    how.setdefault(b, (method, score))
+    for node in nodes:
+        how.setdefault(node, ("new", None))
+    return {node: groups.find(node) for node in nodes}, how
+
+
+def _theme_ids(titles: pd.DataFrame, root_of: dict[Node, Node]) -> dict[Node, tuple[str, str]]:
+    """Group root -> (stable id, theme label). The id is a slug of the earliest title's key;
+    the label is the title printed most recently (most items, then text, breaking ties)."""
+    members: dict[Node, list[tuple[str, int, str, str]]] = {}
+    for year, title, key, count in zip(
+        titles["plan_year"].astype(str),
+        titles["title"],
+        titles["key"],
+        titles["items"],
+        strict=True,
+    ):
+        members.setdefault(root_of[(year, key)], []).append((year, int(count), title, key))
+    out: dict[Node, tuple[str, str]] = {}
+    taken: set[str] = set()
+    for root, rows in sorted(members.items(), key=lambda m: (min(m[1])[0], m[0])):
+        first = min((year, key) for year, _n, _t, key in rows)[1]
+        base, n = slug(first), 1
+        ident = base
+        while ident in taken:
+            n += 1
+            ident = f"{base}-{n}"
+        taken.add(ident)
+        out[root] = (ident, max(rows)[2])
+    return out
+
+
+OUTCOME_COLUMNS = [
+    "level",
+    "outcome_id",
+    "theme",
+    "plan_year",
+    "outcome_number",
+    "title",
+    "method",
+    "score",
+    "items",
+]
+
+
+def link_outcomes(items: pd.DataFrame, overrides: Iterable[OutcomeOverride] = ()) -> pd.DataFrame:
+    """Every printed outcome and supporting outcome title with its theme: one row per
+    (level, plan year, title), columns :data:`OUTCOME_COLUMNS`."""
+    overrides = list(overrides)
+    parts = []
+    for level in LEVELS:
+        titles = _titles(items, level)
+        if titles.empty:
+            continue
+        root_of, how = _link_level(titles, [o for o in overrides if o.level == level])
+        themes = _theme_ids(titles, root_of)
+        nodes = list(zip(titles["plan_year"].astype(str), titles["key"], strict=True))
+        titles["level"] = level
+        titles["outcome_id"] = [themes[root_of[n]][0] for n in nodes]
+        titles["theme"] = [themes[root_of[n]][1] for n in nodes]
+        titles["method"] = [how[n][0] for n in nodes]
+        titles["score"] = pd.array([how[n][1] for n in nodes], dtype="float64")
+        parts.append(titles[OUTCOME_COLUMNS])
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in OUTCOME_COLUMNS})
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["level", "outcome_id", "plan_year", "title"], ignore_index=True)
+
+
+def attach_outcomes(frame: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (items-like: plan_year, outcome, supporting_outcome) with ``outcome_id``,
+    ``outcome_theme`` and ``supporting_outcome_id`` looked up by plan year and title."""
+    frame = frame.copy()
+    year = frame["plan_year"].astype("object").astype(str)
+    for level, id_column, theme_column in (
+        ("outcome", "outcome_id", "outcome_theme"),
+        ("supporting_outcome", "supporting_outcome_id", None),
+    ):
+        rows = outcomes[outcomes["level"] == level]
+        lookup = dict(
+            zip(
+                zip(rows["plan_year"].astype(str), rows["title"], strict=True),
+                rows["outcome_id"],
+                strict=True,
+            )
+        )
+        keys = list(zip(year, frame[level].astype("object"), strict=True))
+        frame[id_column] = [lookup.get(k) for k in keys]
+        if theme_column:
+            themes = dict(zip(rows["outcome_id"], rows["theme"], strict=True))
+            frame[theme_column] = [themes.get(i) for i in frame[id_column]]
+    return frame

@@ -1,0 +1,52 @@
+"""load() gives the dtypes an analyst expects: ordered RAG, datetime64 dates, timestamps
+Excel accepts, list columns as Python lists (issue 11, item 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+import ragtrack
+from sample_dataset import sample_dataset
+
+
+def test_rag_is_ordered_so_comparisons_work() -> None:
+    items = ragtrack.load(sample_dataset())["items"]
+    assert items["rag"].cat.ordered
+    assert list(items["rag"].cat.categories) == ["red", "amber", "green"]
+    below_green = items[items["rag"] < "green"]
+    assert set(below_green["rag"].dropna()) == {"red", "amber"}
+    assert items["rag"].dropna().max() == "green"
+
+
+def test_direction_and_kind_are_categorical() -> None:
+    items = ragtrack.load(sample_dataset())["items"]
+    assert list(items["direction"].cat.categories) == ["improving", "sustained", "declining"]
+    assert not items["direction"].cat.ordered
+
+
+def test_dates_are_datetime64_so_dt_works() -> None:
+    tables = ragtrack.load(sample_dataset())
+    documents, items = tables["documents"], tables["items"]
+    assert pd.api.types.is_datetime64_dtype(documents["period_end"])
+    assert pd.api.types.is_datetime64_dtype(items["milestone_date"])
+    ends = documents["period_end"].dropna().sort_values().dt.strftime("%Y-%m-%d")
+    assert list(ends) == ["2018-06-30", "2019-12-31", "2021-09-30"]
+    assert (items["milestone_date"].dt.year.dropna() >= 2017).all()
+
+
+def test_every_table_can_be_written_to_excel(tmp_path: Path) -> None:
+    tables = ragtrack.load(sample_dataset())
+    assert tables["documents"]["ingested_at"].dt.tz is None  # UTC, zone dropped
+    with pd.ExcelWriter(tmp_path / "all.xlsx", engine="openpyxl") as writer:
+        for name in ("documents", "timeline"):
+            tables[name].to_excel(writer, sheet_name=name)  # raised for tz-aware columns
+
+
+def test_list_columns_are_python_lists() -> None:
+    tables = ragtrack.load(sample_dataset())
+    refs = tables["commentary"]["refs"]
+    assert all(isinstance(v, list) for v in refs)
+    assert all(isinstance(v, list) for v in tables["documents"]["warnings"])
+    assert any("M1.11" in v for v in refs)
