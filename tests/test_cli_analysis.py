@@ -123,6 +123,18 @@ def test_export_xlsx_and_csv(in_project: Path) -> None:
     assert "--out is not the dataset" in " ".join(run("export", "--help")[1].split())
 
 
+def test_exported_files_take_the_users_umask(in_project: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert run("export", "--out", "book.xlsx")[0] == 0
+        assert run("export", "--format", "csv", "--out", "csvs")[0] == 0
+    finally:
+        os.umask(old)
+    written = [in_project / "book.xlsx", *(in_project / "csvs").iterdir()]
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in written)
+    assert not list(in_project.glob(".*.tmp"))
+
+
 def test_outcomes_lists_themes_and_json_to_stdout(in_project: Path) -> None:
     code, out, _ = run("outcomes", "--json", "-")
     assert code == 0

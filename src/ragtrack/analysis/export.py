@@ -11,7 +11,6 @@ place, so an interrupted export leaves no half-written file.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -67,16 +66,15 @@ def export_frames(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
 
 
 def _replace_into(target: Path, write: object) -> None:
-    """Write through ``write(temp_path)`` beside ``target``, then move it into place."""
+    """Write through ``write(temp_path)`` beside ``target``, then move it into place; the
+    file takes the user's umask like any other they create."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-    os.close(handle)
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        write(Path(temp))  # type: ignore[operator]
+        write(temp)  # type: ignore[operator]
         os.replace(temp, target)
     finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        temp.unlink(missing_ok=True)
 
 
 def write_csv(frames: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]:
