@@ -312,7 +312,7 @@ def _parse_all(
     # A fork server imports the parsers once and forks each worker from it: workers start
     # fast and share nothing with this process's state (PDFium is not fork-safe once used).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ragtrack.extract", "ragtrack.extract.pdf"])
+    context.set_forkserver_preload(["ragtrack.extract.dispatch", "ragtrack.extract.pdf"])
     workers = min(options.jobs, len(paths))
     with cf.ProcessPoolExecutor(
         max_workers=workers,
