@@ -28,6 +28,27 @@ if TYPE_CHECKING:
     from ragtrack.pipeline import FileResult, IngestOptions, IngestSummary
     from ragtrack.store.reading import DatasetStatus
 
+#: Records and limits the use cases take and return, importable from here (loaded on first
+#: use, so importing this module stays cheap).
+_RECORDS = {
+    "IngestOptions": "ragtrack.pipeline",
+    "FileResult": "ragtrack.pipeline",
+    "IngestSummary": "ragtrack.pipeline",
+    "SeriesGaps": "ragtrack.analysis.gaps",
+    "quarter_ranges": "ragtrack.analysis.gaps",
+    "OutcomeOverride": "ragtrack.link.outcomes",
+    "DEFAULT_MAX_BYTES": "ragtrack.extract.reader",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _RECORDS:
+        import importlib
+
+        return getattr(importlib.import_module(_RECORDS[name]), name)
+    raise AttributeError(f"module 'ragtrack.api' has no attribute {name!r}")
+
+
 #: The dataset directory used when none is given (``RAGTRACK_DATA`` overrides it in the CLI).
 DEFAULT_DATA_DIR = Path("ragtrack-data")
 

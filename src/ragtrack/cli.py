@@ -20,9 +20,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ragtrack import api
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
 from ragtrack.errors import InputError, LockTimeout, NoDataset, RagtrackError
-from ragtrack.extract.reader import DEFAULT_MAX_BYTES
 from ragtrack.lineage_cli import lineage_app
 from ragtrack.version import PARSER_VERSION, __version__
 
@@ -70,9 +70,7 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Show only errors.")]
 
 
 def _describe(result: object) -> str:
-    from ragtrack.pipeline import FileResult
-
-    assert isinstance(result, FileResult)
+    assert isinstance(result, api.FileResult)
     what = [result.doc_type or "?", result.plan_year or "unknown year"]
     if result.period_end:
         what.append(f"to {result.period_end}")
@@ -81,7 +79,8 @@ def _describe(result: object) -> str:
         f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}"
     )
     line = f"{result.status:<9} {result.path}  ({' '.join(what)}): {found}"
-    return line + (f"  [{result.note}]" if result.note else "")
+    note = (result.note or "").replace("re-parse to update", "--reparse to update")
+    return line + (f"  [{note}]" if note else "")
 
 
 @app.command()
@@ -131,7 +130,7 @@ def ingest(
         typer.Option(
             min=1,
             help="Refuse input files larger than this many bytes "
-            f"[default: {DEFAULT_MAX_BYTES} for text].",
+            f"[default: {api.DEFAULT_MAX_BYTES} for text].",
         ),
     ] = None,
     pdf_backend: Annotated[
@@ -154,8 +153,7 @@ def ingest(
     Exit status: 0 all files ingested, 1 some failed (the rest are written), 2 usage error,
     3 another ingest held the dataset for longer than --lock-timeout.
     """
-    from ragtrack.pipeline import FileResult, IngestOptions
-    from ragtrack.pipeline import ingest as run_ingest
+    from ragtrack.api import FileResult, IngestOptions
 
     configure_logging(verbose, quiet)
     # with --json -, stdout carries the JSON alone: the per-file lines go to stderr
@@ -199,7 +197,7 @@ def ingest(
         console.print(_describe(result), markup=False)
 
     try:
-        summary = run_ingest(paths, out, options, on_start=on_start, on_result=on_result)
+        summary = api.ingest(paths, out, options, on_start=on_start, on_result=on_result)
     except LockTimeout as err:
         progress.stop()
         logging.getLogger("ragtrack").error("%s (raise --lock-timeout to wait longer)", err)
@@ -243,7 +241,6 @@ def status(
     """Show what a dataset holds: documents per plan year and type, rows, RAG mix, warnings
     and failures, whether every file matches its checksum, and the gaps in each council's
     series (exit 1 when a file does not match, 2 when there is no dataset)."""
-    from ragtrack import api
 
     configure_logging(verbose, quiet)
     directory = directory or data
@@ -295,7 +292,7 @@ def _exit_for(err: RagtrackError) -> typer.Exit:
 
 def _describe_gaps(series: object) -> str:
     """One line per council series: its span and what is missing in it."""
-    from ragtrack.analysis.gaps import SeriesGaps, quarter_ranges
+    from ragtrack.api import SeriesGaps, quarter_ranges
 
     assert isinstance(series, SeriesGaps)
     name = series.council or "(council not named)"
@@ -386,7 +383,6 @@ def diff(
     """Show what changed between two progress reports (default: the council's two latest):
     RAG changes with the worsened first, new and dropped items, renumbered items and
     reworded milestones. Items are matched by lineage, across renumbering and rewording."""
-    from ragtrack import api
 
     configure_logging(0, quiet)
     try:
@@ -452,7 +448,6 @@ def export(
     """Export every table, timeline first, for a spreadsheet: CSV files (UTF-8 with BOM, so
     Excel shows £ and curly quotes) or one .xlsx workbook with a sheet per table, header
     frozen and filters on. Lists are joined with '; '."""
-    from ragtrack import api
 
     configure_logging(0, quiet)
     chosen = fmt.value if fmt else ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
@@ -498,8 +493,7 @@ def outcomes(
     """List the outcome themes: each outcome and supporting outcome across plan years under
     one outcome_id, with how each title was linked. --link (same theme) or --split (different
     themes) records a decision in DIR/outcome_overrides.csv and relinks at once."""
-    from ragtrack import api
-    from ragtrack.link.outcomes import OutcomeOverride
+    from ragtrack.api import OutcomeOverride
 
     configure_logging(0, quiet)
     if any(link) and any(split):

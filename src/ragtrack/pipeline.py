@@ -352,7 +352,12 @@ def _skip_reason(
     if options.reparse and any(r.parser_version != PARSER_VERSION for r in held):
         return None
     stale = [r for r in held if r.parser_version != PARSER_VERSION]
-    note = f"parsed by parser {stale[0].parser_version}; --reparse to update" if stale else None
+    note = (
+        f"parsed by parser {stale[0].parser_version}, not the current {PARSER_VERSION}; "
+        "re-parse to update"
+        if stale
+        else None
+    )
     return "unchanged", note
 
 
