@@ -92,7 +92,10 @@ def test_force_reparses_and_reparse_follows_the_parser_version(
     monkeypatch.setattr(ragtrack.pipeline, "PARSER_VERSION", "99.0")
     stale = ingest([path], out, parse=parse_fake)
     assert stale.counts() == {"unchanged": 1}
-    assert "--reparse" in (stale.results[0].note or "")
+    assert "not the current 99.0; re-parse to update" in (stale.results[0].note or "")
+    from ragtrack.cli import _describe  # the command line names the option
+
+    assert "--reparse to update" in _describe(stale.results[0])
     assert ingest([path], out, IngestOptions(reparse=True), parse=parse_fake).counts() == {
         "reparsed": 1
     }
