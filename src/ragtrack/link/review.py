@@ -12,12 +12,13 @@ cut at ``review_limit``.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from ragtrack.link.open_ends import open_ends
 from ragtrack.link.settings import LineageSettings, Override
 from ragtrack.normalise.refs import canonical_ref
 
@@ -74,8 +75,11 @@ def review_queue(
     items: pd.DataFrame,
     commentary: pd.DataFrame | None = None,
     settings: LineageSettings | None = None,
+    overrides: Sequence[Override] = (),
 ) -> list[ReviewCandidate]:
-    """The links up for review, most consequential first."""
+    """The links up for review, most consequential first: the matcher's doubtful links and
+    candidates, and the open lineage ends it never proposed (:mod:`ragtrack.link.open_ends`);
+    pairs a reviewer already decided (``overrides``) are not offered again."""
     s = settings or LineageSettings()
     if lineage.empty:
         return []
@@ -84,40 +88,102 @@ def review_queue(
         ((first["status"] == "candidate") & (first["confidence"] >= s.review_floor))
         | ((first["status"] == "auto") & (first["confidence"] < s.review_confidence))
     ]
-    by_item = items.drop_duplicates("item_id").set_index("item_id")
-    lineage_by_item = lineage.set_index("item_id")
-    sizes = lineage["lineage_id"].value_counts()
-    notes = _commentary_by_ref(commentary)
+    context = _Context(lineage, items, commentary)
     out = []
     for row in queued.itertuples():
         prev = row.previous_item_id if row.status == "auto" else row.candidate_item_id
-        if not isinstance(prev, str) or prev not in lineage_by_item.index:
+        if not isinstance(prev, str) or prev not in context.lineage_by_item.index:
             continue
-        a = lineage_by_item.loc[prev]
-        out.append(
-            ReviewCandidate(
-                lineage_id=row.lineage_id,
-                kind=row.kind,
-                status=row.status,
-                score=float(row.score),
-                margin=float(row.margin),
-                confidence=float(row.confidence),
-                impact=_impact(row, a, lineage, sizes),
-                plan_year_a=str(a["plan_year"]),
-                ref_a=override_key(a["ref"], prev),
-                text_a=_field(by_item, prev, "text"),
-                plan_year_b=str(row.plan_year),
-                ref_b=override_key(row.ref, row.item_id),
-                text_b=_field(by_item, row.item_id, "text"),
-                history_a=_history(lineage, by_item, str(a["lineage_id"])),
-                history_b=_history(lineage, by_item, row.lineage_id),
-                outcome_b=_field(by_item, row.item_id, "outcome"),
-                milestone_b=_field(by_item, row.item_id, "milestone"),
-                commentary_b=notes.get((row.document_id, _canon(row.ref)), ""),
-                runner_up=_runner_up(lineage_by_item, by_item, row.runner_up_item_id),
-            )
-        )
+        out.append(context.candidate(row, prev, row.status, row.runner_up_item_id))
+    seen = frozenset(
+        frozenset((_prev(r), r.item_id)) for r in first.itertuples() if isinstance(_prev(r), str)
+    )
+    exclude = seen | _decided(lineage, overrides)
+    for end in open_ends(lineage, items, s, exclude):
+        row = context.lineage_by_item.loc[end.item_b]
+        scored = _Scored(end.item_b, row, end.score, end.margin, end.confidence)
+        out.append(context.candidate(scored, end.item_a, "candidate", None))
     return sorted(out, key=_priority)[: s.review_limit]
+
+
+def _prev(row: Any) -> object:
+    return row.previous_item_id if row.status == "auto" else row.candidate_item_id
+
+
+class _Scored:
+    """An open end's item (b) dressed as a lineage-table row for :meth:`_Context.candidate`."""
+
+    def __init__(
+        self, item_id: str, row: pd.Series, score: float, margin: float, confidence: float
+    ) -> None:
+        self.item_id, self.score, self.margin, self.confidence = item_id, score, margin, confidence
+        self.status = "candidate"
+        self.lineage_id, self.kind = row["lineage_id"], row["kind"]
+        self.plan_year, self.ref, self.document_id = (
+            row["plan_year"],
+            row["ref"],
+            row["document_id"],
+        )
+
+
+class _Context:
+    """What a review candidate shows beside the two texts: histories, commentary, sizes."""
+
+    def __init__(
+        self, lineage: pd.DataFrame, items: pd.DataFrame, commentary: pd.DataFrame | None
+    ) -> None:
+        self.lineage = lineage
+        self.by_item = items.drop_duplicates("item_id").set_index("item_id")
+        self.lineage_by_item = lineage.set_index("item_id")
+        self.sizes = lineage["lineage_id"].value_counts()
+        self.notes = _commentary_by_ref(commentary)
+
+    def candidate(self, row: Any, prev: str, status: str, runner_up: object) -> ReviewCandidate:
+        a = self.lineage_by_item.loc[prev]
+        by_item = self.by_item
+        return ReviewCandidate(
+            lineage_id=row.lineage_id,
+            kind=row.kind,
+            status=status,
+            score=float(row.score),
+            margin=float(row.margin),
+            confidence=float(row.confidence),
+            impact=_impact(row, a, self.lineage, self.sizes),
+            plan_year_a=str(a["plan_year"]),
+            ref_a=override_key(a["ref"], prev),
+            text_a=_field(by_item, prev, "text"),
+            plan_year_b=str(row.plan_year),
+            ref_b=override_key(row.ref, row.item_id),
+            text_b=_field(by_item, row.item_id, "text"),
+            history_a=_history(self.lineage, by_item, str(a["lineage_id"])),
+            history_b=_history(self.lineage, by_item, row.lineage_id),
+            outcome_b=_field(by_item, row.item_id, "outcome"),
+            milestone_b=_field(by_item, row.item_id, "milestone"),
+            commentary_b=self.notes.get((row.document_id, _canon(row.ref)), ""),
+            runner_up=_runner_up(self.lineage_by_item, by_item, runner_up),
+        )
+
+
+def _decided(lineage: pd.DataFrame, overrides: Sequence[Override]) -> frozenset[frozenset[str]]:
+    """Item pairs (each side's first row) a reviewer already decided."""
+    if not overrides:
+        return frozenset()
+    firsts = lineage[lineage["method"] != "same_year_ref"]
+    where = {
+        (str(r.plan_year), r.kind, override_key(r.ref, r.item_id)): r.item_id
+        for r in firsts.itertuples()
+    }
+    out = set()
+    for o in overrides:
+        a = where.get((o.plan_year_a, o.kind, o.ref_a)) or where.get(
+            (o.plan_year_a, o.kind, override_key(o.ref_a, ""))
+        )
+        b = where.get((o.plan_year_b, o.kind, o.ref_b)) or where.get(
+            (o.plan_year_b, o.kind, override_key(o.ref_b, ""))
+        )
+        if a and b:
+            out.add(frozenset((a, b)))
+    return frozenset(out)
 
 
 def expected_change(c: ReviewCandidate) -> float:
