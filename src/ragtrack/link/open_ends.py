@@ -19,13 +19,15 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from ragtrack.link.entities import Entity
-from ragtrack.link.features import build_features, score, semantic_similarity
+from ragtrack.link.features import Features, build_features, score, semantic_similarity
 from ragtrack.link.matching import confidence
 from ragtrack.link.settings import LineageSettings
 from ragtrack.link.text import masked_text, plan_year_start
@@ -71,35 +73,100 @@ def open_ends(
     heads, tails = _ends(lineage)
     if not heads or not tails:
         return []
-    ends = tails + heads
-    entities, cols = _entities(ends, items)
+    entities, cols = _entities(tails + heads, items)
     semantic = semantic_available()
     f = build_features(cols, entities, replace(settings, weight_semantic=1.0 if semantic else 0))
-    rows, columns = list(range(len(tails))), list(range(len(tails), len(ends)))
-    lexical = score(f, rows, columns, replace(settings, weight_semantic=0.0))
-    sem = semantic_similarity(f.semantic[rows] @ f.semantic[columns].T) if semantic else None
-    combined = (lexical + sem) / 2 if sem is not None else lexical
-    allowed = _allowed(entities[: len(tails)], entities[len(tails) :], settings.max_gap)
-    combined = np.where(allowed, combined, -1.0)
+    best = _Best(len(tails), len(heads))
+    for rows, columns in _blocks(entities[: len(tails)], entities[len(tails) :], settings):
+        combined, sem = _combined(f, rows, [len(tails) + c for c in columns], settings)
+        best.update(rows, columns, combined, sem)
     out = []
-    for r, c in _mutual_best(combined):
-        pair_score = float(combined[r, c])
-        runner_up = max(_second(combined[r, :], c), _second(combined[:, c], r), 0.0)
-        conf = confidence(settings, pair_score, pair_score - runner_up)
-        pair = frozenset((tails[r][0], heads[c][0]))
-        if conf < settings.review_floor or pair in exclude:
+    for c, r in enumerate(best.head_tail):
+        if r < 0 or best.tail_head[r] != c:
             continue
+        pair_score = float(best.head_value[c])
+        margin = pair_score - max(best.head_second[c], best.tail_second[r], 0.0)
+        conf = confidence(settings, pair_score, margin)
+        if conf < settings.review_floor or frozenset((tails[r][0], heads[c][0])) in exclude:
+            continue
+        sem_value = None if not semantic else round(float(best.head_semantic[c]), 4)
         out.append(
             OpenEnd(
-                item_a=tails[r][0],
-                item_b=heads[c][0],
-                score=round(pair_score, 4),
-                margin=round(pair_score - runner_up, 4),
-                confidence=round(conf, 4),
-                semantic=round(float(sem[r, c]), 4) if sem is not None else None,
+                tails[r][0],
+                heads[c][0],
+                round(pair_score, 4),
+                round(margin, 4),
+                round(conf, 4),
+                sem_value,
             )
         )
     return out
+
+
+def _combined(
+    f: Features, rows: list[int], columns: list[int], settings: LineageSettings
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The mean of the lexical score and the rescaled embedding cosine (lexical alone
+    without the model), and the semantic part."""
+    lexical = score(f, rows, columns, replace(settings, weight_semantic=0.0))
+    if f.semantic is None:
+        return lexical, None
+    sem = semantic_similarity(f.semantic[rows] @ f.semantic[columns].T)
+    return (lexical + sem) / 2, sem
+
+
+def _blocks(
+    tails: list[Entity], heads: list[Entity], settings: LineageSettings
+) -> Iterator[tuple[list[int], list[int]]]:
+    """(tail positions, head positions) per head plan year and kind: tails of that kind that
+    ended within ``max_gap`` plan years before, so the work grows with the years, not their
+    square."""
+    by_key: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for c, head in enumerate(heads):
+        by_key[(head.year, head.kind)].append(c)
+    for (year, kind), columns in sorted(by_key.items()):
+        rows = [
+            r
+            for r, tail in enumerate(tails)
+            if tail.kind == kind and year - settings.max_gap <= tail.year < year
+        ]
+        if rows:
+            yield rows, columns
+
+
+class _Best:
+    """Each head's best tail and each tail's best head across blocks, with runners-up."""
+
+    def __init__(self, n_tails: int, n_heads: int) -> None:
+        self.head_tail = np.full(n_heads, -1)
+        self.head_value = np.zeros(n_heads)
+        self.head_second = np.zeros(n_heads)
+        self.head_semantic = np.zeros(n_heads)
+        self.tail_head = np.full(n_tails, -1)
+        self.tail_value = np.zeros(n_tails)
+        self.tail_second = np.zeros(n_tails)
+
+    def update(
+        self, rows: list[int], columns: list[int], matrix: np.ndarray, sem: np.ndarray | None
+    ) -> None:
+        for k, c in enumerate(columns):  # a head appears in one block only
+            order = np.argsort(-matrix[:, k], kind="stable")
+            self.head_tail[c] = rows[order[0]]
+            self.head_value[c] = matrix[order[0], k]
+            self.head_second[c] = matrix[order[1], k] if len(order) > 1 else 0.0
+            self.head_semantic[c] = sem[order[0], k] if sem is not None else 0.0
+        # a tail may meet heads of several plan years: merge this block's two best
+        top = np.argmax(matrix, axis=1)
+        value = matrix[np.arange(len(rows)), top]
+        second = np.sort(matrix, axis=1)[:, -2] if matrix.shape[1] > 1 else np.zeros(len(rows))
+        tails = np.asarray(rows)
+        old_value, old_second = self.tail_value[tails], self.tail_second[tails]
+        wins = (value > old_value) | (self.tail_head[tails] < 0)
+        self.tail_second[tails] = np.maximum(
+            np.where(wins, np.maximum(second, old_value), np.maximum(old_second, value)), 0.0
+        )
+        self.tail_head[tails] = np.where(wins, np.asarray(columns)[top], self.tail_head[tails])
+        self.tail_value[tails] = np.where(wins, value, old_value)
 
 
 def _ends(lineage: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
@@ -133,24 +200,3 @@ def _entities(ends: list[tuple], items: pd.DataFrame) -> tuple[list[Entity], dic
         entities.append(Entity(i, str(plan_year), plan_year_start(plan_year), kind, canon, ""))
         entities[-1].rows.append(i)
     return entities, cols
-
-
-def _allowed(tails: list[Entity], heads: list[Entity], max_gap: int) -> np.ndarray:
-    """Pairs of the same kind where the tail ends within ``max_gap`` years before the head."""
-    tail_year = np.array([t.year for t in tails])[:, None]
-    head_year = np.array([h.year for h in heads])[None, :]
-    same_kind = np.array([t.kind for t in tails])[:, None] == np.array([h.kind for h in heads])
-    return same_kind & (tail_year < head_year) & (head_year - tail_year <= max_gap)
-
-
-def _mutual_best(matrix: np.ndarray) -> list[tuple[int, int]]:
-    """(row, column) pairs that are each other's best (ties to the lower index), above 0."""
-    best_col = np.argmax(matrix, axis=1)
-    best_row = np.argmax(matrix, axis=0)
-    return [(r, int(c)) for r, c in enumerate(best_col) if best_row[c] == r and matrix[r, c] > 0]
-
-
-def _second(values: np.ndarray, skip: int) -> float:
-    """The best value of ``values`` other than position ``skip`` (0 when there is none)."""
-    rest = np.delete(values, skip)
-    return float(rest.max()) if rest.size else 0.0

@@ -3,14 +3,16 @@
 Pure: built from the lineage table, the items (with their document fields) and the
 commentary, all in memory. A link is queued when it is a ``candidate`` whose confidence is
 at least ``review_floor`` (accepting it would join two lineages) or an ``auto`` link whose
-confidence is below ``review_confidence`` (rejecting it would split one). The queue is
-ordered by how many appearances a decision moves to another lineage, so links that join or
+confidence is below ``review_confidence`` (rejecting it would split one); so is an open
+lineage end the matcher never proposed (:mod:`ragtrack.link.open_ends`), as a candidate,
+when its confidence reaches ``review_floor``. The queue is ordered by how many appearances a decision moves to another lineage, so links that join or
 split long histories come first, then by the chance the matcher got the link wrong; it is
 cut at ``review_limit``.
 """
 
 from __future__ import annotations
 
+import bisect
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -89,25 +91,22 @@ def review_queue(
         | ((first["status"] == "auto") & (first["confidence"] < s.review_confidence))
     ]
     context = _Context(lineage, items, commentary)
-    out = []
+    proposals, seen = [], set()
     for row in queued.itertuples():
         prev = row.previous_item_id if row.status == "auto" else row.candidate_item_id
         if not isinstance(prev, str) or prev not in context.lineage_by_item.index:
             continue
-        out.append(context.candidate(row, prev, row.status, row.runner_up_item_id))
-    seen = frozenset(
-        frozenset((_prev(r), r.item_id)) for r in first.itertuples() if isinstance(_prev(r), str)
-    )
-    exclude = seen | _decided(lineage, overrides)
+        proposals.append((row, prev, row.status, row.runner_up_item_id))
+        seen.add(frozenset((prev, row.item_id)))
+    # a candidate too weak by text alone may be offered again as an open end
+    exclude = frozenset(seen) | _decided(lineage, overrides)
     for end in open_ends(lineage, items, s, exclude):
         row = context.lineage_by_item.loc[end.item_b]
         scored = _Scored(end.item_b, row, end.score, end.margin, end.confidence)
-        out.append(context.candidate(scored, end.item_a, "candidate", None))
-    return sorted(out, key=_priority)[: s.review_limit]
-
-
-def _prev(row: Any) -> object:
-    return row.previous_item_id if row.status == "auto" else row.candidate_item_id
+        proposals.append((scored, end.item_a, "candidate", None))
+    # rank on the cheap fields first, so only the queue's links gather their context
+    ranked = sorted(proposals, key=lambda p: context.priority(p[0], p[1], p[2]))
+    return [context.candidate(*p) for p in ranked[: s.review_limit]]
 
 
 class _Scored:
@@ -136,7 +135,30 @@ class _Context:
         self.by_item = items.drop_duplicates("item_id").set_index("item_id")
         self.lineage_by_item = lineage.set_index("item_id")
         self.sizes = lineage["lineage_id"].value_counts()
+        self.years = {
+            str(k): sorted(v)
+            for k, v in lineage["plan_year"].astype(str).groupby(lineage["lineage_id"])
+        }
         self.notes = _commentary_by_ref(commentary)
+
+    def impact(self, row: Any, prev: str, status: str) -> int:
+        """Appearances that move: a join moves the smaller lineage, a split the smaller
+        part."""
+        if status == "candidate":
+            a_lineage = self.lineage_by_item.at[prev, "lineage_id"]
+            return int(min(self.sizes[a_lineage], self.sizes[row.lineage_id]))
+        years = self.years[str(row.lineage_id)]
+        later = len(years) - bisect.bisect_left(years, str(row.plan_year))
+        return min(later, len(years) - later)
+
+    def priority(self, row: Any, prev: str, status: str) -> tuple:
+        """The queue's order: impact, then :func:`expected_change` (computed here without
+        building the candidate), then plan year, kind and ref."""
+        impact = self.impact(row, prev, status)
+        conf = float(row.confidence)
+        wrong = conf if status == "candidate" else 1.0 - conf
+        ref_b = override_key(row.ref, row.item_id)
+        return (-impact, -round(impact * wrong, 6), str(row.plan_year), row.kind, ref_b)
 
     def candidate(self, row: Any, prev: str, status: str, runner_up: object) -> ReviewCandidate:
         a = self.lineage_by_item.loc[prev]
@@ -148,7 +170,7 @@ class _Context:
             score=float(row.score),
             margin=float(row.margin),
             confidence=float(row.confidence),
-            impact=_impact(row, a, self.lineage, self.sizes),
+            impact=self.impact(row, prev, status),
             plan_year_a=str(a["plan_year"]),
             ref_a=override_key(a["ref"], prev),
             text_a=_field(by_item, prev, "text"),
@@ -191,19 +213,6 @@ def expected_change(c: ReviewCandidate) -> float:
     was wrong (a candidate is right with its confidence, an auto link wrong with the rest)."""
     wrong = c.confidence if c.status == "candidate" else 1.0 - c.confidence
     return c.impact * wrong
-
-
-def _priority(c: ReviewCandidate) -> tuple:
-    return (-c.impact, -round(expected_change(c), 6), c.plan_year_b, c.kind, c.ref_b)
-
-
-def _impact(row: Any, a: pd.Series, lineage: pd.DataFrame, sizes: pd.Series) -> int:
-    """Appearances that move: a join moves the smaller lineage, a split the smaller part."""
-    if row.status == "candidate":
-        return int(min(sizes[a["lineage_id"]], sizes[row.lineage_id]))
-    members = lineage[lineage["lineage_id"] == row.lineage_id]
-    later = int((members["plan_year"].astype(str) >= str(row.plan_year)).sum())
-    return min(later, len(members) - later)
 
 
 def _canon(ref: object) -> str | None:
