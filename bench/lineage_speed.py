@@ -118,8 +118,7 @@ def main() -> None:
     start = time.perf_counter()
     queue = review_queue(table, items)
     print(
-        f"review queue over that history: {len(queue)} links in "
-        f"{time.perf_counter() - start:.2f} s"
+        f"review queue over that history: {len(queue)} links in {time.perf_counter() - start:.2f} s"
     )
     for rows in args.repeats:
         table, elapsed = _timed(repeated_refs(rows), LineageSettings())

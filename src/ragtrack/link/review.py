@@ -5,9 +5,9 @@ commentary, all in memory. A link is queued when it is a ``candidate`` whose con
 at least ``review_floor`` (accepting it would join two lineages) or an ``auto`` link whose
 confidence is below ``review_confidence`` (rejecting it would split one); so is an open
 lineage end the matcher never proposed (:mod:`ragtrack.link.open_ends`), as a candidate,
-when its confidence reaches ``review_floor``. The queue is ordered by how many appearances a decision moves to another lineage, so links that join or
-split long histories come first, then by the chance the matcher got the link wrong; it is
-cut at ``review_limit``.
+when its confidence reaches ``review_floor``. The queue is ordered by how many appearances
+a decision moves to another lineage, so links that join or split long histories come
+first, then by the chance the matcher got the link wrong; it is cut at ``review_limit``.
 """
 
 from __future__ import annotations
