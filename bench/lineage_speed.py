@@ -3,8 +3,9 @@
 Each year keeps most items (reworded a little, figures changed, refs renumbered), drops a
 few and adds a few, like a real council plan. Prints the time to link the whole history from
 scratch and the share of true continuations found. Target: under 10 s on 2 cores,
-with or without the semantic feature. Then times linking documents that repeat a few refs
-thousands of times (linear in the rows, not quadratic).
+with or without the semantic feature. Then times building the review queue over that history
+(it scores every open lineage end, with the semantic model when installed) and linking
+documents that repeat a few refs thousands of times (linear in the rows, not quadratic).
 
     PYTHONPATH=src python bench/lineage_speed.py [--years 200] [--items 150]
 """
@@ -20,6 +21,7 @@ import time
 import pandas as pd
 
 from ragtrack.link.lineage import LineageSettings, link_items
+from ragtrack.link.review import review_queue
 
 WORDS = [f"w{n}" for n in range(3000)]
 
@@ -113,6 +115,11 @@ def main() -> None:
             f"{args.years} plan years x {args.items} items ({len(items)} items), {label} the "
             f"semantic feature: linked in {elapsed:.2f} s; {found}/{len(pairs)} continuations"
         )
+    start = time.perf_counter()
+    queue = review_queue(table, items)
+    print(
+        f"review queue over that history: {len(queue)} links in {time.perf_counter() - start:.2f} s"
+    )
     for rows in args.repeats:
         table, elapsed = _timed(repeated_refs(rows), LineageSettings())
         print(

@@ -57,18 +57,24 @@ def test_queue_is_short_ordered_by_impact_and_holds_key_errors(linked: Path) -> 
     items = api.linking_items(linked)
     truth, dont_care, _ = key_pairs(items)
     node = dict(zip(items["item_id"], item_nodes(items), strict=True))
-    table = read_lineage(linked).set_index("item_id")
+    table = read_lineage(linked)
+
+    def node_of(year: str, key: str) -> tuple:
+        rows = table[
+            (table["plan_year"] == year) & ((table["ref"] == key) | (table["item_id"] == key))
+        ]
+        return node[rows["item_id"].iloc[0]]
+
     wrong = 0
     for cand in queue:
-        b = table[
-            (table["plan_year"] == cand.plan_year_b)
-            & ((table["ref"] == cand.ref_b) | (table.index == cand.ref_b))
-        ].iloc[0]
-        a_id = b["previous_item_id"] if cand.status == "auto" else b["candidate_item_id"]
-        pair = frozenset((node[a_id], node[b.name]))
+        pair = frozenset(
+            (node_of(cand.plan_year_a, cand.ref_a), node_of(cand.plan_year_b, cand.ref_b))
+        )
         if pair not in dont_care:
             wrong += (pair not in truth) if cand.status == "auto" else (pair in truth)
-    assert wrong >= 4
+    # 6 of the 20 links the matcher gets wrong on the key (3 of 6 wrong links, 3 of 14
+    # missed ones, one of them an open end the matcher never proposed)
+    assert wrong >= 6
 
 
 def test_queue_shows_context(linked: Path) -> None:

@@ -187,7 +187,7 @@ def review_candidates(
     """The links up for review, those whose decision moves most appearances first."""
     from ragtrack.link.items import linking_frame
     from ragtrack.link.review import review_queue
-    from ragtrack.store.lineage_table import read_lineage
+    from ragtrack.store.lineage_table import read_lineage, read_overrides
 
     path = _dataset(root)
     lineage = read_lineage(path)
@@ -195,7 +195,8 @@ def review_candidates(
         return []
     tables = load(path)
     items = linking_frame(tables["items"], tables["documents"])
-    return review_queue(lineage, items, tables.get("commentary"), settings)
+    decided = read_overrides(path)
+    return review_queue(lineage, items, tables.get("commentary"), settings, decided)
 
 
 def decide(

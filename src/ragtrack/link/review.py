@@ -3,21 +3,24 @@
 Pure: built from the lineage table, the items (with their document fields) and the
 commentary, all in memory. A link is queued when it is a ``candidate`` whose confidence is
 at least ``review_floor`` (accepting it would join two lineages) or an ``auto`` link whose
-confidence is below ``review_confidence`` (rejecting it would split one). The queue is
-ordered by how many appearances a decision moves to another lineage, so links that join or
-split long histories come first, then by the chance the matcher got the link wrong; it is
-cut at ``review_limit``.
+confidence is below ``review_confidence`` (rejecting it would split one); so is an open
+lineage end the matcher never proposed (:mod:`ragtrack.link.open_ends`), as a candidate,
+when its confidence reaches ``review_floor``. The queue is ordered by how many appearances
+a decision moves to another lineage, so links that join or split long histories come
+first, then by the chance the matcher got the link wrong; it is cut at ``review_limit``.
 """
 
 from __future__ import annotations
 
+import bisect
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from ragtrack.link.open_ends import open_ends
 from ragtrack.link.settings import LineageSettings, Override
 from ragtrack.normalise.refs import canonical_ref
 
@@ -74,8 +77,11 @@ def review_queue(
     items: pd.DataFrame,
     commentary: pd.DataFrame | None = None,
     settings: LineageSettings | None = None,
+    overrides: Sequence[Override] = (),
 ) -> list[ReviewCandidate]:
-    """The links up for review, most consequential first."""
+    """The links up for review, most consequential first: the matcher's doubtful links and
+    candidates, and the open lineage ends it never proposed (:mod:`ragtrack.link.open_ends`);
+    pairs a reviewer already decided (``overrides``) are not offered again."""
     s = settings or LineageSettings()
     if lineage.empty:
         return []
@@ -84,40 +90,122 @@ def review_queue(
         ((first["status"] == "candidate") & (first["confidence"] >= s.review_floor))
         | ((first["status"] == "auto") & (first["confidence"] < s.review_confidence))
     ]
-    by_item = items.drop_duplicates("item_id").set_index("item_id")
-    lineage_by_item = lineage.set_index("item_id")
-    sizes = lineage["lineage_id"].value_counts()
-    notes = _commentary_by_ref(commentary)
-    out = []
+    context = _Context(lineage, items, commentary)
+    proposals, seen = [], set()
     for row in queued.itertuples():
         prev = row.previous_item_id if row.status == "auto" else row.candidate_item_id
-        if not isinstance(prev, str) or prev not in lineage_by_item.index:
+        if not isinstance(prev, str) or prev not in context.lineage_by_item.index:
             continue
-        a = lineage_by_item.loc[prev]
-        out.append(
-            ReviewCandidate(
-                lineage_id=row.lineage_id,
-                kind=row.kind,
-                status=row.status,
-                score=float(row.score),
-                margin=float(row.margin),
-                confidence=float(row.confidence),
-                impact=_impact(row, a, lineage, sizes),
-                plan_year_a=str(a["plan_year"]),
-                ref_a=override_key(a["ref"], prev),
-                text_a=_field(by_item, prev, "text"),
-                plan_year_b=str(row.plan_year),
-                ref_b=override_key(row.ref, row.item_id),
-                text_b=_field(by_item, row.item_id, "text"),
-                history_a=_history(lineage, by_item, str(a["lineage_id"])),
-                history_b=_history(lineage, by_item, row.lineage_id),
-                outcome_b=_field(by_item, row.item_id, "outcome"),
-                milestone_b=_field(by_item, row.item_id, "milestone"),
-                commentary_b=notes.get((row.document_id, _canon(row.ref)), ""),
-                runner_up=_runner_up(lineage_by_item, by_item, row.runner_up_item_id),
-            )
+        proposals.append((row, prev, row.status, row.runner_up_item_id))
+        seen.add(frozenset((prev, row.item_id)))
+    # a candidate too weak by text alone may be offered again as an open end
+    exclude = frozenset(seen) | _decided(lineage, overrides)
+    for end in open_ends(lineage, items, s, exclude):
+        row = context.lineage_by_item.loc[end.item_b]
+        scored = _Scored(end.item_b, row, end.score, end.margin, end.confidence)
+        proposals.append((scored, end.item_a, "candidate", None))
+    # rank on the cheap fields first, so only the queue's links gather their context
+    ranked = sorted(proposals, key=lambda p: context.priority(p[0], p[1], p[2]))
+    return [context.candidate(*p) for p in ranked[: s.review_limit]]
+
+
+class _Scored:
+    """An open end's item (b) dressed as a lineage-table row for :meth:`_Context.candidate`."""
+
+    def __init__(
+        self, item_id: str, row: pd.Series, score: float, margin: float, confidence: float
+    ) -> None:
+        self.item_id, self.score, self.margin, self.confidence = item_id, score, margin, confidence
+        self.status = "candidate"
+        self.lineage_id, self.kind = row["lineage_id"], row["kind"]
+        self.plan_year, self.ref, self.document_id = (
+            row["plan_year"],
+            row["ref"],
+            row["document_id"],
         )
-    return sorted(out, key=_priority)[: s.review_limit]
+
+
+class _Context:
+    """What a review candidate shows beside the two texts: histories, commentary, sizes."""
+
+    def __init__(
+        self, lineage: pd.DataFrame, items: pd.DataFrame, commentary: pd.DataFrame | None
+    ) -> None:
+        self.lineage = lineage
+        self.by_item = items.drop_duplicates("item_id").set_index("item_id")
+        self.lineage_by_item = lineage.set_index("item_id")
+        self.sizes = lineage["lineage_id"].value_counts()
+        self.years = {
+            str(k): sorted(v)
+            for k, v in lineage["plan_year"].astype(str).groupby(lineage["lineage_id"])
+        }
+        self.notes = _commentary_by_ref(commentary)
+
+    def impact(self, row: Any, prev: str, status: str) -> int:
+        """Appearances that move: a join moves the smaller lineage, a split the smaller
+        part."""
+        if status == "candidate":
+            a_lineage = self.lineage_by_item.at[prev, "lineage_id"]
+            return int(min(self.sizes[a_lineage], self.sizes[row.lineage_id]))
+        years = self.years[str(row.lineage_id)]
+        later = len(years) - bisect.bisect_left(years, str(row.plan_year))
+        return min(later, len(years) - later)
+
+    def priority(self, row: Any, prev: str, status: str) -> tuple:
+        """The queue's order: impact, then :func:`expected_change` (computed here without
+        building the candidate), then plan year, kind and ref."""
+        impact = self.impact(row, prev, status)
+        conf = float(row.confidence)
+        wrong = conf if status == "candidate" else 1.0 - conf
+        ref_b = override_key(row.ref, row.item_id)
+        return (-impact, -round(impact * wrong, 6), str(row.plan_year), row.kind, ref_b)
+
+    def candidate(self, row: Any, prev: str, status: str, runner_up: object) -> ReviewCandidate:
+        a = self.lineage_by_item.loc[prev]
+        by_item = self.by_item
+        return ReviewCandidate(
+            lineage_id=row.lineage_id,
+            kind=row.kind,
+            status=status,
+            score=float(row.score),
+            margin=float(row.margin),
+            confidence=float(row.confidence),
+            impact=self.impact(row, prev, status),
+            plan_year_a=str(a["plan_year"]),
+            ref_a=override_key(a["ref"], prev),
+            text_a=_field(by_item, prev, "text"),
+            plan_year_b=str(row.plan_year),
+            ref_b=override_key(row.ref, row.item_id),
+            text_b=_field(by_item, row.item_id, "text"),
+            history_a=_history(self.lineage, by_item, str(a["lineage_id"])),
+            history_b=_history(self.lineage, by_item, row.lineage_id),
+            outcome_b=_field(by_item, row.item_id, "outcome"),
+            milestone_b=_field(by_item, row.item_id, "milestone"),
+            commentary_b=self.notes.get((row.document_id, _canon(row.ref)), ""),
+            runner_up=_runner_up(self.lineage_by_item, by_item, runner_up),
+        )
+
+
+def _decided(lineage: pd.DataFrame, overrides: Sequence[Override]) -> frozenset[frozenset[str]]:
+    """Item pairs (each side's first row) a reviewer already decided."""
+    if not overrides:
+        return frozenset()
+    firsts = lineage[lineage["method"] != "same_year_ref"]
+    where = {
+        (str(r.plan_year), r.kind, override_key(r.ref, r.item_id)): r.item_id
+        for r in firsts.itertuples()
+    }
+    out = set()
+    for o in overrides:
+        a = where.get((o.plan_year_a, o.kind, o.ref_a)) or where.get(
+            (o.plan_year_a, o.kind, override_key(o.ref_a, ""))
+        )
+        b = where.get((o.plan_year_b, o.kind, o.ref_b)) or where.get(
+            (o.plan_year_b, o.kind, override_key(o.ref_b, ""))
+        )
+        if a and b:
+            out.add(frozenset((a, b)))
+    return frozenset(out)
 
 
 def expected_change(c: ReviewCandidate) -> float:
@@ -125,19 +213,6 @@ def expected_change(c: ReviewCandidate) -> float:
     was wrong (a candidate is right with its confidence, an auto link wrong with the rest)."""
     wrong = c.confidence if c.status == "candidate" else 1.0 - c.confidence
     return c.impact * wrong
-
-
-def _priority(c: ReviewCandidate) -> tuple:
-    return (-c.impact, -round(expected_change(c), 6), c.plan_year_b, c.kind, c.ref_b)
-
-
-def _impact(row: Any, a: pd.Series, lineage: pd.DataFrame, sizes: pd.Series) -> int:
-    """Appearances that move: a join moves the smaller lineage, a split the smaller part."""
-    if row.status == "candidate":
-        return int(min(sizes[a["lineage_id"]], sizes[row.lineage_id]))
-    members = lineage[lineage["lineage_id"] == row.lineage_id]
-    later = int((members["plan_year"].astype(str) >= str(row.plan_year)).sum())
-    return min(later, len(members) - later)
 
 
 def _canon(ref: object) -> str | None:
