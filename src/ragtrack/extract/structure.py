@@ -16,6 +16,7 @@ import regex as re
 
 from ragtrack.normalise.refs import REF_TOKEN
 from ragtrack.normalise.values import canonical_plan_year
+from ragtrack.records import SourceText
 
 
 class LineKind(Enum):
@@ -336,3 +337,8 @@ def row_ref(text: str) -> str | None:
     if after.startswith(("/", ",", "&")):
         return None
     return m["ref"]
+
+
+def classify_lines(source: SourceText) -> list[Classified]:
+    """Every line of ``source`` classified, once per document: the parsers take this list."""
+    return [classify_line(line.text) if line.text else BLANK for line in source.lines]

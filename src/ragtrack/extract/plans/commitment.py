@@ -28,14 +28,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import regex as re
+import regex
 from pdfminer.fontmetrics import FONT_METRICS
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_plan_year
-from ragtrack.extract.plan import Warnings, plan_year_override, quote, stable_id
-from ragtrack.extract.provenance import document_record, ingest_date, warn_far_future_plan_year
-from ragtrack.extract.structure import is_header_fragment
+from ragtrack.extract.plans.common import plan_year_override
+from ragtrack.extract.provenance import (
+    WarningLog,
+    document_record,
+    ingest_date,
+    quote,
+    stable_id,
+    warn_far_future_plan_year,
+)
+from ragtrack.extract.structure import Classified, is_header_fragment
 from ragtrack.normalise.text import clean_text, join_wrapped
 from ragtrack.normalise.values import MONTH_PATTERN
 from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
@@ -46,29 +53,29 @@ COMMITMENT, ACTION, TARGET = 0, 1, 2
 _COLUMN_NAMES = ("commitment", "action", "target")
 
 _WIDTHS = FONT_METRICS["Helvetica"][1]
-_PRIORITY = re.compile(r"^\s*Priority\s*:\s*(?P<title>.*?)\s*$", re.IGNORECASE)
-_WE_WILL = re.compile(r"^\s*We\s+will\b")
-_LETTER = re.compile(r"\p{L}")
-_FIGURE_START = re.compile(r"^[\d£$%]")
-_TARGET_COLUMN = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
+_PRIORITY = regex.compile(r"^\s*Priority\s*:\s*(?P<title>.*?)\s*$", regex.IGNORECASE)
+_WE_WILL = regex.compile(r"^\s*We\s+will\b")
+_LETTER = regex.compile(r"\p{L}")
+_FIGURE_START = regex.compile(r"^[\d£$%]")
+_TARGET_COLUMN = regex.compile(r"^\s*Target\s+value\s+or\s+date\s*$", regex.IGNORECASE)
 #: A bullet as OCR reads it: a lone "e" (or a real bullet glyph) before a capitalised word.
-_BULLET_START = re.compile(r"^\s*(?:e|[•●▪◦·\-–])\s+(?=[\p{Lu}‘'\"(£\d])")
-_BULLET_INSIDE = re.compile(r"\s+(?:e|[•●▪])\s+(?=[\p{Lu}‘'\"(])")
-_SENTENCE_INSIDE = re.compile(r"(?<=[a-z\d)’'\"%][.!?][’'\"]?)\s+(?=[‘'\"]?\p{Lu})")
-_TERMINAL = re.compile(r"[.!?][’'\"”)]*\s*$")
+_BULLET_START = regex.compile(r"^\s*(?:e|[•●▪◦·\-–])\s+(?=[\p{Lu}‘'\"(£\d])")
+_BULLET_INSIDE = regex.compile(r"\s+(?:e|[•●▪])\s+(?=[\p{Lu}‘'\"(])")
+_SENTENCE_INSIDE = regex.compile(r"(?<=[a-z\d)’'\"%][.!?][’'\"]?)\s+(?=[‘'\"]?\p{Lu})")
+_TERMINAL = regex.compile(r"[.!?][’'\"”)]*\s*$")
 #: Words that cannot end a cell: the text must go on.
-_CONNECTOR = re.compile(
+_CONNECTOR = regex.compile(
     r"\b(?:and|or|of|for|to|the|a|an|in|on|at|with|by|from|our|their|its|as|that|which"
     r"|into|than|&)\s*$|[,\-–/(]\s*$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
 #: Determiners: a cell never ends on one, so this outranks every other continuation cue.
-_DETERMINER_END = re.compile(r"\b(?:the|a|an|our|their|its)\s*$", re.IGNORECASE)
-_DATE = re.compile(rf"\b(?:{MONTH_PATTERN})\.?\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
-_DEADLINE = re.compile(
+_DETERMINER_END = regex.compile(r"\b(?:the|a|an|our|their|its)\s*$", regex.IGNORECASE)
+_DATE = regex.compile(rf"\b(?:{MONTH_PATTERN})\.?\s+(?:19|20)\d{{2}}\b", regex.IGNORECASE)
+_DEADLINE = regex.compile(
     rf"\b(?:by|during|before|until)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?"
     rf"(?:(?:{MONTH_PATTERN})\.?\s+)?(?:19|20)\d{{2}}\b",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
 
 
@@ -113,7 +120,7 @@ class Piece:
 
 
 @dataclass
-class Cell:
+class ColumnCell:
     """One rebuilt cell: a commitment, an action or a target, with the lines it came from."""
 
     column: int
@@ -151,9 +158,9 @@ class Group:
     outcome_number: int
     outcome: str
     lines: list[Line]
-    commitment: Cell | None = None
-    actions: list[Cell] = field(default_factory=list)
-    targets: list[Cell] = field(default_factory=list)
+    commitment: ColumnCell | None = None
+    actions: list[ColumnCell] = field(default_factory=list)
+    targets: list[ColumnCell] = field(default_factory=list)
 
 
 @dataclass
@@ -171,7 +178,7 @@ class ColumnWidths:
 # ------------------------------------------------------------------ document to groups
 
 
-def _groups(lines: list[Line], warnings: Warnings) -> list[Group]:
+def _groups(lines: list[Line], warnings: WarningLog) -> list[Group]:
     """Cut the document into commitment groups under their Priority headings."""
     groups: list[Group] = []
     outcome_number = 0
@@ -247,11 +254,11 @@ def _is_mixed(line: Line, widths: ColumnWidths) -> bool:
 
 
 def _cells_of(
-    blocks: list[list[Line]], column: int, warnings: Warnings | None = None
-) -> list[Cell]:
+    blocks: list[list[Line]], column: int, warnings: WarningLog | None = None
+) -> list[ColumnCell]:
     """Cells from blocks of one column: bullets and sentence starts after a full stop at a
     line start open a new cell; lower-case starts and dangling connectors carry on."""
-    cells: list[Cell] = []
+    cells: list[ColumnCell] = []
     for block in blocks:
         for n, line in enumerate(block):
             text = line.text.strip()
@@ -270,7 +277,7 @@ def _cells_of(
             else:
                 new = cur.closed and _starts_new(text)
             if new:
-                cells.append(Cell(column, [Piece(line, text)], bulleted=bool(bullet)))
+                cells.append(ColumnCell(column, [Piece(line, text)], bulleted=bool(bullet)))
             else:
                 assert cur is not None
                 cur.pieces.append(Piece(line, text))
@@ -285,7 +292,7 @@ def _cells_of(
     return cells
 
 
-def _target_score(cell: Cell, widths: ColumnWidths) -> float:
+def _target_score(cell: ColumnCell, widths: ColumnWidths) -> float:
     """Evidence that a cell is a target rather than an action (positive: target)."""
     score = max(-2.0, min(2.0, (cell.max_width - widths.split) / 10.0))
     text = cell.text
@@ -298,7 +305,7 @@ def _target_score(cell: Cell, widths: ColumnWidths) -> float:
     return score
 
 
-def _split_actions_targets(cells: list[Cell], widths: ColumnWidths) -> int:
+def _split_actions_targets(cells: list[ColumnCell], widths: ColumnWidths) -> int:
     """Index of the first target: actions are printed (read) before targets."""
     scores = [_target_score(c, widths) for c in cells]
     best_k, best = len(cells), 0.0
@@ -310,10 +317,12 @@ def _split_actions_targets(cells: list[Cell], widths: ColumnWidths) -> int:
     return best_k
 
 
-def _parse_columnwise(group: Group, widths: ColumnWidths, warnings: Warnings | None = None) -> None:
+def _parse_columnwise(
+    group: Group, widths: ColumnWidths, warnings: WarningLog | None = None
+) -> None:
     blocks = _blocks(group.lines)
     first = blocks.pop(0)
-    commitment = Cell(COMMITMENT, [Piece(ln, ln.text.strip()) for ln in first])
+    commitment = ColumnCell(COMMITMENT, [Piece(ln, ln.text.strip()) for ln in first])
     while (
         blocks
         and not commitment.closed
@@ -403,15 +412,15 @@ def _split_mixed(text: str, widths: ColumnWidths, prefer: int) -> tuple[list[str
     return texts, columns
 
 
-def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -> None:
+def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: WarningLog) -> None:
     """Follow the three columns as streams through lines that interleave them."""
-    cells: list[list[Cell]] = [[], [], []]
+    cells: list[list[ColumnCell]] = [[], [], []]
     last_stream: int | None = None
     after_mixed = False
     blank_before = False
     prefer = 2
 
-    def current(col: int) -> Cell | None:
+    def current(col: int) -> ColumnCell | None:
         return cells[col][-1] if cells[col] else None
 
     def is_open(col: int) -> bool:
@@ -439,7 +448,7 @@ def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -
                     f"commitment goes on at line {line.number})",
                 )
         if new or cell is None:
-            cells[col].append(Cell(col, [Piece(line, text)], bulleted=bullet))
+            cells[col].append(ColumnCell(col, [Piece(line, text)], bulleted=bullet))
         else:
             cell.pieces.append(Piece(line, text))
         last_stream = col
@@ -501,16 +510,16 @@ def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -
 def _choose_stream(
     line: Line,
     text: str,
-    cells: list[list[Cell]],
+    cells: list[list[ColumnCell]],
     last_stream: int | None,
     after_mixed: bool,
     widths: ColumnWidths,
-    warnings: Warnings,
+    warnings: WarningLog,
 ) -> int:
     """Which column a line goes on with, when nothing on the line itself says."""
     width = text_width(text)
 
-    def last(col: int) -> Cell | None:
+    def last(col: int) -> ColumnCell | None:
         return cells[col][-1] if cells[col] else None
 
     open_cols = [
@@ -579,7 +588,7 @@ def _measure_widths(groups: list[Group]) -> ColumnWidths:
     for group in plain:
         _parse_columnwise(group, widths)
 
-    def widest(cells: list[Cell], default: float) -> float:
+    def widest(cells: list[ColumnCell], default: float) -> float:
         found = [text_width(p.text) for c in cells for p in c.pieces]
         return max(found) if found else default
 
@@ -593,15 +602,20 @@ def _measure_widths(groups: list[Group]) -> ColumnWidths:
 
 
 def parse_commitment_plan(
-    source: SourceText, plan_year: str | None = None, *, today: dt.date | None = None
+    source: SourceText,
+    plan_year: str | None = None,
+    *,
+    today: dt.date | None = None,
+    classes: list[Classified] | None = None,
 ) -> ParsedDocument:
     """Parse an OCR'd three-column commitment plan: one item per action and per target.
 
     Priority headings become outcomes numbered in order, each "We will ..." commitment the
     supporting outcome of the rows beside it; actions are kind ``action``, targets kind
-    ``measure``, with no refs. Raises :class:`ParseError` when no rows are found.
+    ``measure``, with no refs. ``classes``: the lines already classified (for the plan year).
+    Raises :class:`ParseError` when no rows are found.
     """
-    warnings = Warnings(source.pages)
+    warnings = WarningLog(source.pages)
     # spacing carries no meaning in this layout: fold tabs and runs of spaces, trim the ends
     lines = [Line(ln.number, ln.page, " ".join(ln.text.split())) for ln in source.lines]
     if not any(_PRIORITY.match(ln.text) or _TARGET_COLUMN.match(ln.text) for ln in lines):
@@ -617,7 +631,7 @@ def parse_commitment_plan(
             _parse_interleaved(group, widths, warnings)
         else:
             _parse_columnwise(group, widths, warnings)
-    year = plan_year_override(plan_year, source.name) or detect_plan_year(source)
+    year = plan_year_override(plan_year, source.name) or detect_plan_year(source, classes)
     if plan_year is None:  # a year the user gives is theirs; one read from the text is checked
         warn_far_future_plan_year(year, lines, warnings, ingest_date(today))
     items: list[ItemRecord] = []
