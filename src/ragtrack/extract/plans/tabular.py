@@ -338,7 +338,18 @@ def split_cells(row: PlanRow, warnings: WarningLog) -> RowCells:
                 continue
         resp_pieces.append((line, body.strip()))
         i += 1
-    # drop pieces that came after the milestone but are not officers
+    return _row_cells(lines, text_parts, milestone, resp_pieces, warnings)
+
+
+def _row_cells(
+    lines: list[Line],
+    text_parts: list[str],
+    milestone: str | None,
+    resp_pieces: list[tuple[Line, str]],
+    warnings: WarningLog,
+) -> RowCells:
+    """The cells of a row from its text pieces, milestone and candidate officer pieces: the
+    pieces after the officers that are not officers are left over (they belong to no cell)."""
     responsible, last, used = _responsible(resp_pieces, warnings)
     leftover = [ln for ln, _ in resp_pieces[used:]]
     text = clean_text(join_wrapped(text_parts))
