@@ -310,7 +310,8 @@ _DIGITS = regex.compile(r"\d+")
 _SPACES = regex.compile(r"\s+")
 
 
-def _furniture_key(text: str) -> str:
+def furniture_key(text: str) -> str:
+    """What two printings of a running line share: case, spacing and digits ignored."""
     return _DIGITS.sub("#", _SPACES.sub(" ", text.strip().casefold()))
 
 
@@ -339,10 +340,10 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
         for index, line in enumerate(lines):
             if line.text.strip():
                 pages.setdefault(line.page, []).append(index)
-        first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
+        first_page_top = {furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
         # a line that also stands inside a page, away from its edges, is content
         interior = {
-            _furniture_key(lines[i].text) for idx in pages.values() for i in idx[_REGION:-_REGION]
+            furniture_key(lines[i].text) for idx in pages.values() for i in idx[_REGION:-_REGION]
         }
         for from_top in (True, False):
             # each page's lines from the edge inwards, skipping what is already dropped
@@ -353,11 +354,11 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
             }
             for depth in range(_REGION):
                 at_edge = {p: e[depth] for p, e in edges.items() if len(e) > depth}
-                counts = Counter(_furniture_key(lines[i].text) for i in at_edge.values())
+                counts = Counter(furniture_key(lines[i].text) for i in at_edge.values())
                 peeled = False
                 for p, i in at_edge.items():
                     text = lines[i].text
-                    key = _furniture_key(text)
+                    key = furniture_key(text)
                     repeated = counts[key] >= 2 and counts[key] >= 0.5 * len(edges)
                     title_again = from_top and key in first_page_top
                     bare_number = depth == 0 and _is_bare_page_number(text)

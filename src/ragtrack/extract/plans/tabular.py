@@ -29,6 +29,7 @@ from ragtrack.extract.provenance import (
     stable_id,
     warn_far_future_plan_year,
 )
+from ragtrack.extract.reader import furniture_key
 from ragtrack.extract.structure import (
     Classified,
     LineKind,
@@ -84,13 +85,6 @@ _CONNECTOR_END = regex.compile(
 # ------------------------------------------------------------------ furniture and headings
 
 
-_DIGITS = regex.compile(r"\d+")
-
-
-def _key(text: str) -> str:
-    return _DIGITS.sub("#", " ".join(text.split()).casefold())
-
-
 def _structural(c: Classified) -> bool:
     return c.kind not in (LineKind.TEXT, LineKind.BLANK)
 
@@ -107,7 +101,7 @@ def find_furniture(lines: list[Line], classes: list[Classified]) -> set[int]:
     occurrences: dict[str, list[int]] = {}
     for i in nonblank:
         if classes[i].kind is LineKind.TEXT and row_ref(lines[i].text) is None:
-            occurrences.setdefault(_key(lines[i].text), []).append(i)
+            occurrences.setdefault(furniture_key(lines[i].text), []).append(i)
     furniture: set[int] = set()
     for i in nonblank:
         if classes[i].kind is LineKind.TEXT and _URL_LINE.match(lines[i].text):
@@ -126,8 +120,8 @@ def find_furniture(lines: list[Line], classes: list[Classified]) -> set[int]:
             if any(
                 _structural(classes[j])
                 or (
-                    _key(lines[j].text) in occurrences
-                    and len(occurrences[_key(lines[j].text)]) >= 3
+                    furniture_key(lines[j].text) in occurrences
+                    and len(occurrences[furniture_key(lines[j].text)]) >= 3
                     and j != i
                 )
                 for j in window
@@ -169,7 +163,7 @@ def find_unnumbered_outcomes(
                 chosen = next((k for k in candidates if k not in furniture), candidates[0])
                 title = fold_spaces(lines[chosen].text)
                 found[chosen] = (number, title)
-                titles[_key(title)] = number
+                titles[furniture_key(title)] = number
                 numbered.add(number)
             candidates = []
             continue
@@ -180,8 +174,8 @@ def find_unnumbered_outcomes(
         ):
             candidates.append(i)
     for i, (line, c) in enumerate(zip(lines, classes, strict=True)):
-        if c.kind is LineKind.TEXT and i not in found and _key(line.text) in titles:
-            found[i] = (titles[_key(line.text)], fold_spaces(line.text))
+        if c.kind is LineKind.TEXT and i not in found and furniture_key(line.text) in titles:
+            found[i] = (titles[furniture_key(line.text)], fold_spaces(line.text))
     return found
 
 
