@@ -62,8 +62,8 @@ def load_golden(name: str) -> dict:
 
 
 if __name__ == "__main__":
-    from ragtrack.extract.commitment_plan import parse_commitment_plan
-    from ragtrack.extract.plan import parse_delivery_plan
+    from ragtrack.extract.plans.commitment import parse_commitment_plan
+    from ragtrack.extract.plans.tabular import parse_delivery_plan
     from ragtrack.extract.reader import read_text_file
 
     for path, parse, name in (

@@ -22,7 +22,7 @@ from plan_rows import (
     with_page_breaks,
 )
 from ragtrack.errors import ParseError
-from ragtrack.extract.commitment_plan import parse_commitment_plan
+from ragtrack.extract.plans.commitment import parse_commitment_plan
 from ragtrack.extract.reader import read_text_bytes, read_text_file
 
 logging.getLogger("ragtrack").setLevel(logging.ERROR)

@@ -19,7 +19,8 @@ from plan_rows import (
     with_page_breaks,
 )
 from ragtrack.errors import InputError, ParseError
-from ragtrack.extract.plan import parse_delivery_plan, parse_plan
+from ragtrack.extract.plans.dispatch import parse_plan
+from ragtrack.extract.plans.tabular import parse_delivery_plan
 from ragtrack.extract.reader import read_text_bytes, read_text_file
 
 logging.getLogger("ragtrack").setLevel(logging.ERROR)

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_doc_type
-from ragtrack.extract.plan import parse_plan, plan_year_override
+from ragtrack.extract.plans.common import plan_year_override
+from ragtrack.extract.plans.dispatch import parse_plan
 from ragtrack.extract.progress import parse_progress_report
-from ragtrack.extract.structure import BLANK, classify_line
+from ragtrack.extract.structure import classify_lines
 from ragtrack.records import DocType, ParsedDocument, SourceText
 
 
@@ -24,7 +25,7 @@ def parse_source(
     says (the type is otherwise told from the text, never from the file name). ``today`` is
     the date of ingest, against which far-off period ends and plan years are warned about
     (default: today)."""
-    classes = [classify_line(line.text) if line.text else BLANK for line in source.lines]
+    classes = classify_lines(source)  # once: every stage below reads this list
     kind = doc_type
     if kind is None:
         try:
@@ -32,7 +33,7 @@ def parse_source(
         except ParseError:
             kind = "progress_report"  # no sign either way: the report parser says what is missing
     if kind == "delivery_plan":
-        return parse_plan(source, plan_year, today=today)
+        return parse_plan(source, plan_year, today=today, classes=classes)
     parsed = parse_progress_report(source, classes, today=today)
     year = plan_year_override(plan_year, source.name)
     if year is not None and parsed.document.plan_year != year:

@@ -8,13 +8,11 @@ measure progress against this outcome") and rates nothing.
 
 from __future__ import annotations
 
-import re as std_re
+import re
 from collections import Counter
 
-import regex as re
-
 from ragtrack.errors import ParseError
-from ragtrack.extract.structure import Classified, LineKind, classify_line
+from ragtrack.extract.structure import Classified, LineKind, classify_lines
 from ragtrack.normalise.values import (
     MONTH_PATTERN,
     canonical_plan_year,
@@ -27,16 +25,14 @@ _RAG_HEADER = re.compile(r"\bRAG\b|\bDirection\s+of\s+travel\b")
 _TARGET_HEADER = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
 # Whole-text tests, on the lower-cased text: each opens with a literal word (no ``\b`` or
 # ``^`` before it), so plain ``re`` finds them with a fast scan.
-_TARGET_HEADER_LINES = std_re.compile(
-    r"target[^\S\n]+value[^\S\n]+or[^\S\n]+date[^\S\n]*$", std_re.M
-)
-_PRIORITY_LINES = std_re.compile(r"priority[^\S\n]*:")
-_PROGRESS_TO_ANYWHERE = std_re.compile(
+_TARGET_HEADER_LINES = re.compile(r"target[^\S\n]+value[^\S\n]+or[^\S\n]+date[^\S\n]*$", re.M)
+_PRIORITY_LINES = re.compile(r"priority[^\S\n]*:")
+_PROGRESS_TO_ANYWHERE = re.compile(
     r"progress\s+(?:to|at|as\s+at)\s+\d{1,2}(?:st|nd|rd|th)?\s+[^\W\d_]+"
 )
 
 
-def _count_at_line_start(pattern: std_re.Pattern[str], text: str) -> int:
+def _count_at_line_start(pattern: re.Pattern[str], text: str) -> int:
     """Matches of ``pattern`` with only spaces before them on their line."""
     count = 0
     for match in pattern.finditer(text):
@@ -65,7 +61,7 @@ def doc_type_scores(source: SourceText, classes: list[Classified] | None = None)
     ``classes`` are the lines already classified, when the caller has them."""
     plan = progress = 0
     if classes is None:
-        classes = [classify_line(line.text) for line in source.lines]
+        classes = classify_lines(source)
     # Prose lines are most of a document: their evidence is read from the whole text at once.
     text = "\n".join(line.text for line in source.lines)
     lowered = text.lower()
@@ -105,19 +101,21 @@ def detect_doc_type(source: SourceText, classes: list[Classified] | None = None)
     return "delivery_plan" if plan > progress else "progress_report"
 
 
-def detect_plan_year(source: SourceText) -> str | None:
+def detect_plan_year(source: SourceText, classes: list[Classified] | None = None) -> str | None:
     """A delivery plan's financial year (``2019/20``).
 
     In order: the year the action-table headings state ("Year 2 Actions and Milestones
     (2019/20)"), by majority; a title naming it ("Delivery Plan 2019/20"); otherwise the
     financial year the plan's deadlines and dates point to, deadlines ("by March 2018")
-    counting double. None when the text names no year at all.
+    counting double. None when the text names no year at all. ``classes``: the lines
+    already classified, when the caller has them.
     """
+    if classes is None:
+        classes = classify_lines(source)
     headed: Counter[str] = Counter()
     titled: Counter[str] = Counter()
     pointed: Counter[str] = Counter()
-    for line in source.lines:
-        c = classify_line(line.text)
+    for line, c in zip(source.lines, classes, strict=True):
         if c.kind is LineKind.PLAN_ACTIONS and c.plan_year:
             headed[c.plan_year] += 1
         if m := _TITLE_YEAR.search(line.text):
@@ -138,10 +136,13 @@ def detect_plan_year(source: SourceText) -> str | None:
     return None
 
 
-def is_commitment_table(source: SourceText) -> bool:
+def is_commitment_table(source: SourceText, classes: list[Classified] | None = None) -> bool:
     """Whether a plan is the three-column "We will ..." / actions / "Target value or date"
-    layout (the OCR'd 2017/18 plan) rather than ref-numbered tables."""
+    layout (the OCR'd 2017/18 plan) rather than ref-numbered tables. ``classes``: the lines
+    already classified, when the caller has them."""
+    if classes is None:
+        classes = classify_lines(source)
     targets = sum(1 for ln in source.lines if _TARGET_HEADER.match(ln.text))
     commitments = sum(1 for ln in source.lines if _WE_WILL.match(ln.text))
-    refs = sum(1 for ln in source.lines if classify_line(ln.text).kind is LineKind.PLAN_ACTIONS)
+    refs = sum(1 for c in classes if c.kind is LineKind.PLAN_ACTIONS)
     return targets > 0 and commitments > 0 and refs == 0

@@ -26,6 +26,7 @@ from ragtrack.extract.provenance import (
     document_record,
     far_future,
     ingest_date,
+    quote,
     stable_id,
     warn_far_future_plan_year,
 )
@@ -76,11 +77,6 @@ _COUNCIL = re.compile(
 _NOT_A_COUNCIL_NAME = {"plan", "delivery", "progress", "report", "the", "our", "of", "for"}
 
 
-def _quote(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
 # ---------------------------------------------------------------- document fields
 
 
@@ -90,19 +86,19 @@ def _period_end(date: str, line: Line, warnings: WarningLog, today: dt.date) -> 
     ingest is kept. Each leaves a warning naming the text as printed."""
     printed = read_printed_date(date)
     if printed is None:
-        warnings.add(line, f"period end {_quote(date)} is not a date; period end left empty")
+        warnings.add(line, f"period end {quote(date)} is not a date; period end left empty")
         return None
     if printed.value is None:
         warnings.add(
             line,
-            f"period end {_quote(printed.printed)} is not a real date ({printed.problem}); "
+            f"period end {quote(printed.printed)} is not a real date ({printed.problem}); "
             "period end left empty, not guessed",
         )
         return None
     if far_future(printed.value, today):
         warnings.add(
             line,
-            f"period end {_quote(printed.printed)} ({printed.value}) is more than a year after "
+            f"period end {quote(printed.printed)} ({printed.value}) is more than a year after "
             f"the date of ingest ({today}): probably a typo; kept as printed",
         )
     return printed.value
@@ -209,7 +205,7 @@ def _row_record(
                 f"{colour}; kept the letter",
             )
     if not tail.complete and rag is None:
-        warnings.add(first, f"{row.ref}: no RAG status found in row {_quote(row.body)}")
+        warnings.add(first, f"{row.ref}: no RAG status found in row {quote(row.body)}")
     elif rag is None:
         warnings.add(first, f"{row.ref}: RAG cell is empty")
     if table.header.has_milestone and tail.milestone is None and tail.complete:
@@ -364,7 +360,7 @@ def parse_progress_report(
     commentary = _commentary(seg, contexts, style, document_id)
 
     for line, why in seg.unplaced:
-        warnings.add(line, f"could not place line ({why}): {_quote(line.text)}")
+        warnings.add(line, f"could not place line ({why}): {quote(line.text)}")
     if not items and not commentary:
         tables = [b for b in seg.blocks if isinstance(b, TableBlock)]
         if tables:  # a report after all, but its rows carry no refs to key them on

@@ -51,6 +51,12 @@ class WarningLog:
         return [*self._kept, more]
 
 
+def quote(text: str, limit: int = 60) -> str:
+    """``text`` folded to one line, cut to ``limit`` characters and quoted, for a warning."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def ingest_date(today: dt.date | None = None) -> dt.date:
     """The date of ingest: ``today`` when a caller (or a test) gives one, else today (UTC)."""
     return today if today is not None else dt.datetime.now(dt.UTC).date()

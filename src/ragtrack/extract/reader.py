@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import regex as re
+import regex
 
 from ragtrack.errors import InputError
 from ragtrack.extract.structure import STRUCTURAL_KINDS, LineKind, classify_line, row_ref
@@ -41,10 +41,10 @@ def _plain_spaces(text: str) -> str:
     return text
 
 
-_PAGE_NUMBER = re.compile(
+_PAGE_NUMBER = regex.compile(
     r"^\s*(?:page\s+(?P<n>\d+)(?:\s*(?:of|/)\s*(?P<of>\d+))?|(?P<n>\d+)\s*(?:of|/)\s*(?P<of>\d+)"
     r"|[-–]\s*\d+\s*[-–])\s*$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
 
 
@@ -65,9 +65,9 @@ def _is_page_number(text: str) -> bool:
     return True
 
 
-_DIGIT = re.compile(r"\d")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-_BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+_DIGIT = regex.compile(r"\d")
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f]")
+_BARE_NUMBER = regex.compile(r"^\s*\d{1,4}\s*$")
 _REGION = 3  # how many non-blank lines at the top and bottom of a page can be furniture
 
 
@@ -160,12 +160,12 @@ def _utf16_without_bom(head: bytes) -> bool:
 
 #: Lines listed one warning each when a file mixes encodings; the rest are counted.
 _MIXED_LISTED = 5
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_BREAK = re.compile(r"[\r\n]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+_BREAK = regex.compile(r"[\r\n]")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
 #: A character decoded from valid non-ASCII UTF-8 (not an escaped byte ``U+DC80..U+DCFF``).
-_UTF8_EVIDENCE = re.compile(r"[^\x00-\x7f\udc80-\udcff]")
-_ESCAPED = re.compile(r"[\udc80-\udcff]")
+_UTF8_EVIDENCE = regex.compile(r"[^\x00-\x7f\udc80-\udcff]")
+_ESCAPED = regex.compile(r"[\udc80-\udcff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,11 +306,12 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-_DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
+_DIGITS = regex.compile(r"\d+")
+_SPACES = regex.compile(r"\s+")
 
 
-def _furniture_key(text: str) -> str:
+def furniture_key(text: str) -> str:
+    """What two printings of a running line share: case, spacing and digits ignored."""
     return _DIGITS.sub("#", _SPACES.sub(" ", text.strip().casefold()))
 
 
@@ -339,10 +340,10 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
         for index, line in enumerate(lines):
             if line.text.strip():
                 pages.setdefault(line.page, []).append(index)
-        first_page_top = {_furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
+        first_page_top = {furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
         # a line that also stands inside a page, away from its edges, is content
         interior = {
-            _furniture_key(lines[i].text) for idx in pages.values() for i in idx[_REGION:-_REGION]
+            furniture_key(lines[i].text) for idx in pages.values() for i in idx[_REGION:-_REGION]
         }
         for from_top in (True, False):
             # each page's lines from the edge inwards, skipping what is already dropped
@@ -353,11 +354,11 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
             }
             for depth in range(_REGION):
                 at_edge = {p: e[depth] for p, e in edges.items() if len(e) > depth}
-                counts = Counter(_furniture_key(lines[i].text) for i in at_edge.values())
+                counts = Counter(furniture_key(lines[i].text) for i in at_edge.values())
                 peeled = False
                 for p, i in at_edge.items():
                     text = lines[i].text
-                    key = _furniture_key(text)
+                    key = furniture_key(text)
                     repeated = counts[key] >= 2 and counts[key] >= 0.5 * len(edges)
                     title_again = from_top and key in first_page_top
                     bare_number = depth == 0 and _is_bare_page_number(text)

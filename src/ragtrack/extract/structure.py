@@ -7,15 +7,16 @@ outcome, a table header or a commentary heading is decided in this one place.
 
 from __future__ import annotations
 
-import re as std_re
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-import regex as re
+import regex
 
 from ragtrack.normalise.refs import REF_TOKEN
 from ragtrack.normalise.values import canonical_plan_year
+from ragtrack.records import SourceText
 
 
 class LineKind(Enum):
@@ -59,54 +60,58 @@ class Classified:
     remainder: str | None = None
 
 
-_OUTCOME = re.compile(
-    r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s*[:.\-–]\s*(?P<title>.+?)\s*$", re.IGNORECASE
+_OUTCOME = regex.compile(
+    r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s*[:.\-–]\s*(?P<title>.+?)\s*$", regex.IGNORECASE
 )
 #: "Outcome 1   People in cumbria are healthy and safe": number and title with only spaces
 #: between, as delivery plans print it. Title-like only (no digits, no closing full stop,
 #: a dozen words at most) so a sentence such as "Outcome 3 measures show ..." is not taken.
-_OUTCOME_SPACED = re.compile(
-    r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s+(?P<title>\p{L}[^\d.:;!?]*?)\s*$", re.IGNORECASE
+_OUTCOME_SPACED = regex.compile(
+    r"^\s*OUTCOME\s+(?P<num>\d{1,2})\s+(?P<title>\p{L}[^\d.:;!?]*?)\s*$", regex.IGNORECASE
 )
-_PLAN_ACTIONS = re.compile(
+_PLAN_ACTIONS = regex.compile(
     r"^\s*(?:Year\s+(?P<year_no>\d)\s+)?(?:Key\s+)?Actions\s+and\s+Milestones\b(?P<rest>.*)$"
     r"|^\s*Actions\s+Planned\s+for\s+Years?\s+(?P<later>\d(?:\s*[-–]\s*\d)?)\b(?P<lrest>.*)$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
-_PLAN_MEASURES = re.compile(
-    r"^\s*How\s+we\s+will\s+measure\s+(?:our\s+)?progress\b(?P<rest>.*)$", re.IGNORECASE
+_PLAN_MEASURES = regex.compile(
+    r"^\s*How\s+we\s+will\s+measure\s+(?:our\s+)?progress\b(?P<rest>.*)$", regex.IGNORECASE
 )
-_MEASURES_SUFFIX = re.compile(r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", re.IGNORECASE)
-_SUPPORTING = re.compile(r"^\s*Supporting\s+Outcome\s*[:\-–]\s*(?P<text>.*?)\s*$", re.IGNORECASE)
-_MEASURES = re.compile(
+_MEASURES_SUFFIX = regex.compile(
+    r"\s+(?:Key\s+Outcome\s+Indicators|Measures)\s*$", regex.IGNORECASE
+)
+_SUPPORTING = regex.compile(
+    r"^\s*Supporting\s+Outcome\s*[:\-–]\s*(?P<text>.*?)\s*$", regex.IGNORECASE
+)
+_MEASURES = regex.compile(
     r"^\s*(?:Key\s+Outcome\s+Indicators|(?:Key\s+|Performance\s+)?Measures)\s*:?\s*$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
-_ACTIONS = re.compile(r"^\s*Key\s+Action\s+(?:Updates|Narratives)\s*:?\s*$", re.IGNORECASE)
+_ACTIONS = regex.compile(r"^\s*Key\s+Action\s+(?:Updates|Narratives)\s*:?\s*$", regex.IGNORECASE)
 _YEAR_SPAN = r"(?:19|20)\d{2}\s*/\s*\d{2}"
 #: Running headings, alone or glued together on one line as some PDF tools print them:
 #: "Delivery of Council Plan Delivery Plan: 2021/22 Quarter 2 2021/22 Key Action Updates".
-_RUNNING = re.compile(
+_RUNNING = regex.compile(
     rf"^\s*(?:Delivery\s+of\s+Council\s+Plan\s+Delivery\s+Plan\s*:?\s*(?P<year>{_YEAR_SPAN})?)?"
     rf"\s*(?:Quarter\s+[1-4]\s+(?P<qyear>{_YEAR_SPAN}))?"
     r"\s*(?P<actions>Key\s+Action\s+(?:Updates|Narratives))?\s*:?\s*$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
-_TABLE_HEADER = re.compile(
+_TABLE_HEADER = regex.compile(
     r"^\s*(?:Ref(?:erence)?\.?(?:\s*No\.?)?)(?:\s+|\t)(?P<col>Actions?|Measures?"
     r"|Key\s+(?:Outcome\s+)?(?:Measures?|Indicators?)|(?:Performance\s+)?Indicators?|KPIs?"
     r"|Performance\s+Measures?)\b",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
 #: "Commentary for areas of progress:", or the same heading without "Commentary for" when it
 #: stands alone on a short line ending in a colon ("Risk updates:").
-_COMMENTARY = re.compile(
+_COMMENTARY = regex.compile(
     r"^\s*Commentary\s+for\s+(?P<what>[^:]*?)\s*(?::\s*(?P<rest>.*?))?\s*$"
     r"|^\s*(?P<bare>Areas?\s+(?:of|for)\s+(?:progress|improvement)[^:]{0,60}"
     r"|(?:Corporate\s+)?Risks?(?:\s+updates?)?|Financ(?:e|ial)(?:\s+updates?)?)\s*:\s*$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
-_CAPS_HEADING = re.compile(r"^\s*(?=(?:.*\p{Lu}){12})[\p{Lu}\d ,&'’\-–:/()]+$")
+_CAPS_HEADING = regex.compile(r"^\s*(?=(?:.*\p{Lu}){12})[\p{Lu}\d ,&'’\-–:/()]+$")
 
 #: Words that make up table header rows and their wrapped continuation lines.
 HEADER_WORDS = frozenset(
@@ -148,7 +153,7 @@ HEADER_WORDS = frozenset(
         "date",
     ]
 )
-_YEAR_TOKEN = re.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
+_YEAR_TOKEN = regex.compile(r"^(?:19|20)\d{2}(?:/\d{2,4})?$")
 
 
 #: The classification of an empty line (shared: classifications are immutable).
@@ -202,7 +207,7 @@ def _plan_actions_line(text: str) -> Classified | None:
     if not (m := _PLAN_ACTIONS.match(text)):
         return None
     if m["later"]:
-        years = re.sub(r"\s*[-–]\s*", "_", m["later"])
+        years = regex.sub(r"\s*[-–]\s*", "_", m["later"])
         return Classified(
             LineKind.PLAN_ACTIONS,
             value=f"planned_actions_years_{years}",
@@ -256,7 +261,7 @@ def _running_line(text: str) -> Classified | None:
 
 
 def _caps_outcome_line(text: str) -> Classified | None:
-    if is_caps_heading(text) and not re.search(REF_TOKEN, text):
+    if is_caps_heading(text) and not regex.search(REF_TOKEN, text):
         title = text.strip()
         measures = bool(_MEASURES_SUFFIX.search(title))
         if measures:
@@ -321,7 +326,7 @@ def is_header_fragment(text: str) -> bool:
     return all(t in HEADER_WORDS or _YEAR_TOKEN.match(t) for t in tokens)
 
 
-_ROW_REF = std_re.compile(rf"^\s*(?P<ref>{REF_TOKEN})(?=\s|$)")
+_ROW_REF = re.compile(rf"^\s*(?P<ref>{REF_TOKEN})(?=\s|$)")
 
 
 def row_ref(text: str) -> str | None:
@@ -336,3 +341,8 @@ def row_ref(text: str) -> str | None:
     if after.startswith(("/", ",", "&")):
         return None
     return m["ref"]
+
+
+def classify_lines(source: SourceText) -> list[Classified]:
+    """Every line of ``source`` classified, once per document: the parsers take this list."""
+    return [classify_line(line.text) if line.text else BLANK for line in source.lines]

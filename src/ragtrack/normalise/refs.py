@@ -48,10 +48,6 @@ def ref_prefix(ref: str) -> str:
     return parts[0] if parts else ""
 
 
-def ref_sort_key(ref: str) -> tuple[str, int, int]:
-    return _parts(ref) or (ref, 0, 0)
-
-
 @lru_cache(maxsize=64)
 def _prefix_set(*prefixes: str) -> frozenset[str]:
     return frozenset(p for p in prefixes if p)

@@ -71,10 +71,6 @@ def canonical_direction(raw: str | None) -> str | None:
     return DIRECTION_CANONICAL.get(raw.strip().casefold())
 
 
-def is_direction_token(raw: str) -> bool:
-    return raw.strip().casefold() in DIRECTION_CANONICAL
-
-
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 

@@ -28,14 +28,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import regex as re
+import regex
 from pdfminer.fontmetrics import FONT_METRICS
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_plan_year
-from ragtrack.extract.plan import Warnings, plan_year_override, quote, stable_id
-from ragtrack.extract.provenance import document_record, ingest_date, warn_far_future_plan_year
-from ragtrack.extract.structure import is_header_fragment
+from ragtrack.extract.plans.common import plan_year_override
+from ragtrack.extract.provenance import (
+    WarningLog,
+    document_record,
+    ingest_date,
+    quote,
+    stable_id,
+    warn_far_future_plan_year,
+)
+from ragtrack.extract.structure import Classified, is_header_fragment
 from ragtrack.normalise.text import clean_text, join_wrapped
 from ragtrack.normalise.values import MONTH_PATTERN
 from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
@@ -46,29 +53,29 @@ COMMITMENT, ACTION, TARGET = 0, 1, 2
 _COLUMN_NAMES = ("commitment", "action", "target")
 
 _WIDTHS = FONT_METRICS["Helvetica"][1]
-_PRIORITY = re.compile(r"^\s*Priority\s*:\s*(?P<title>.*?)\s*$", re.IGNORECASE)
-_WE_WILL = re.compile(r"^\s*We\s+will\b")
-_LETTER = re.compile(r"\p{L}")
-_FIGURE_START = re.compile(r"^[\d£$%]")
-_TARGET_COLUMN = re.compile(r"^\s*Target\s+value\s+or\s+date\s*$", re.IGNORECASE)
+_PRIORITY = regex.compile(r"^\s*Priority\s*:\s*(?P<title>.*?)\s*$", regex.IGNORECASE)
+_WE_WILL = regex.compile(r"^\s*We\s+will\b")
+_LETTER = regex.compile(r"\p{L}")
+_FIGURE_START = regex.compile(r"^[\d£$%]")
+_TARGET_COLUMN = regex.compile(r"^\s*Target\s+value\s+or\s+date\s*$", regex.IGNORECASE)
 #: A bullet as OCR reads it: a lone "e" (or a real bullet glyph) before a capitalised word.
-_BULLET_START = re.compile(r"^\s*(?:e|[•●▪◦·\-–])\s+(?=[\p{Lu}‘'\"(£\d])")
-_BULLET_INSIDE = re.compile(r"\s+(?:e|[•●▪])\s+(?=[\p{Lu}‘'\"(])")
-_SENTENCE_INSIDE = re.compile(r"(?<=[a-z\d)’'\"%][.!?][’'\"]?)\s+(?=[‘'\"]?\p{Lu})")
-_TERMINAL = re.compile(r"[.!?][’'\"”)]*\s*$")
+_BULLET_START = regex.compile(r"^\s*(?:e|[•●▪◦·\-–])\s+(?=[\p{Lu}‘'\"(£\d])")
+_BULLET_INSIDE = regex.compile(r"\s+(?:e|[•●▪])\s+(?=[\p{Lu}‘'\"(])")
+_SENTENCE_INSIDE = regex.compile(r"(?<=[a-z\d)’'\"%][.!?][’'\"]?)\s+(?=[‘'\"]?\p{Lu})")
+_TERMINAL = regex.compile(r"[.!?][’'\"”)]*\s*$")
 #: Words that cannot end a cell: the text must go on.
-_CONNECTOR = re.compile(
+_CONNECTOR = regex.compile(
     r"\b(?:and|or|of|for|to|the|a|an|in|on|at|with|by|from|our|their|its|as|that|which"
     r"|into|than|&)\s*$|[,\-–/(]\s*$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
 #: Determiners: a cell never ends on one, so this outranks every other continuation cue.
-_DETERMINER_END = re.compile(r"\b(?:the|a|an|our|their|its)\s*$", re.IGNORECASE)
-_DATE = re.compile(rf"\b(?:{MONTH_PATTERN})\.?\s+(?:19|20)\d{{2}}\b", re.IGNORECASE)
-_DEADLINE = re.compile(
+_DETERMINER_END = regex.compile(r"\b(?:the|a|an|our|their|its)\s*$", regex.IGNORECASE)
+_DATE = regex.compile(rf"\b(?:{MONTH_PATTERN})\.?\s+(?:19|20)\d{{2}}\b", regex.IGNORECASE)
+_DEADLINE = regex.compile(
     rf"\b(?:by|during|before|until)\s+(?:the\s+)?(?:end\s+(?:of\s+)?)?"
     rf"(?:(?:{MONTH_PATTERN})\.?\s+)?(?:19|20)\d{{2}}\b",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
 
 
@@ -113,7 +120,7 @@ class Piece:
 
 
 @dataclass
-class Cell:
+class ColumnCell:
     """One rebuilt cell: a commitment, an action or a target, with the lines it came from."""
 
     column: int
@@ -151,9 +158,9 @@ class Group:
     outcome_number: int
     outcome: str
     lines: list[Line]
-    commitment: Cell | None = None
-    actions: list[Cell] = field(default_factory=list)
-    targets: list[Cell] = field(default_factory=list)
+    commitment: ColumnCell | None = None
+    actions: list[ColumnCell] = field(default_factory=list)
+    targets: list[ColumnCell] = field(default_factory=list)
 
 
 @dataclass
@@ -171,7 +178,7 @@ class ColumnWidths:
 # ------------------------------------------------------------------ document to groups
 
 
-def _groups(lines: list[Line], warnings: Warnings) -> list[Group]:
+def _groups(lines: list[Line], warnings: WarningLog) -> list[Group]:
     """Cut the document into commitment groups under their Priority headings."""
     groups: list[Group] = []
     outcome_number = 0
@@ -247,11 +254,11 @@ def _is_mixed(line: Line, widths: ColumnWidths) -> bool:
 
 
 def _cells_of(
-    blocks: list[list[Line]], column: int, warnings: Warnings | None = None
-) -> list[Cell]:
+    blocks: list[list[Line]], column: int, warnings: WarningLog | None = None
+) -> list[ColumnCell]:
     """Cells from blocks of one column: bullets and sentence starts after a full stop at a
     line start open a new cell; lower-case starts and dangling connectors carry on."""
-    cells: list[Cell] = []
+    cells: list[ColumnCell] = []
     for block in blocks:
         for n, line in enumerate(block):
             text = line.text.strip()
@@ -270,7 +277,7 @@ def _cells_of(
             else:
                 new = cur.closed and _starts_new(text)
             if new:
-                cells.append(Cell(column, [Piece(line, text)], bulleted=bool(bullet)))
+                cells.append(ColumnCell(column, [Piece(line, text)], bulleted=bool(bullet)))
             else:
                 assert cur is not None
                 cur.pieces.append(Piece(line, text))
@@ -285,7 +292,7 @@ def _cells_of(
     return cells
 
 
-def _target_score(cell: Cell, widths: ColumnWidths) -> float:
+def _target_score(cell: ColumnCell, widths: ColumnWidths) -> float:
     """Evidence that a cell is a target rather than an action (positive: target)."""
     score = max(-2.0, min(2.0, (cell.max_width - widths.split) / 10.0))
     text = cell.text
@@ -298,7 +305,7 @@ def _target_score(cell: Cell, widths: ColumnWidths) -> float:
     return score
 
 
-def _split_actions_targets(cells: list[Cell], widths: ColumnWidths) -> int:
+def _split_actions_targets(cells: list[ColumnCell], widths: ColumnWidths) -> int:
     """Index of the first target: actions are printed (read) before targets."""
     scores = [_target_score(c, widths) for c in cells]
     best_k, best = len(cells), 0.0
@@ -310,10 +317,12 @@ def _split_actions_targets(cells: list[Cell], widths: ColumnWidths) -> int:
     return best_k
 
 
-def _parse_columnwise(group: Group, widths: ColumnWidths, warnings: Warnings | None = None) -> None:
+def _parse_columnwise(
+    group: Group, widths: ColumnWidths, warnings: WarningLog | None = None
+) -> None:
     blocks = _blocks(group.lines)
     first = blocks.pop(0)
-    commitment = Cell(COMMITMENT, [Piece(ln, ln.text.strip()) for ln in first])
+    commitment = ColumnCell(COMMITMENT, [Piece(ln, ln.text.strip()) for ln in first])
     while (
         blocks
         and not commitment.closed
@@ -403,114 +412,143 @@ def _split_mixed(text: str, widths: ColumnWidths, prefer: int) -> tuple[list[str
     return texts, columns
 
 
-def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: Warnings) -> None:
-    """Follow the three columns as streams through lines that interleave them."""
-    cells: list[list[Cell]] = [[], [], []]
+@dataclass
+class _Streams:
+    """The three columns followed as streams through lines that interleave them."""
+
+    widths: ColumnWidths
+    warnings: WarningLog
+    cells: list[list[ColumnCell]] = field(default_factory=lambda: [[], [], []])
     last_stream: int | None = None
-    after_mixed = False
-    blank_before = False
-    prefer = 2
+    after_mixed: bool = False
+    blank_before: bool = False
+    prefer: int = 2
 
-    def current(col: int) -> Cell | None:
-        return cells[col][-1] if cells[col] else None
+    def current(self, col: int) -> ColumnCell | None:
+        return self.cells[col][-1] if self.cells[col] else None
 
-    def is_open(col: int) -> bool:
-        cell = current(col)
+    def is_open(self, col: int) -> bool:
+        cell = self.current(col)
         return cell is not None and not cell.closed
 
-    def add(col: int, line: Line, text: str, new: bool, bullet: bool = False) -> None:
-        nonlocal last_stream
-        cell = current(col)
-        if col == COMMITMENT and not new and cell is not None and cell.closed:
-            # The commitment carries on, so the full stop closing its last line belonged to
-            # another open column read across the same baseline ("council's care.").
-            others = [c for c in (ACTION, TARGET) if is_open(c)]
-            words = cell.pieces[-1].text.rsplit(" ", 1)
-            if others and len(words) == 2:
-                moved = words[1]
-                cell.pieces[-1].text = words[0]
-                target = current(others[0])
-                assert target is not None
-                target.pieces.append(Piece(cell.pieces[-1].line, moved))
-                warnings.add(
-                    cell.pieces[-1].line,
-                    f"{quote(moved)} moved from the commitment "
-                    f"to the {_COLUMN_NAMES[others[0]]} column it closes (the "
-                    f"commitment goes on at line {line.number})",
-                )
-        if new or cell is None:
-            cells[col].append(Cell(col, [Piece(line, text)], bulleted=bullet))
-        else:
-            cell.pieces.append(Piece(line, text))
-        last_stream = col
-
-    for line in group.lines:
+    def read(self, line: Line) -> None:
+        """Add one line of the group to the stream(s) it belongs to."""
         text = line.text.strip()
         if not text or is_column_header(text):
-            blank_before = True
-            continue
-        if _is_mixed(line, widths) or (_BULLET_INSIDE.search(text) and not cells[COMMITMENT]):
-            pieces, columns = _split_mixed(text, widths, prefer)
-            prefer = max(2, len(set(columns)))
-            described = " | ".join(
-                f"{_COLUMN_NAMES[c]}: {quote(p, 40)}" for p, c in zip(pieces, columns, strict=True)
-            )
-            warnings.add(line, f"line read across columns, split as {described}")
-            for piece, col in zip(pieces, columns, strict=True):
-                cell = current(col)
-                bullet = (
-                    col == ACTION and piece is not pieces[0] and bool(_BULLET_INSIDE.search(text))
-                )
-                if col == COMMITMENT and _WE_WILL.match(piece):
-                    new = True
-                elif cell is None or cell.closed:
-                    new = col != COMMITMENT or _WE_WILL.match(piece) is not None
-                    if cell is not None and cell.closed and _starts_lower(piece):
-                        new = False
-                else:
+            self.blank_before = True
+            return
+        if _is_mixed(line, self.widths) or (
+            _BULLET_INSIDE.search(text) and not self.cells[COMMITMENT]
+        ):
+            self._read_mixed(line, text)
+            self.after_mixed = True
+        else:
+            self._read_plain(line, text)
+            self.after_mixed = False
+        self.blank_before = False
+
+    def _read_mixed(self, line: Line, text: str) -> None:
+        """A line read across columns: cut it and add each piece to its column."""
+        pieces, columns = _split_mixed(text, self.widths, self.prefer)
+        self.prefer = max(2, len(set(columns)))
+        described = " | ".join(
+            f"{_COLUMN_NAMES[c]}: {quote(p, 40)}" for p, c in zip(pieces, columns, strict=True)
+        )
+        self.warnings.add(line, f"line read across columns, split as {described}")
+        for piece, col in zip(pieces, columns, strict=True):
+            cell = self.current(col)
+            bullet = col == ACTION and piece is not pieces[0] and bool(_BULLET_INSIDE.search(text))
+            if col == COMMITMENT and _WE_WILL.match(piece):
+                new = True
+            elif cell is None or cell.closed:
+                new = col != COMMITMENT or _WE_WILL.match(piece) is not None
+                if cell is not None and cell.closed and _starts_lower(piece):
                     new = False
-                add(col, line, piece, new, bullet)
-            after_mixed = True
-            blank_before = False
-            continue
+            else:
+                new = False
+            self._add(col, line, piece, new, bullet)
+
+    def _read_plain(self, line: Line, text: str) -> None:
+        """A line of one column: a bullet, a commitment, or the stream it goes on with."""
         bullet_match = _BULLET_START.match(text)
         if bullet_match:
-            add(ACTION, line, text[bullet_match.end() :], True, True)
-        elif _WE_WILL.match(text) and not cells[COMMITMENT]:
-            add(COMMITMENT, line, text, True)
-        elif not blank_before and last_stream is not None and not after_mixed:
-            cell = current(last_stream)
+            self._add(ACTION, line, text[bullet_match.end() :], True, True)
+        elif _WE_WILL.match(text) and not self.cells[COMMITMENT]:
+            self._add(COMMITMENT, line, text, True)
+        elif not self.blank_before and self.last_stream is not None and not self.after_mixed:
+            cell = self.current(self.last_stream)
             new = cell is not None and cell.closed and _starts_new(text)
-            add(last_stream, line, text, new)
+            self._add(self.last_stream, line, text, new)
         else:
-            col = _choose_stream(line, text, cells, last_stream, after_mixed, widths, warnings)
-            cell = current(col)
+            col = _choose_stream(
+                line,
+                text,
+                self.cells,
+                self.last_stream,
+                self.after_mixed,
+                self.widths,
+                self.warnings,
+            )
+            cell = self.current(col)
             new = cell is None or (cell.closed and _starts_new(text))
-            add(col, line, text, new)
-        after_mixed = False
-        blank_before = False
-    commitments = cells[COMMITMENT]
+            self._add(col, line, text, new)
+
+    def _add(self, col: int, line: Line, text: str, new: bool, bullet: bool = False) -> None:
+        cell = self.current(col)
+        if col == COMMITMENT and not new and cell is not None and cell.closed:
+            self._move_closing_word(cell, line)
+        if new or cell is None:
+            self.cells[col].append(ColumnCell(col, [Piece(line, text)], bulleted=bullet))
+        else:
+            cell.pieces.append(Piece(line, text))
+        self.last_stream = col
+
+    def _move_closing_word(self, cell: ColumnCell, line: Line) -> None:
+        """The commitment carries on, so the full stop closing its last line belonged to
+        another open column read across the same baseline ("council's care.")."""
+        others = [c for c in (ACTION, TARGET) if self.is_open(c)]
+        words = cell.pieces[-1].text.rsplit(" ", 1)
+        if others and len(words) == 2:
+            moved = words[1]
+            cell.pieces[-1].text = words[0]
+            target = self.current(others[0])
+            assert target is not None
+            target.pieces.append(Piece(cell.pieces[-1].line, moved))
+            self.warnings.add(
+                cell.pieces[-1].line,
+                f"{quote(moved)} moved from the commitment "
+                f"to the {_COLUMN_NAMES[others[0]]} column it closes (the "
+                f"commitment goes on at line {line.number})",
+            )
+
+
+def _parse_interleaved(group: Group, widths: ColumnWidths, warnings: WarningLog) -> None:
+    """Follow the three columns as streams through lines that interleave them."""
+    streams = _Streams(widths, warnings)
+    for line in group.lines:
+        streams.read(line)
+    commitments = streams.cells[COMMITMENT]
     if commitments:
         group.commitment = commitments[0]
         for extra in commitments[1:]:
             group.commitment.pieces.extend(extra.pieces)
-    group.actions = cells[ACTION]
-    group.targets = cells[TARGET]
+    group.actions = streams.cells[ACTION]
+    group.targets = streams.cells[TARGET]
 
 
 def _choose_stream(
     line: Line,
     text: str,
-    cells: list[list[Cell]],
+    cells: list[list[ColumnCell]],
     last_stream: int | None,
     after_mixed: bool,
     widths: ColumnWidths,
-    warnings: Warnings,
+    warnings: WarningLog,
 ) -> int:
     """Which column a line goes on with, when nothing on the line itself says."""
     width = text_width(text)
 
-    def last(col: int) -> Cell | None:
+    def last(col: int) -> ColumnCell | None:
         return cells[col][-1] if cells[col] else None
 
     open_cols = [
@@ -579,7 +617,7 @@ def _measure_widths(groups: list[Group]) -> ColumnWidths:
     for group in plain:
         _parse_columnwise(group, widths)
 
-    def widest(cells: list[Cell], default: float) -> float:
+    def widest(cells: list[ColumnCell], default: float) -> float:
         found = [text_width(p.text) for c in cells for p in c.pieces]
         return max(found) if found else default
 
@@ -592,16 +630,75 @@ def _measure_widths(groups: list[Group]) -> ColumnWidths:
 # ------------------------------------------------------------------ records
 
 
+def _group_items(
+    source: SourceText, group: Group, ordinal: Counter[str], warnings: WarningLog
+) -> list[ItemRecord]:
+    """A group's items: its actions, then its targets (kind ``measure``). ``ordinal`` counts
+    the items of each kind so far in the document (for their ids)."""
+    commitment = group.commitment.text if group.commitment else None
+    if not group.actions:
+        warnings.add(group.lines[0], f"no actions found beside {quote(commitment or '')}")
+    if not group.targets:
+        warnings.add(group.lines[0], f"no targets found beside {quote(commitment or '')}")
+    items: list[ItemRecord] = []
+    for kind, cells in (("action", group.actions), ("measure", group.targets)):
+        for cell in cells:
+            if not cell.closed and not cell.text.endswith(":"):
+                warnings.add(
+                    cell.pieces[-1].line,
+                    f"{kind} {quote(cell.text, 50)} ends without a full stop; check it is whole",
+                )
+            items.append(_cell_item(source, group, cell, kind, ordinal[kind], commitment))
+            ordinal[kind] += 1
+    return items
+
+
+def _cell_item(
+    source: SourceText,
+    group: Group,
+    cell: ColumnCell,
+    kind: str,
+    ordinal: int,
+    commitment: str | None,
+) -> ItemRecord:
+    numbers = cell.lines
+    return ItemRecord(
+        document_id=source.sha256,
+        item_id=stable_id(source.sha256, kind, None, ordinal),
+        kind=kind,  # type: ignore[arg-type]
+        ref=None,
+        outcome_number=group.outcome_number,
+        outcome=group.outcome or None,
+        supporting_outcome=commitment,
+        section="actions" if kind == "action" else "targets",
+        text=cell.text,
+        milestone=None,
+        milestone_date=None,
+        rag=None,
+        direction=None,
+        direction_raw=None,
+        responsible=None,
+        page=cell.pieces[0].line.page,
+        line_start=min(numbers),
+        line_end=max(numbers),
+    )
+
+
 def parse_commitment_plan(
-    source: SourceText, plan_year: str | None = None, *, today: dt.date | None = None
+    source: SourceText,
+    plan_year: str | None = None,
+    *,
+    today: dt.date | None = None,
+    classes: list[Classified] | None = None,
 ) -> ParsedDocument:
     """Parse an OCR'd three-column commitment plan: one item per action and per target.
 
     Priority headings become outcomes numbered in order, each "We will ..." commitment the
     supporting outcome of the rows beside it; actions are kind ``action``, targets kind
-    ``measure``, with no refs. Raises :class:`ParseError` when no rows are found.
+    ``measure``, with no refs. ``classes``: the lines already classified (for the plan year).
+    Raises :class:`ParseError` when no rows are found.
     """
-    warnings = Warnings(source.pages)
+    warnings = WarningLog(source.pages)
     # spacing carries no meaning in this layout: fold tabs and runs of spaces, trim the ends
     lines = [Line(ln.number, ln.page, " ".join(ln.text.split())) for ln in source.lines]
     if not any(_PRIORITY.match(ln.text) or _TARGET_COLUMN.match(ln.text) for ln in lines):
@@ -617,49 +714,11 @@ def parse_commitment_plan(
             _parse_interleaved(group, widths, warnings)
         else:
             _parse_columnwise(group, widths, warnings)
-    year = plan_year_override(plan_year, source.name) or detect_plan_year(source)
+    year = plan_year_override(plan_year, source.name) or detect_plan_year(source, classes)
     if plan_year is None:  # a year the user gives is theirs; one read from the text is checked
         warn_far_future_plan_year(year, lines, warnings, ingest_date(today))
-    items: list[ItemRecord] = []
     ordinal: Counter[str] = Counter()
-    for group in groups:
-        commitment = group.commitment.text if group.commitment else None
-        if not group.actions:
-            warnings.add(group.lines[0], f"no actions found beside {quote(commitment or '')}")
-        if not group.targets:
-            warnings.add(group.lines[0], f"no targets found beside {quote(commitment or '')}")
-        for kind, cells in (("action", group.actions), ("measure", group.targets)):
-            for cell in cells:
-                if not cell.closed and not cell.text.endswith(":"):
-                    warnings.add(
-                        cell.pieces[-1].line,
-                        f"{kind} {quote(cell.text, 50)} ends "
-                        "without a full stop; check it is whole",
-                    )
-                numbers = cell.lines
-                items.append(
-                    ItemRecord(
-                        document_id=source.sha256,
-                        item_id=stable_id(source.sha256, kind, None, ordinal[kind]),
-                        kind=kind,  # type: ignore[arg-type]
-                        ref=None,
-                        outcome_number=group.outcome_number,
-                        outcome=group.outcome or None,
-                        supporting_outcome=commitment,
-                        section="actions" if kind == "action" else "targets",
-                        text=cell.text,
-                        milestone=None,
-                        milestone_date=None,
-                        rag=None,
-                        direction=None,
-                        direction_raw=None,
-                        responsible=None,
-                        page=cell.pieces[0].line.page,
-                        line_start=min(numbers),
-                        line_end=max(numbers),
-                    )
-                )
-                ordinal[kind] += 1
+    items = [item for group in groups for item in _group_items(source, group, ordinal, warnings)]
     if not items:
         raise ParseError(
             "no commitments with actions or targets found: this does not read "

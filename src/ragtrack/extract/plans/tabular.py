@@ -16,27 +16,30 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-import regex as re
+import regex
 
-from ragtrack.errors import InputError, ParseError
-from ragtrack.extract.doctype import doc_type_scores, is_commitment_table
-from ragtrack.extract.provenance import WarningLog as Warnings
+from ragtrack.errors import ParseError
+from ragtrack.extract.doctype import doc_type_scores
+from ragtrack.extract.plans.common import majority, plan_year_override
 from ragtrack.extract.provenance import (
+    WarningLog,
     document_record,
     ingest_date,
+    quote,
     stable_id,
     warn_far_future_plan_year,
 )
+from ragtrack.extract.reader import furniture_key
 from ragtrack.extract.structure import (
     Classified,
     LineKind,
-    classify_line,
+    classify_lines,
     is_header_fragment,
     row_ref,
 )
 from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
 from ragtrack.normalise.text import CELL_LINE_BREAK, clean_text, fold_spaces, join_wrapped
-from ragtrack.normalise.values import MONTH_PATTERN, canonical_plan_year, milestone_date
+from ragtrack.normalise.values import MONTH_PATTERN, milestone_date
 from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
@@ -54,40 +57,32 @@ _OFFICER = (
     r"|Delivered\s+by|Corporate\s+Director|Senior|Lead\s+(?:Officer|Member)|Service\s+Manager"
     r"|Cabinet\s+Member|Strategic\s+Director|ELT|Extended\s+Leadership)\b"
 )
-_MS_LINE = re.compile(rf"^\s*(?P<ms>{_MS})(?:\s+(?P<resp>{_OFFICER}.*?))?\s*$")
-_MS_INLINE = re.compile(
+_MS_LINE = regex.compile(rf"^\s*(?P<ms>{_MS})(?:\s+(?P<resp>{_OFFICER}.*?))?\s*$")
+_MS_INLINE = regex.compile(
     rf"(?:(?<=[.;:)!?’'\"])\s+|\s{{2,}})(?P<ms>{_MS})(?:\s+(?P<resp>{_OFFICER}.*?))?\s*$"
 )
-_OFFICER_LINE = re.compile(rf"^\s*(?P<resp>{_OFFICER}.*?)\s*$")
-_OFFICER_INLINE = re.compile(rf"(?:(?<=[.;:)!?])\s+|\s{{2,}})(?P<resp>{_OFFICER}.*?)\s*$")
-_BARE_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*$")
+_OFFICER_LINE = regex.compile(rf"^\s*(?P<resp>{_OFFICER}.*?)\s*$")
+_OFFICER_INLINE = regex.compile(rf"(?:(?<=[.;:)!?])\s+|\s{{2,}})(?P<resp>{_OFFICER}.*?)\s*$")
+_BARE_YEAR = regex.compile(r"^\s*(?:19|20)\d{2}\s*$")
 #: A page number run into the end of a cell: "AD - Education and Skills166".
-_GLUED_PAGE_NUMBER = re.compile(r"(?<=\p{L})(?P<num>\d{1,4})\s*$")
+_GLUED_PAGE_NUMBER = regex.compile(r"(?<=\p{L})(?P<num>\d{1,4})\s*$")
 #: Words after which an officer's title must go on ("AD - Integration and" / "Partnerships").
-_OFFICER_OPEN_END = re.compile(
+_OFFICER_OPEN_END = regex.compile(
     r"(?:\b(?:and|&|of|for|the|Executive|Assistant|Asst|Deputy|Chief|Senior|Acting|Interim)"
     r"|[-–/&,])\s*$",
-    re.IGNORECASE,
+    regex.IGNORECASE,
 )
-_URL_LINE = re.compile(r"^\s*(?:https?://|www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?\s*$")
-_COUNCIL_LINE = re.compile(r"^\s*(?P<name>\p{Lu}[\w'’-]+(?:\s+\p{Lu}[\w'’-]+){0,3}\s+Council)\s*$")
-_TITLE_LIKE = re.compile(r"^\s*\p{Lu}[^\d.:;!?]*$")
-_CONNECTOR_END = re.compile(r"\b(?:and|or|of|for|to|the|a|an|in|with|by|&)\s*$", re.IGNORECASE)
-
-
-def quote(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+_URL_LINE = regex.compile(r"^\s*(?:https?://|www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?\s*$")
+_COUNCIL_LINE = regex.compile(
+    r"^\s*(?P<name>\p{Lu}[\w'’-]+(?:\s+\p{Lu}[\w'’-]+){0,3}\s+Council)\s*$"
+)
+_TITLE_LIKE = regex.compile(r"^\s*\p{Lu}[^\d.:;!?]*$")
+_CONNECTOR_END = regex.compile(
+    r"\b(?:and|or|of|for|to|the|a|an|in|with|by|&)\s*$", regex.IGNORECASE
+)
 
 
 # ------------------------------------------------------------------ furniture and headings
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-def _key(text: str) -> str:
-    return _DIGITS.sub("#", " ".join(text.split()).casefold())
 
 
 def _structural(c: Classified) -> bool:
@@ -106,7 +101,7 @@ def find_furniture(lines: list[Line], classes: list[Classified]) -> set[int]:
     occurrences: dict[str, list[int]] = {}
     for i in nonblank:
         if classes[i].kind is LineKind.TEXT and row_ref(lines[i].text) is None:
-            occurrences.setdefault(_key(lines[i].text), []).append(i)
+            occurrences.setdefault(furniture_key(lines[i].text), []).append(i)
     furniture: set[int] = set()
     for i in nonblank:
         if classes[i].kind is LineKind.TEXT and _URL_LINE.match(lines[i].text):
@@ -125,8 +120,8 @@ def find_furniture(lines: list[Line], classes: list[Classified]) -> set[int]:
             if any(
                 _structural(classes[j])
                 or (
-                    _key(lines[j].text) in occurrences
-                    and len(occurrences[_key(lines[j].text)]) >= 3
+                    furniture_key(lines[j].text) in occurrences
+                    and len(occurrences[furniture_key(lines[j].text)]) >= 3
                     and j != i
                 )
                 for j in window
@@ -168,7 +163,7 @@ def find_unnumbered_outcomes(
                 chosen = next((k for k in candidates if k not in furniture), candidates[0])
                 title = fold_spaces(lines[chosen].text)
                 found[chosen] = (number, title)
-                titles[_key(title)] = number
+                titles[furniture_key(title)] = number
                 numbered.add(number)
             candidates = []
             continue
@@ -179,8 +174,8 @@ def find_unnumbered_outcomes(
         ):
             candidates.append(i)
     for i, (line, c) in enumerate(zip(lines, classes, strict=True)):
-        if c.kind is LineKind.TEXT and i not in found and _key(line.text) in titles:
-            found[i] = (titles[_key(line.text)], fold_spaces(line.text))
+        if c.kind is LineKind.TEXT and i not in found and furniture_key(line.text) in titles:
+            found[i] = (titles[furniture_key(line.text)], fold_spaces(line.text))
     return found
 
 
@@ -188,7 +183,7 @@ def find_unnumbered_outcomes(
 
 
 @dataclass
-class RawRow:
+class PlanRow:
     ref: str
     lines: list[Line]
     #: for each line, whether a blank line stood before it inside the row
@@ -202,7 +197,7 @@ class RawRow:
 
 
 @dataclass
-class Cells:
+class RowCells:
     text: str
     milestone: str | None
     responsible: str | None
@@ -224,14 +219,16 @@ def _officer_continues(current: str, line: str) -> bool | None:
     words = stripped.split()
     if (
         len(words) <= 4
-        and not re.search(r"\d|[.;:!?]$|\(", stripped)
+        and not regex.search(r"\d|[.;:!?]$|\(", stripped)
         and all(w[:1].isupper() or w.casefold() in {"and", "&", "of", "for"} for w in words)
     ):
         return True
     return None
 
 
-def _responsible(pieces: list[tuple[Line, str]], warnings: Warnings) -> tuple[str | None, int, int]:
+def _responsible(
+    pieces: list[tuple[Line, str]], warnings: WarningLog
+) -> tuple[str | None, int, int]:
     """Join the officer lines of a cell: wrapped lines single-spaced, officers on separate
     lines with ``' / '``. Returns (text, last line used, number of pieces used)."""
     officers: list[list[str]] = []
@@ -259,7 +256,7 @@ def _responsible(pieces: list[tuple[Line, str]], warnings: Warnings) -> tuple[st
     return (" / ".join(names) if names else None), last, used
 
 
-def _tab_cells(row: RawRow, body: str, warnings: Warnings) -> Cells:
+def _tab_cells(row: PlanRow, body: str, warnings: WarningLog) -> RowCells:
     """A row laid out as tab-separated cells (as the PDF reader gives tables):
     text, milestone (year actions only) and responsible officer(s)."""
     cells = [cell.strip() for cell in body.split("\t")]
@@ -281,7 +278,7 @@ def _tab_cells(row: RawRow, body: str, warnings: Warnings) -> Cells:
         if piece.strip()
     ]
     responsible = _responsible(pieces, warnings)[0] if pieces else None
-    return Cells(
+    return RowCells(
         text=clean_text(text),
         milestone=milestone,
         responsible=responsible,
@@ -289,7 +286,7 @@ def _tab_cells(row: RawRow, body: str, warnings: Warnings) -> Cells:
     )
 
 
-def split_cells(row: RawRow, warnings: Warnings) -> Cells:
+def split_cells(row: PlanRow, warnings: WarningLog) -> RowCells:
     """Split a row's lines into its text, milestone and responsible cells."""
     text_parts: list[str] = []
     milestone: str | None = None
@@ -329,13 +326,24 @@ def split_cells(row: RawRow, warnings: Warnings) -> Cells:
             continue
         if state == "milestone":
             state = "resp"
-            if milestone and not re.search(r"\d{4}", milestone) and _BARE_YEAR.match(body):
+            if milestone and not regex.search(r"\d{4}", milestone) and _BARE_YEAR.match(body):
                 milestone = f"{milestone} {body.strip()}"
                 i += 1
                 continue
         resp_pieces.append((line, body.strip()))
         i += 1
-    # drop pieces that came after the milestone but are not officers
+    return _row_cells(lines, text_parts, milestone, resp_pieces, warnings)
+
+
+def _row_cells(
+    lines: list[Line],
+    text_parts: list[str],
+    milestone: str | None,
+    resp_pieces: list[tuple[Line, str]],
+    warnings: WarningLog,
+) -> RowCells:
+    """The cells of a row from its text pieces, milestone and candidate officer pieces: the
+    pieces after the officers that are not officers are left over (they belong to no cell)."""
     responsible, last, used = _responsible(resp_pieces, warnings)
     leftover = [ln for ln, _ in resp_pieces[used:]]
     text = clean_text(join_wrapped(text_parts))
@@ -343,7 +351,7 @@ def split_cells(row: RawRow, warnings: Warnings) -> Cells:
     line_end = max([last, *used_lines]) if resp_pieces[:used] else max(used_lines)
     if milestone:
         milestone = fold_spaces(milestone)
-    return Cells(
+    return RowCells(
         text=text,
         milestone=milestone,
         responsible=responsible,
@@ -352,37 +360,164 @@ def split_cells(row: RawRow, warnings: Warnings) -> Cells:
     )
 
 
-# ------------------------------------------------------------------ the whole document
+# ------------------------------------------------------------------ lines to rows
 
 
-def _majority(values: list[str]) -> str | None:
-    if not values:
-        return None
-    return Counter(values).most_common(1)[0][0]
+@dataclass
+class RowCut:
+    """What cutting the lines into rows found: the rows, where each supporting-outcome label
+    and each milestone table fell (as a count of rows before it), and lines in no row."""
+
+    rows: list[PlanRow] = field(default_factory=list)
+    #: (rows before the label, label)
+    supporting_labels: list[tuple[int, str]] = field(default_factory=list)
+    #: rows before each milestone table's heading
+    milestone_tables: list[int] = field(default_factory=list)
+    unplaced: list[Line] = field(default_factory=list)
 
 
-def detect_table_plan_year(source: SourceText) -> str | None:
-    """The plan year the action-table headings state, by majority ("(2019/20)")."""
-    years = [
-        c.plan_year
-        for c in (classify_line(ln.text) for ln in source.lines)
-        if c.kind is LineKind.PLAN_ACTIONS and c.plan_year
-    ]
-    return _majority(years)
+@dataclass
+class _RowCutter:
+    """Walks the classified lines once, keeping the table context each row is read in."""
+
+    lines: list[Line]
+    classes: list[Classified]
+    furniture: set[int]
+    unnumbered: dict[int, tuple[int, str]]
+    warnings: WarningLog
+    cut: RowCut = field(default_factory=RowCut)
+    section: str = "actions"
+    has_milestone: bool = False
+    measures_context: bool = False
+    outcome_number: int | None = None
+    current: PlanRow | None = None
+    blank_seen: bool = False
+
+    def run(self) -> RowCut:
+        i = 0
+        while i < len(self.lines):
+            i = self._step(i) + 1
+        return self.cut
+
+    def _step(self, i: int) -> int:
+        """Take line ``i`` (and any lines that continue it); the index of the last taken."""
+        c = self.classes[i]
+        if c.kind is LineKind.BLANK:
+            self.blank_seen = True
+            if self.current is not None and self.current.kind == "measure":
+                self.current = None
+            return i
+        if i in self.furniture:
+            self.current = None
+            return i
+        if i in self.unnumbered or c.kind is LineKind.OUTCOME:
+            return self._outcome(i, c)
+        if _structural(c):
+            self.current = None
+            return self._heading(i, c)
+        return self._text(i)
+
+    def _outcome(self, i: int, c: Classified) -> int:
+        self.current = None
+        self.measures_context = False
+        number = self.unnumbered[i][0] if i in self.unnumbered else c.number
+        if number is not None:
+            self.outcome_number = number
+        return i
+
+    def _heading(self, i: int, c: Classified) -> int:
+        """A structural line other than an outcome heading: it sets the table context."""
+        if c.kind is LineKind.SUPPORTING:
+            return self._supporting(i, c)
+        if c.kind is LineKind.PLAN_ACTIONS:
+            self.section = c.value or "actions"
+            self.has_milestone = self.section == "year_actions"
+            self.measures_context = False
+            if self.has_milestone:
+                self.cut.milestone_tables.append(len(self.cut.rows))
+        elif c.kind is LineKind.TABLE_HEADER:
+            self.has_milestone = c.has_milestone
+            self.measures_context = c.measures
+            while i + 1 < len(self.lines) and is_header_fragment(self.lines[i + 1].text):
+                i += 1
+        elif c.kind in (LineKind.MEASURES, LineKind.PLAN_MEASURES):
+            # a heading above a list makes its bare refs measures; one printed below the list
+            # is followed by the next outcome's heading, which clears this again
+            self.measures_context = True
+        else:
+            line = self.lines[i]
+            self.warnings.add(
+                line, f"heading not expected in a delivery plan ignored: {quote(line.text)}"
+            )
+        return i
+
+    def _supporting(self, i: int, c: Classified) -> int:
+        """A supporting-outcome label, with the lines its wrapped words went on to."""
+        parts = [c.value or ""]
+        while (
+            i + 1 < len(self.lines)
+            and self.classes[i + 1].kind is LineKind.TEXT
+            and (self.lines[i + 1].text.strip()[:1].islower() or _CONNECTOR_END.search(parts[-1]))
+        ):
+            i += 1
+            parts.append(self.lines[i].text)
+        self.cut.supporting_labels.append((len(self.cut.rows), join_wrapped(parts)))
+        return i
+
+    def _text(self, i: int) -> int:
+        """A line of text: a new row when it opens with a ref, else part of the current row."""
+        line = self.lines[i]
+        ref = row_ref(line.text)
+        if ref is not None and self.current is not None and not self.blank_seen:
+            # "3.5 million of savings ..." wrapped inside a row is a figure, not a new row
+            after = line.text.strip()[len(ref) :].lstrip()
+            if after[:1].islower():
+                ref = None
+        if ref is None and self.current is None:
+            self.cut.unplaced.append(line)  # a blank before it still counts for the next line
+            return i
+        if ref is not None:
+            self._start_row(line, canonical_ref(ref))
+        elif self.current is not None:
+            self.current.lines.append(line)
+            self.current.after_blank.append(self.blank_seen)
+        self.blank_seen = False
+        return i
+
+    def _start_row(self, line: Line, ref: str) -> None:
+        is_measure = ref_prefix(ref) == "M" or self.measures_context
+        number = ref_outcome(ref)
+        if self.outcome_number is not None and number is not None and number != self.outcome_number:
+            self.warnings.add(line, f"ref {ref} sits under outcome {self.outcome_number}")
+        self.current = PlanRow(
+            ref=ref,
+            lines=[line],
+            after_blank=[False],
+            kind="measure" if is_measure else "action",
+            section="measures" if is_measure else self.section,
+            has_milestone=self.has_milestone and not is_measure,
+            outcome_number=number if number is not None else self.outcome_number,
+        )
+        self.cut.rows.append(self.current)
+        if "\t" in line.text.strip():
+            self.current = None  # a tab-separated row is whole on its line
 
 
-def parse_delivery_plan(
-    source: SourceText, plan_year: str | None = None, *, today: dt.date | None = None
-) -> ParsedDocument:
-    """Parse a tabular delivery plan into one item per action and measure row.
+def cut_rows(
+    lines: list[Line],
+    classes: list[Classified],
+    furniture: set[int],
+    unnumbered: dict[int, tuple[int, str]],
+    warnings: WarningLog,
+) -> RowCut:
+    """Cut the lines into rows, each opened by its ref, skipping furniture and headings."""
+    return _RowCutter(lines, classes, furniture, unnumbered, warnings).run()
 
-    ``plan_year`` overrides the year the table headings state; a stated year more than a
-    year after ``today`` (the date of ingest) is warned about. Raises :class:`ParseError`
-    when no rows are found (the document is probably not a tabular delivery plan).
-    """
-    warnings = Warnings(source.pages)
-    lines = list(source.lines)
-    classes = [classify_line(ln.text) for ln in lines]
+
+# ------------------------------------------------------------------ document-level facts
+
+
+def _check_not_progress_report(source: SourceText, classes: list[Classified]) -> None:
     scores = doc_type_scores(source, classes)
     if scores["delivery_plan"] == 0 and scores["progress_report"] > 0:
         raise ParseError(
@@ -390,37 +525,53 @@ def parse_delivery_plan(
             "commentary headings), not a delivery plan",
             file=source.name,
         )
-    furniture = find_furniture(lines, classes)
-    unnumbered = find_unnumbered_outcomes(lines, classes, furniture)
-    furniture -= set(unnumbered)
 
+
+def _plan_year(
+    source: SourceText,
+    classes: list[Classified],
+    plan_year: str | None,
+    today: dt.date | None,
+    warnings: WarningLog,
+) -> str | None:
+    """The plan's year: the user's, else the action tables' headings' by majority, else the
+    measures headings'. Headings that state another year are warned about."""
+    lines = source.lines
     stated_years = [
         (i, c.plan_year)
         for i, c in enumerate(classes)
         if c.kind is LineKind.PLAN_ACTIONS and c.plan_year
     ]
-    table_year = _majority([y for _, y in stated_years])
-    year = plan_year_override(plan_year, source.name) or table_year
+    year = plan_year_override(plan_year, source.name) or majority([y for _, y in stated_years])
     if year is None:
-        year = _majority(
+        year = majority(
             [c.plan_year for c in classes if c.kind is LineKind.PLAN_MEASURES and c.plan_year]
         )
     if plan_year is None:  # a year the user gives is theirs; one read from the text is checked
-        warn_far_future_plan_year(year, lines, warnings, ingest_date(today))
+        warn_far_future_plan_year(year, list(lines), warnings, ingest_date(today))
     for i, stated in stated_years:
         if year and stated != year:
             warnings.add(
                 lines[i],
                 f"table heading states {stated} in a {year} plan; its rows are kept as {year}",
             )
+    return year
 
-    outcome_titles: dict[int, list[str]] = {}
+
+def _outcome_titles(
+    lines: list[Line],
+    classes: list[Classified],
+    unnumbered: dict[int, tuple[int, str]],
+    warnings: WarningLog,
+) -> dict[int, str | None]:
+    """Each outcome's title as most often printed; a heading printed otherwise is warned about."""
+    printed: dict[int, list[str]] = {}
     for c in classes:
         if c.kind is LineKind.OUTCOME and c.number is not None and c.value:
-            outcome_titles.setdefault(c.number, []).append(fold_spaces(c.value))
+            printed.setdefault(c.number, []).append(fold_spaces(c.value))
     for number, title in unnumbered.values():
-        outcome_titles.setdefault(number, []).append(title)
-    titles = {n: _majority(v) for n, v in outcome_titles.items()}
+        printed.setdefault(number, []).append(title)
+    titles = {n: majority(v) for n, v in printed.items()}
     for i, c in enumerate(classes):
         if (
             c.kind is LineKind.OUTCOME
@@ -433,171 +584,14 @@ def parse_delivery_plan(
                 f"outcome {c.number} printed as {quote(c.value)}; "
                 f"taken as {quote(titles[c.number] or '')} as elsewhere",
             )
+    return titles
 
-    rows: list[RawRow] = []
-    section = "actions"
-    has_milestone = False
-    measures_context = False
-    outcome_number: int | None = None
-    current: RawRow | None = None
-    blank_seen = False
-    supporting_events: list[tuple[int, str]] = []  # (row count at the time, label)
-    resets: list[int] = []  # row counts at which a new milestone table began
-    unplaced: list[Line] = []
-    i = 0
-    while i < len(lines):
-        line, c = lines[i], classes[i]
-        if c.kind is LineKind.BLANK:
-            blank_seen = True
-            if current is not None and current.kind == "measure":
-                current = None
-            i += 1
-            continue
-        if i in furniture:
-            current = None
-            i += 1
-            continue
-        if i in unnumbered or c.kind is LineKind.OUTCOME:
-            current = None
-            measures_context = False
-            number = unnumbered[i][0] if i in unnumbered else c.number
-            if number is not None:
-                outcome_number = number
-            i += 1
-            continue
-        if c.kind is LineKind.SUPPORTING:
-            current = None
-            parts = [c.value or ""]
-            while (
-                i + 1 < len(lines)
-                and classes[i + 1].kind is LineKind.TEXT
-                and (lines[i + 1].text.strip()[:1].islower() or _CONNECTOR_END.search(parts[-1]))
-            ):
-                i += 1
-                parts.append(lines[i].text)
-            supporting_events.append((len(rows), join_wrapped(parts)))
-            i += 1
-            continue
-        if c.kind is LineKind.PLAN_ACTIONS:
-            current = None
-            section = c.value or "actions"
-            has_milestone = section == "year_actions"
-            measures_context = False
-            if has_milestone:
-                resets.append(len(rows))
-            i += 1
-            continue
-        if c.kind is LineKind.TABLE_HEADER:
-            current = None
-            has_milestone = c.has_milestone
-            measures_context = c.measures
-            while i + 1 < len(lines) and is_header_fragment(lines[i + 1].text):
-                i += 1
-            i += 1
-            continue
-        if c.kind in (LineKind.MEASURES, LineKind.PLAN_MEASURES):
-            current = None
-            # a heading above a list makes its bare refs measures; one printed below the list
-            # is followed by the next outcome's heading, which clears this again
-            measures_context = True
-            i += 1
-            continue
-        if _structural(c):
-            current = None
-            warnings.add(
-                line, f"heading not expected in a delivery plan ignored: {quote(line.text)}"
-            )
-            i += 1
-            continue
-        ref = row_ref(line.text)
-        if ref is not None and current is not None and not blank_seen:
-            # "3.5 million of savings ..." wrapped inside a row is a figure, not a new row
-            after = line.text.strip()[len(ref) :].lstrip()
-            if after[:1].islower():
-                ref = None
-        if ref is not None:
-            ref = canonical_ref(ref)
-            is_measure = ref_prefix(ref) == "M" or measures_context
-            number = ref_outcome(ref)
-            if outcome_number is not None and number is not None and number != outcome_number:
-                warnings.add(line, f"ref {ref} sits under outcome {outcome_number}")
-            current = RawRow(
-                ref=ref,
-                lines=[line],
-                after_blank=[False],
-                kind="measure" if is_measure else "action",
-                section="measures" if is_measure else section,
-                has_milestone=has_milestone and not is_measure,
-                outcome_number=number if number is not None else outcome_number,
-            )
-            rows.append(current)
-            if "\t" in line.text.strip():
-                current = None  # a tab-separated row is whole on its line
-            blank_seen = False
-            i += 1
-            continue
-        if current is not None:
-            current.lines.append(line)
-            current.after_blank.append(blank_seen)
-            blank_seen = False
-        else:
-            unplaced.append(line)
-        i += 1
 
-    items: list[ItemRecord] = []
-    cells_by_row = [split_cells(row, warnings) for row in rows]
-    for cells in cells_by_row:
-        unplaced.extend(cells.leftover)
-    supporting = _assign_supporting(rows, supporting_events, resets)
-    seen: dict[tuple[str, str], list[RawRow]] = {}
-    ordinal: Counter[tuple[str, str]] = Counter()
-    for row, cells, sup in zip(rows, cells_by_row, supporting, strict=True):
-        key = (row.kind, row.ref)
-        if key in seen:
-            warnings.add(
-                row.lines[0],
-                f"ref {row.ref} printed again (first at line "
-                f"{seen[key][0].lines[0].number}); both rows kept",
-            )
-        seen.setdefault(key, []).append(row)
-        if row.kind == "action" and cells.responsible is None:
-            warnings.add(row.lines[0], f"no responsible officer found for {row.ref}")
-        if row.has_milestone and cells.milestone is None:
-            warnings.add(row.lines[0], f"no milestone found for {row.ref}")
-        if not cells.text:
-            warnings.add(row.lines[0], f"row {row.ref} has no text")
-        items.append(
-            ItemRecord(
-                document_id=source.sha256,
-                item_id=stable_id(source.sha256, row.kind, row.ref, ordinal[key]),
-                kind=row.kind,  # type: ignore[arg-type]
-                ref=row.ref,
-                outcome_number=row.outcome_number,
-                outcome=titles.get(row.outcome_number) if row.outcome_number else None,
-                supporting_outcome=sup if row.kind == "action" else None,
-                section=row.section,
-                text=cells.text,
-                milestone=cells.milestone,
-                milestone_date=milestone_date(cells.milestone),
-                rag=None,
-                direction=None,
-                direction_raw=None,
-                responsible=cells.responsible,
-                page=row.lines[0].page,
-                line_start=row.lines[0].number,
-                line_end=cells.line_end,
-            )
-        )
-        ordinal[key] += 1
-    if not items:
-        raise ParseError(
-            "no action or measure rows found: this does not read as a tabular delivery plan "
-            "(rows start with a ref such as 1.1 or M1.1)",
-            file=source.name,
-        )
-    _warn_unplaced(unplaced, lines, warnings)
-    # Branding repeated on every page names the council and the plan; a copy whose running
-    # lines were already dropped (as the PDF reader does) prints them once at the top.
+def _council_and_title(lines: list[Line], furniture: set[int]) -> tuple[str | None, str | None]:
+    """The council and the plan's title, from the branding lines.
+
+    Branding repeated on every page names the council and the plan; a copy whose running
+    lines were already dropped (as the PDF reader does) prints them once at the top."""
     opening = [i for i, ln in enumerate(lines[:40]) if ln.text.strip()][:6]
     candidates = [*sorted(furniture), *opening]
     council = next(
@@ -607,43 +601,132 @@ def parse_delivery_plan(
         (
             fold_spaces(lines[i].text)
             for i in candidates
-            if re.search(r"\b(?:Delivery|Council)\s+Plan\b", lines[i].text)
+            if regex.search(r"\b(?:Delivery|Council)\s+Plan\b", lines[i].text)
             and _TITLE_LIKE.match(lines[i].text)
         ),
         None,
     )
+    return council, title
+
+
+# ------------------------------------------------------------------ cells to items
+
+
+def _warn_row(
+    row: PlanRow, cells: RowCells, first_of_ref: PlanRow | None, warnings: WarningLog
+) -> None:
+    """Warnings about one row: a ref printed twice, a cell missing."""
+    if first_of_ref is not None:
+        warnings.add(
+            row.lines[0],
+            f"ref {row.ref} printed again (first at line "
+            f"{first_of_ref.lines[0].number}); both rows kept",
+        )
+    if row.kind == "action" and cells.responsible is None:
+        warnings.add(row.lines[0], f"no responsible officer found for {row.ref}")
+    if row.has_milestone and cells.milestone is None:
+        warnings.add(row.lines[0], f"no milestone found for {row.ref}")
+    if not cells.text:
+        warnings.add(row.lines[0], f"row {row.ref} has no text")
+
+
+def _item(
+    source: SourceText,
+    row: PlanRow,
+    cells: RowCells,
+    ordinal: int,
+    outcome: str | None,
+    supporting: str | None,
+) -> ItemRecord:
+    return ItemRecord(
+        document_id=source.sha256,
+        item_id=stable_id(source.sha256, row.kind, row.ref, ordinal),
+        kind=row.kind,  # type: ignore[arg-type]
+        ref=row.ref,
+        outcome_number=row.outcome_number,
+        outcome=outcome,
+        supporting_outcome=supporting if row.kind == "action" else None,
+        section=row.section,
+        text=cells.text,
+        milestone=cells.milestone,
+        milestone_date=milestone_date(cells.milestone),
+        rag=None,
+        direction=None,
+        direction_raw=None,
+        responsible=cells.responsible,
+        page=row.lines[0].page,
+        line_start=row.lines[0].number,
+        line_end=cells.line_end,
+    )
+
+
+def build_items(
+    source: SourceText,
+    cut: RowCut,
+    cells_by_row: list[RowCells],
+    titles: dict[int, str | None],
+    warnings: WarningLog,
+) -> list[ItemRecord]:
+    """One item per row, with its outcome and supporting outcome; ids count repeated refs."""
+    supporting = _assign_supporting(cut.rows, cut.supporting_labels, cut.milestone_tables)
+    first: dict[tuple[str, str], PlanRow] = {}
+    ordinal: Counter[tuple[str, str]] = Counter()
+    items: list[ItemRecord] = []
+    for row, cells, sup in zip(cut.rows, cells_by_row, supporting, strict=True):
+        key = (row.kind, row.ref)
+        _warn_row(row, cells, first.get(key), warnings)
+        first.setdefault(key, row)
+        outcome = titles.get(row.outcome_number) if row.outcome_number else None
+        items.append(_item(source, row, cells, ordinal[key], outcome, sup))
+        ordinal[key] += 1
+    return items
+
+
+# ------------------------------------------------------------------ the whole document
+
+
+def parse_delivery_plan(
+    source: SourceText,
+    plan_year: str | None = None,
+    *,
+    today: dt.date | None = None,
+    classes: list[Classified] | None = None,
+) -> ParsedDocument:
+    """Parse a tabular delivery plan into one item per action and measure row.
+
+    ``plan_year`` overrides the year the table headings state; a stated year more than a
+    year after ``today`` (the date of ingest) is warned about. ``classes``: the lines already
+    classified. Raises :class:`ParseError` when no rows are found (the document is probably
+    not a tabular delivery plan). Stages: lines -> rows -> cells -> items -> document fields.
+    """
+    warnings = WarningLog(source.pages)
+    lines = list(source.lines)
+    classes = classify_lines(source) if classes is None else classes
+    _check_not_progress_report(source, classes)
+    furniture = find_furniture(lines, classes)
+    unnumbered = find_unnumbered_outcomes(lines, classes, furniture)
+    furniture -= set(unnumbered)
+    year = _plan_year(source, classes, plan_year, today, warnings)
+    titles = _outcome_titles(lines, classes, unnumbered, warnings)
+    cut = cut_rows(lines, classes, furniture, unnumbered, warnings)
+    cells_by_row = [split_cells(row, warnings) for row in cut.rows]
+    items = build_items(source, cut, cells_by_row, titles, warnings)
+    if not items:
+        raise ParseError(
+            "no action or measure rows found: this does not read as a tabular delivery plan "
+            "(rows start with a ref such as 1.1 or M1.1)",
+            file=source.name,
+        )
+    unplaced = cut.unplaced + [ln for cells in cells_by_row for ln in cells.leftover]
+    _warn_unplaced(unplaced, lines, warnings)
+    council, title = _council_and_title(lines, furniture)
     document = document_record(
         source, "delivery_plan", warnings, council=council, title=title, plan_year=year
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=())
 
 
-def plan_year_override(plan_year: str | None, name: str) -> str | None:
-    """A plan year given by the user (``2019/20``, ``2019-2020``) in canonical form."""
-    if not plan_year:
-        return None
-    year = canonical_plan_year(plan_year)
-    if year is None:
-        raise InputError(
-            f"plan year {plan_year!r} is not a financial year such as 2019/20", file=name
-        )
-    return year
-
-
-def parse_plan(
-    source: SourceText, plan_year: str | None = None, *, today: dt.date | None = None
-) -> ParsedDocument:
-    """Parse any delivery plan: the three-column commitment layout (OCR'd 2017/18) or the
-    ref-numbered tables (2019/20), told apart from the text. ``today``: the date of ingest."""
-    # imported here: the commitment-plan parser builds on this module
-    from ragtrack.extract.commitment_plan import parse_commitment_plan
-
-    if is_commitment_table(source):
-        return parse_commitment_plan(source, plan_year, today=today)
-    return parse_delivery_plan(source, plan_year, today=today)
-
-
-def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: Warnings) -> None:
+def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: WarningLog) -> None:
     """One warning per run of lines that belong to no row (outcome introductions, notes)."""
     order = {ln.number: n for n, ln in enumerate(lines)}
     runs: list[list[Line]] = []
@@ -668,7 +751,7 @@ def _warn_unplaced(unplaced: list[Line], lines: list[Line], warnings: Warnings) 
 
 
 def _assign_supporting(
-    rows: list[RawRow], events: list[tuple[int, str]], resets: list[int]
+    rows: list[PlanRow], events: list[tuple[int, str]], resets: list[int]
 ) -> list[str | None]:
     """The supporting outcome of each action row.
 
