@@ -1,0 +1,143 @@
+"""PDFium's characters as drawn glyphs with advance boxes, the way pdfminer measures them.
+
+Two things PDFium does differently from pdfminer, and what is done about them here:
+
+- A glyph whose ToUnicode gives several characters (a ligature: one "ffi" glyph) becomes
+  several PDFium characters with the same origin and box. Read one by one they looked like
+  the same letter drawn twice (fake bold) and lost letters ("eficiency"). They are joined
+  back into one glyph here, as pdfminer gives it.
+- PDFium's "loose" box is the glyph's advance box united with its ink box. Where ink reaches
+  past the advance (italic and bold-italic letters, ``f`` and ligatures above all) the boxes
+  of neighbouring glyphs overlap the gap between words ("afordablefluent"); where a font has
+  no usable ascent and descent PDFium gives the ink box alone, so narrow letters stand apart
+  ("val i di ty"). Words are told apart by gaps between advance boxes, so the advance box is
+  recovered: from the pen position (origin) to the advance's end, which is the loose box's
+  right edge when that sticks out past the ink, and otherwise the font's width for the
+  glyph (its characters' widths for a ligature), never past the ink.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import pypdfium2.raw as raw
+
+#: Coordinates within this many points are the same position.
+_SAME = 0.01
+
+
+def _address(function: object) -> int:
+    return ctypes.cast(function, ctypes.c_void_p).value or 0
+
+
+# Own prototypes taking plain addresses: the stock bindings wrap every handle in a ctypes
+# pointer object, which costs more than the call itself on pages of thousands of glyphs.
+_VP = ctypes.c_void_p
+GET_TEXT_OBJECT = ctypes.CFUNCTYPE(_VP, _VP, ctypes.c_int)(_address(raw.FPDFText_GetTextObject))
+_GET_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, _VP, ctypes.c_int, _VP)(
+    _address(raw.FPDFText_GetLooseCharBox)
+)
+_GET_INK_BOX = ctypes.CFUNCTYPE(ctypes.c_int, _VP, ctypes.c_int, _VP, _VP, _VP, _VP)(
+    _address(raw.FPDFText_GetCharBox)
+)
+_GET_ORIGIN = ctypes.CFUNCTYPE(ctypes.c_int, _VP, ctypes.c_int, _VP, _VP)(
+    _address(raw.FPDFText_GetCharOrigin)
+)
+
+
+@dataclass(slots=True)
+class Glyph:
+    """One drawn glyph: its characters (several for a ligature), the text object it belongs
+    to, and its box in PDF user space (``left``..``right`` along x, ``bottom``..``top``)."""
+
+    text: str
+    key: int
+    origin_x: float
+    origin_y: float
+    left: float
+    right: float
+    bottom: float
+    top: float
+    ink_right: float
+
+
+class GlyphReader:
+    """Reads glyph boxes from one text page, reusing its buffers for every call."""
+
+    def __init__(self, handle: int) -> None:
+        self.handle = handle
+        self._rect = raw.FS_RECTF()
+        self._doubles = [ctypes.c_double() for _ in range(6)]
+        self._addresses = [ctypes.addressof(d) for d in self._doubles]
+
+    def glyph(self, index: int, text: str, key: int) -> Glyph:
+        rect = self._rect
+        _GET_LOOSE_BOX(self.handle, index, ctypes.addressof(rect))
+        _, ink_right, _, _, ox, oy = self._doubles
+        a = self._addresses
+        _GET_INK_BOX(self.handle, index, a[0], a[1], a[2], a[3])
+        _GET_ORIGIN(self.handle, index, a[4], a[5])
+        return Glyph(
+            text,
+            key,
+            ox.value,
+            oy.value,
+            rect.left,
+            rect.right,
+            rect.bottom,
+            rect.top,
+            ink_right.value,
+        )
+
+
+def is_piece(glyph: Glyph, key: int, ox: float, oy: float) -> bool:
+    """Whether a character at origin (ox, oy) of text object ``key`` is another character of
+    ``glyph`` (one glyph standing for several characters), not a glyph of its own."""
+    same_place = abs(glyph.origin_x - ox) < _SAME and abs(glyph.origin_y - oy) < _SAME
+    return glyph.key == key and same_place
+
+
+def advance_span(glyph: Glyph, width: float | None) -> tuple[float, float]:
+    """The glyph's advance box along x: from its origin to where the next glyph would start.
+
+    ``width`` is the font's advance for the glyph's characters (in user space), if known.
+    Only for text that runs along user-space x; the caller checks that."""
+    start = glyph.origin_x
+    if glyph.right > glyph.ink_right + _SAME:
+        return start, glyph.right  # the advance sticks out past the ink: it is the right edge
+    end = glyph.ink_right
+    if width is not None and width > 0 and start + width <= end + _SAME:
+        end = start + width
+    return start, max(end, start)
+
+
+class FontWidths:
+    """Advance widths of characters in a font, per em, asked of PDFium once each."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, str], float | None] = {}
+        self._width = ctypes.c_float()
+
+    def em_width(self, font: int, text: str) -> float | None:
+        """The advance of ``text`` drawn in ``font``, as a share of the font size; None when
+        the font cannot say (a character it has no code for)."""
+        total = 0.0
+        for ch in text:
+            key = (font, ch)
+            width = self._cache.get(key, -1.0)
+            if width == -1.0:
+                width = self._cache[key] = self._ask(font, ch)
+            if width is None:
+                return None
+            total += width
+        return total
+
+    def _ask(self, font: int, ch: str) -> float | None:
+        if not font:
+            return None
+        handle = ctypes.cast(font, raw.FPDF_FONT)
+        if not raw.FPDFFont_GetGlyphWidth(handle, ord(ch), 1.0, ctypes.byref(self._width)):
+            return None
+        width = float(self._width.value)
+        return width if width > 0 else None
