@@ -13,7 +13,8 @@ Two things PDFium does differently from pdfminer, and what is done about them he
   ("val i di ty"). Words are told apart by gaps between advance boxes, so the advance box is
   recovered: from the pen position (origin) to the advance's end, which is the loose box's
   right edge when that sticks out past the ink, and otherwise the font's width for the
-  glyph (its characters' widths for a ligature), never past the ink.
+  glyph (its characters' widths for a ligature), never past the ink nor past where the next
+  character of the run (a space glyph, say) starts.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class Glyph:
     bottom: float
     top: float
     ink_right: float
+    #: where the next character of the same text object starts, if further along the line
+    #: (a space glyph after a word): the advance ends there or before, kerning aside
+    next_origin: float | None = None
 
 
 class GlyphReader:
@@ -70,6 +74,11 @@ class GlyphReader:
         self._rect = raw.FS_RECTF()
         self._doubles = [ctypes.c_double() for _ in range(6)]
         self._addresses = [ctypes.addressof(d) for d in self._doubles]
+
+    def origin(self, index: int) -> tuple[float, float]:
+        _, _, _, _, ox, oy = self._doubles
+        _GET_ORIGIN(self.handle, index, self._addresses[4], self._addresses[5])
+        return ox.value, oy.value
 
     def glyph(self, index: int, text: str, key: int) -> Glyph:
         rect = self._rect
@@ -91,6 +100,13 @@ class GlyphReader:
         )
 
 
+def note_next(glyph: Glyph, key: int, ox: float, oy: float) -> None:
+    """Remember where the next character of the glyph's text object starts."""
+    further = ox > glyph.origin_x + _SAME and abs(glyph.origin_y - oy) < _SAME
+    if further and glyph.next_origin is None and glyph.key == key:
+        glyph.next_origin = ox
+
+
 def is_piece(glyph: Glyph, key: int, ox: float, oy: float) -> bool:
     """Whether a character at origin (ox, oy) of text object ``key`` is another character of
     ``glyph`` (one glyph standing for several characters), not a glyph of its own."""
@@ -107,6 +123,8 @@ def advance_span(glyph: Glyph, width: float | None) -> tuple[float, float]:
     if glyph.right > glyph.ink_right + _SAME:
         return start, glyph.right  # the advance sticks out past the ink: it is the right edge
     end = glyph.ink_right
+    if glyph.next_origin is not None and glyph.next_origin < end:
+        end = glyph.next_origin
     if width is not None and width > 0 and start + width <= end + _SAME:
         end = start + width
     return start, max(end, start)
