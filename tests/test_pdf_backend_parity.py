@@ -17,6 +17,7 @@ from golden_rows import as_rows
 from ragtrack.extract import parse_source
 from ragtrack.extract.pdf import BACKENDS, read_pdf_bytes
 from ragtrack.extract.pdf.pdfium_backend import PdfiumPages
+from ragtrack.extract.pdf.pdfium_chars import Glyph, advance_span
 from ragtrack.extract.pdf.plumber_backend import PlumberPages
 from ragtrack.extract.reader import read_text_file
 from ragtrack.records import ParsedDocument
@@ -179,3 +180,31 @@ def test_doubled_letters_are_not_taken_for_text_drawn_twice() -> None:
         assert [line.text for line in source.lines] == [
             "Staff will fill all office posts: illiii 1111 ooo"
         ], backend
+
+
+def _glyph(left: float, right: float, ink_right: float, next_origin: float | None = None) -> Glyph:
+    """A glyph whose origin is at x = 10, with PDFium's loose box and ink right edge."""
+    return Glyph("x", 1, 10.0, 0.0, left, right, 0.0, 8.0, ink_right, next_origin)
+
+
+@pytest.mark.parametrize(
+    ("glyph", "width", "span"),
+    [
+        # the advance sticks out past the ink: PDFium's loose box ends where the advance does
+        (_glyph(10.0, 16.0, 15.2), None, (10.0, 16.0)),
+        # italic ink reaching past the advance: the font's width says where the advance ends
+        (_glyph(9.0, 19.0, 19.0), 6.0, (10.0, 16.0)),
+        # ... or the next glyph of the run (a space) does, for a ligature the font cannot size
+        (_glyph(9.0, 19.0, 19.0, next_origin=16.5), None, (10.0, 16.5)),
+        # a width larger than the ink is no advance of this glyph: the ink is the bound
+        (_glyph(9.0, 19.0, 19.0), 12.0, (10.0, 19.0)),
+        # PDFium fell back to the ink box alone (the box starts after the origin): the ink
+        # inside the advance would leave gaps inside words ("val i di ty"); the width does not
+        (_glyph(11.0, 14.0, 14.0), 6.0, (10.0, 16.0)),
+        (_glyph(11.0, 14.0, 14.0, next_origin=16.0), None, (10.0, 16.0)),
+    ],
+)
+def test_a_glyph_is_measured_by_its_advance_not_its_ink(
+    glyph: Glyph, width: float | None, span: tuple[float, float]
+) -> None:
+    assert advance_span(glyph, width) == pytest.approx(span)

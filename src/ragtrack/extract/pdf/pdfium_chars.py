@@ -122,11 +122,16 @@ def advance_span(glyph: Glyph, width: float | None) -> tuple[float, float]:
     start = glyph.origin_x
     if glyph.right > glyph.ink_right + _SAME:
         return start, glyph.right  # the advance sticks out past the ink: it is the right edge
-    end = glyph.ink_right
+    advance_end = start + width if width is not None and width > 0 else None
+    if glyph.left > start + _SAME:
+        # the loose box does not reach back to the origin: PDFium gave the ink box alone
+        # (a font with no usable ascent and descent), so the ink says nothing of the advance
+        return start, advance_end or glyph.next_origin or glyph.ink_right
+    end = glyph.ink_right  # the ink reaches past the advance: the advance ends before it
     if glyph.next_origin is not None and glyph.next_origin < end:
         end = glyph.next_origin
-    if width is not None and width > 0 and start + width <= end + _SAME:
-        end = start + width
+    if advance_end is not None and advance_end <= end + _SAME:
+        end = advance_end
     return start, max(end, start)
 
 
