@@ -184,7 +184,19 @@ def test_doubled_letters_are_not_taken_for_text_drawn_twice() -> None:
 
 def _glyph(left: float, right: float, ink_right: float, next_origin: float | None = None) -> Glyph:
     """A glyph whose origin is at x = 10, with PDFium's loose box and ink right edge."""
-    return Glyph("x", 1, 10.0, 0.0, left, right, 0.0, 8.0, ink_right, next_origin)
+    return Glyph(
+        "x",
+        1,
+        origin_x=10.0,
+        origin_y=0.0,
+        left=left,
+        right=right,
+        bottom=0.0,
+        top=8.0,
+        ink_left=max(left, 10.5),
+        ink_right=ink_right,
+        next_origin=next_origin,
+    )
 
 
 @pytest.mark.parametrize(

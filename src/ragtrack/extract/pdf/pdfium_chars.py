@@ -20,6 +20,7 @@ Two things PDFium does differently from pdfminer, and what is done about them he
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass
 
 import pypdfium2.raw as raw
@@ -36,7 +37,7 @@ def _address(function: object) -> int:
 # pointer object, which costs more than the call itself on pages of thousands of glyphs.
 _VP = ctypes.c_void_p
 GET_TEXT_OBJECT = ctypes.CFUNCTYPE(_VP, _VP, ctypes.c_int)(_address(raw.FPDFText_GetTextObject))
-_GET_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, _VP, ctypes.c_int, _VP)(
+GET_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, _VP, ctypes.c_int, _VP)(
     _address(raw.FPDFText_GetLooseCharBox)
 )
 _GET_INK_BOX = ctypes.CFUNCTYPE(ctypes.c_int, _VP, ctypes.c_int, _VP, _VP, _VP, _VP)(
@@ -54,64 +55,52 @@ class Glyph:
 
     text: str
     key: int
-    origin_x: float
-    origin_y: float
+    #: the pen position; None until asked of PDFium
+    origin_x: float | None
+    origin_y: float | None
+    #: PDFium's loose box: the advance box united with the ink box
     left: float
     right: float
     bottom: float
     top: float
-    ink_right: float
+    #: the ink box's left and right edges; NaN until asked of PDFium
+    ink_left: float = math.nan
+    ink_right: float = math.nan
     #: where the next character of the same text object starts, if further along the line
     #: (a space glyph after a word): the advance ends there or before, kerning aside
     next_origin: float | None = None
+    #: PDFium's index of the glyph's last character
+    last_index: int = -1
 
 
 class GlyphReader:
     """Reads glyph boxes from one text page, reusing its buffers for every call."""
 
-    def __init__(self, handle: int) -> None:
+    def __init__(self, handle: int, count: int) -> None:
         self.handle = handle
-        self._rect = raw.FS_RECTF()
+        self.count = count
+        self.rect = raw.FS_RECTF()
+        self.rect_address = ctypes.addressof(self.rect)
         self._doubles = [ctypes.c_double() for _ in range(6)]
         self._addresses = [ctypes.addressof(d) for d in self._doubles]
 
-    def origin(self, index: int) -> tuple[float, float]:
-        _, _, _, _, ox, oy = self._doubles
+    def _origin(self, index: int) -> tuple[float, float]:
         _GET_ORIGIN(self.handle, index, self._addresses[4], self._addresses[5])
-        return ox.value, oy.value
+        return self._doubles[4].value, self._doubles[5].value
 
-    def glyph(self, index: int, text: str, key: int) -> Glyph:
-        rect = self._rect
-        _GET_LOOSE_BOX(self.handle, index, ctypes.addressof(rect))
-        _, ink_right, _, _, ox, oy = self._doubles
+    def locate(self, glyph: Glyph) -> None:
+        """Ask PDFium for the glyph's ink box, its origin and where the next character of
+        its text object starts: for glyphs whose loose box is not their advance box."""
         a = self._addresses
-        _GET_INK_BOX(self.handle, index, a[0], a[1], a[2], a[3])
-        _GET_ORIGIN(self.handle, index, a[4], a[5])
-        return Glyph(
-            text,
-            key,
-            ox.value,
-            oy.value,
-            rect.left,
-            rect.right,
-            rect.bottom,
-            rect.top,
-            ink_right.value,
-        )
-
-
-def note_next(glyph: Glyph, key: int, ox: float, oy: float) -> None:
-    """Remember where the next character of the glyph's text object starts."""
-    further = ox > glyph.origin_x + _SAME and abs(glyph.origin_y - oy) < _SAME
-    if further and glyph.next_origin is None and glyph.key == key:
-        glyph.next_origin = ox
-
-
-def is_piece(glyph: Glyph, key: int, ox: float, oy: float) -> bool:
-    """Whether a character at origin (ox, oy) of text object ``key`` is another character of
-    ``glyph`` (one glyph standing for several characters), not a glyph of its own."""
-    same_place = abs(glyph.origin_x - ox) < _SAME and abs(glyph.origin_y - oy) < _SAME
-    return glyph.key == key and same_place
+        _GET_INK_BOX(self.handle, glyph.last_index, a[0], a[1], a[2], a[3])
+        glyph.ink_left, glyph.ink_right = self._doubles[0].value, self._doubles[1].value
+        glyph.origin_x, glyph.origin_y = self._origin(glyph.last_index)
+        following = glyph.last_index + 1
+        if following >= self.count or GET_TEXT_OBJECT(self.handle, following) != glyph.key:
+            return
+        ox, oy = self._origin(following)
+        if ox > glyph.origin_x + _SAME and abs(oy - glyph.origin_y) < _SAME:
+            glyph.next_origin = ox
 
 
 def advance_span(glyph: Glyph, width: float | None) -> tuple[float, float]:
@@ -119,7 +108,7 @@ def advance_span(glyph: Glyph, width: float | None) -> tuple[float, float]:
 
     ``width`` is the font's advance for the glyph's characters (in user space), if known.
     Only for text that runs along user-space x; the caller checks that."""
-    start = glyph.origin_x
+    start = glyph.origin_x if glyph.origin_x is not None else glyph.left
     if glyph.right > glyph.ink_right + _SAME:
         return start, glyph.right  # the advance sticks out past the ink: it is the right edge
     advance_end = start + width if width is not None and width > 0 else None
@@ -139,21 +128,26 @@ class FontWidths:
     """Advance widths of characters in a font, per em, asked of PDFium once each."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[int, str], float | None] = {}
+        #: per (font, text): the width, or None when the font cannot say
+        self.cache: dict[tuple[int, str], float | None] = {}
         self._width = ctypes.c_float()
 
     def em_width(self, font: int, text: str) -> float | None:
         """The advance of ``text`` drawn in ``font``, as a share of the font size; None when
         the font cannot say (a character it has no code for)."""
-        total = 0.0
+        known = self.cache.get((font, text), -1.0)
+        if known != -1.0:
+            return known
+        total: float | None = 0.0
         for ch in text:
-            key = (font, ch)
-            width = self._cache.get(key, -1.0)
+            width = self.cache.get((font, ch), -1.0)
             if width == -1.0:
-                width = self._cache[key] = self._ask(font, ch)
-            if width is None:
-                return None
+                width = self.cache[font, ch] = self._ask(font, ch)
+            if width is None or total is None:
+                total = None
+                break
             total += width
+        self.cache[font, text] = total
         return total
 
     def _ask(self, font: int, ch: str) -> float | None:
