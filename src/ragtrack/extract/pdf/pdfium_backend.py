@@ -1,8 +1,10 @@
 """The fast backend: pypdfium2's raw PDFium API, reading only what rows need.
 
 Per character it asks PDFium for the char's text object (which gives font, size and baseline
-once per object, cached) and its loose box (advance-based, like pdfminer's); page text comes
-in one call. Paths and images come from the page objects. Nothing else is computed.
+once per object, cached) and its loose box; page text comes in one call. The characters of
+one glyph (a ligature) are joined into one, and each glyph is measured by its advance box,
+as pdfminer measures it (:mod:`~ragtrack.extract.pdf.pdfium_chars` says why and how). Paths
+and images come from the page objects. Nothing else is computed.
 """
 
 from __future__ import annotations
