@@ -220,3 +220,26 @@ def test_a_glyph_is_measured_by_its_advance_not_its_ink(
     glyph: Glyph, width: float | None, span: tuple[float, float]
 ) -> None:
     assert advance_span(glyph, width) == pytest.approx(span)
+
+
+@pytest.mark.skipif(not FONT_DIR.exists(), reason="DejaVu fonts build the PDF")
+def test_ligature_code_points_are_spelled_out_by_both_backends() -> None:
+    """Text that holds the ligature characters themselves (U+FB01 "ﬁ", U+FB03 "ﬃ"), as some
+    producers write them, reads as the letters they stand for."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "Body" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Body", str(FONT_DIR / "DejaVuSans.ttf")))
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.setFont("Body", 12)
+    line = "The \ufb01nal e\ufb03ciency o\ufb00er is a\ufb00ordable and \ufb02uent."
+    pdf.drawString(60, 780, line)
+    pdf.save()
+    for backend in ALL_BACKENDS:
+        source = read_pdf_bytes(out.getvalue(), "r.pdf", backend=backend)
+        assert [line.text for line in source.lines] == [
+            "The final efficiency offer is affordable and fluent."
+        ], backend
