@@ -1,8 +1,10 @@
 """The fast backend: pypdfium2's raw PDFium API, reading only what rows need.
 
 Per character it asks PDFium for the char's text object (which gives font, size and baseline
-once per object, cached) and its loose box (advance-based, like pdfminer's); page text comes
-in one call. Paths and images come from the page objects. Nothing else is computed.
+once per object, cached) and its loose box; page text comes in one call. The characters of
+one glyph (a ligature) are joined into one, and each glyph is measured by its advance box,
+as pdfminer measures it (:mod:`~ragtrack.extract.pdf.pdfium_chars` says why and how). Paths
+and images come from the page objects. Nothing else is computed.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import ctypes
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -29,25 +33,58 @@ from ragtrack.extract.pdf.page import (
     text_direction,
     turned_char,
 )
+from ragtrack.extract.pdf.pdfium_chars import (
+    GET_LOOSE_BOX,
+    GET_TEXT_OBJECT,
+    FontWidths,
+    Glyph,
+    GlyphReader,
+    advance_span,
+)
 
 _UNMAPPED = {"\ufffd", "\x00", "\ufffe"}
 
 
-# Own prototypes of the two per-character calls, taking and returning plain addresses: the
-# stock bindings wrap every handle in a ctypes pointer object, which costs more than the
-# call itself when a page has thousands of characters.
-def _address(function: object) -> int:
-    return ctypes.cast(function, ctypes.c_void_p).value or 0
-
-
-_GET_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    _address(raw.FPDFText_GetTextObject)
-)
-_GET_LOOSE_BOX = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
-    _address(raw.FPDFText_GetLooseCharBox)
-)
 _Matrix = Matrix
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class _ObjectInfo:
+    """What the glyphs of one text object share."""
+
+    font: str
+    font_handle: int
+    baseline: float
+    #: font size as printed (the Tf size scaled by the text matrix), what pdfminer reports
+    size: float
+    #: user-space length of one em along the text: font widths per em times this
+    advance: float
+    #: a symbol font whose glyphs are mapped by code
+    symbolic: bool
+    #: the direction the text runs on the displayed page, and whether that is level
+    direction: tuple[float, float]
+    level: bool
+    #: the text runs along user-space x, so advance boxes can be measured along x
+    along_x: bool
+
+
+#: A glyph as first read, a list (a ligature's characters are added to its text): text,
+#: text object, loose box left, right, bottom and top, index of its last character, and
+#: the :class:`_ObjectInfo` of its text object. Lists, not objects: pages hold thousands.
+_RawGlyph = list[Any]
+
+
+def _page_text(tp: raw.FPDF_TEXTPAGE, count: int) -> str:
+    """The page's characters, one per char index, in one call when PDFium allows."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(tp, 0, count, buffer)
+    text = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="replace")
+    if written != count + 1 or len(text) != count:
+        # PDFium leaves out NULs (unmapped glyphs) and writes surrogate pairs, so the
+        # text no longer lines up with char indexes: ask char by char instead
+        text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
+    return text
 
 
 def _mul(m: _Matrix, n: _Matrix) -> _Matrix:
@@ -135,68 +172,105 @@ class PdfiumPages:
         count = raw.FPDFText_CountChars(tp)
         if count <= 0:
             return
-        buffer = (ctypes.c_ushort * (count + 1))()
-        written = raw.FPDFText_GetText(tp, 0, count, buffer)
-        text = bytes(buffer)[: 2 * count].decode("utf-16-le", errors="replace")
-        if written != count + 1 or len(text) != count:
-            # PDFium leaves out NULs (unmapped glyphs) and writes surrogate pairs, so the
-            # text no longer lines up with char indexes: ask char by char instead
-            text = "".join(chr(raw.FPDFText_GetUnicode(tp, i)) for i in range(count))
-        objects: dict[int, tuple[str, float, float, bool, tuple[float, float], bool]] = {}
-        level_page = not rotated
-        rect = raw.FS_RECTF()
-        rect_ref = ctypes.byref(rect)
-        tp_handle = ctypes.cast(tp, ctypes.c_void_p).value
-        get_object = _GET_TEXT_OBJECT
-        get_box = _GET_LOOSE_BOX
-        chars = content.chars
-        append = chars.append
-        new_tuple = tuple.__new__
+        text = _page_text(tp, count)
+        objects: dict[int, _ObjectInfo] = {}
+        reader = GlyphReader(ctypes.cast(tp, ctypes.c_void_p).value or 0, count)
+        get_object, get_box, handle = GET_TEXT_OBJECT, GET_LOOSE_BOX, reader.handle
+        rect, rect_address = reader.rect, reader.rect_address
+        glyphs: list[_RawGlyph] = []
+        last: _RawGlyph = [None, 0, 0.0, 0.0, 0.0]
         unmapped = 0
         for i in range(count):
             ch = text[i]
             if ch.isspace():
                 continue  # words are told apart by the gaps between glyphs
-            key = get_object(tp_handle, i)
+            key = get_object(handle, i)
             if not key:
                 continue  # generated by PDFium (a guessed space or line break)
             info = objects.get(key)
             if info is None:
                 info = objects[key] = self._object_info(tp, i, key, view)
-            font, baseline, size, symbolic, direction, level = info
             if ch in _UNMAPPED:
                 unmapped += 1
                 continue  # no Unicode for this glyph: counted, never printed
-            elif symbolic or ord(ch) >= 0x80:
-                ch = map_glyph(ch, font)
-            get_box(tp_handle, i, rect_ref)
-            if level_page and level:  # the hot path: build the tuple without Char.__new__
-                append(
-                    new_tuple(
-                        Char, (ch, font, rect.left, rect.right, baseline, size, True, 0.0, 0.0)
-                    )
-                )
+            if info.symbolic or ord(ch) >= 0x80:
+                ch = map_glyph(ch, info.font)
+            get_box(handle, i, rect_address)
+            left, right, bottom = rect.left, rect.right, rect.bottom
+            if last[1] == key and last[2] == left and last[3] == right and last[4] == bottom:
+                # PDFium gives every character of one glyph standing for several (a
+                # ligature) the same text object and box: they are one glyph
+                last[0] += ch
+                last[6] = i
                 continue
-            # the box in display space: turn its corners with the page
-            corners = [
-                _apply(view, x, y) for x in (rect.left, rect.right) for y in (rect.bottom, rect.top)
-            ]
-            if level:
-                xs = [x for x, _ in corners]
-                append(Char(ch, font, min(xs), max(xs), baseline, size))
-            elif is_diagonal(direction):
-                content.diagonal.append(ch)
-            else:
-                append(turned_char(ch, font, corners, direction, size))
+            last = [ch, key, left, right, bottom, rect.top, i, info]
+            glyphs.append(last)
         content.unmapped += unmapped
+        self._add_glyphs(glyphs, reader, view, not rotated, content)
+
+    @classmethod
+    def _add_glyphs(
+        cls,
+        glyphs: list[_RawGlyph],
+        reader: GlyphReader,
+        view: _Matrix,
+        level_page: bool,
+        content: PageContent,
+    ) -> None:
+        """The glyphs as :class:`Char` in display space, measured by their advance boxes."""
+        widths = FontWidths()
+        cache, em_width = widths.cache, widths.em_width
+        append = content.chars.append
+        new_tuple = tuple.__new__
+        for text, key, left, right, bottom, top, index, info in glyphs:
+            em = None
+            if info.along_x:
+                em = cache.get((info.font_handle, text), -1.0)
+                if em == -1.0:
+                    em = em_width(info.font_handle, text)
+            exact = em is not None and abs(right - left - em * info.advance) < 0.01
+            if exact and level_page and info.level:
+                # the hot path: the loose box is as wide as the advance, so it is the advance
+                # box; the tuple is built without Char.__new__
+                args = (text, info.font, left, right, info.baseline, info.size)
+                append(new_tuple(Char, (*args, True, 0.0, 0.0)))
+                continue
+            glyph = Glyph(text, key, None, None, left, right, bottom, top, last_index=index)
+            cls._add_glyph(glyph, info, reader, em, view, level_page, content)
 
     @staticmethod
-    def _object_info(
-        tp: raw.FPDF_TEXTPAGE, index: int, handle: int, view: _Matrix
-    ) -> tuple[str, float, float, bool, tuple[float, float], bool]:
-        """Font name, baseline, size, whether the font is a symbol font, the direction the
-        text runs and whether that is level, read once per text object (a run of text in
-        one font on one baseline)."""
+    def _add_glyph(
+        glyph: Glyph,
+        info: _ObjectInfo,
+        reader: GlyphReader,
+        em: float | None,
+        view: _Matrix,
+        level_page: bool,
+        content: PageContent,
+    ) -> None:
+        """One glyph as a :class:`Char` in display space, measured by its advance box."""
+        left, right = glyph.left, glyph.right
+        if info.along_x:
+            reader.locate(glyph)
+            left, right = advance_span(glyph, None if em is None else em * info.advance)
+        ch, font, size = glyph.text, info.font, info.size
+        if level_page and info.level:
+            content.chars.append(Char(ch, font, left, right, info.baseline, size))
+            return
+        # the box in display space: turn its corners with the page
+        corners = [_apply(view, x, y) for x in (left, right) for y in (glyph.bottom, glyph.top)]
+        if info.level:
+            xs = [x for x, _ in corners]
+            content.chars.append(Char(ch, font, min(xs), max(xs), info.baseline, size))
+        elif is_diagonal(info.direction):
+            content.diagonal.append(ch)
+        else:
+            content.chars.append(turned_char(ch, font, corners, info.direction, size))
+
+    @staticmethod
+    def _object_info(tp: raw.FPDF_TEXTPAGE, index: int, handle: int, view: _Matrix) -> _ObjectInfo:
+        """What every glyph of one text object (a run of text in one font on one baseline)
+        shares, read once."""
         obj = ctypes.cast(handle, raw.FPDF_PAGEOBJECT)
         font_handle = raw.FPDFTextObj_GetFont(obj)
         name = ""
@@ -211,11 +285,18 @@ class PdfiumPages:
         # the size set by Tf is scaled by the text matrix (``1 Tf`` with ``10 0 0 10 Tm``
         # prints 10-point text), which is what pdfminer reports
         a, b, c, d, _, _ = _matrix(obj)
-        scaled = float(size.value) * math.hypot(c, d)
-        baseline = _apply(view, x.value, y.value)[1]
         direction = text_direction(a, b, view)
-        symbolic = "wingdings" in name.casefold()
-        return name, baseline, scaled, symbolic, direction, is_level(direction)
+        return _ObjectInfo(
+            font=name,
+            font_handle=ctypes.cast(font_handle, ctypes.c_void_p).value or 0,
+            baseline=_apply(view, x.value, y.value)[1],
+            size=float(size.value) * math.hypot(c, d),
+            advance=float(size.value) * math.hypot(a, b),
+            symbolic="wingdings" in name.casefold(),
+            direction=direction,
+            level=is_level(direction),
+            along_x=a > 0 and abs(b) <= 1e-6 * a,
+        )
 
     # -- paths and images ------------------------------------------------------------------
 

@@ -46,6 +46,10 @@ class TextLine:
 _SPACE_GAP = 0.15
 #: Baselines closer than this share of the font size are one line.
 _SAME_LINE = 0.45
+#: The same glyph again, less than this share of its width further on, is the same glyph
+#: drawn twice (fake bold, a shadow), not a doubled letter, whose copy starts a whole
+#: advance on. PDFium drops such a copy itself (up to 0.9 of a width); pdfminer keeps it.
+_STRUCK_TWICE = 0.5
 
 
 _BOLD: dict[str, bool] = {}
@@ -90,12 +94,12 @@ def _make_line(chars: list[Char]) -> TextLine | None:
     words: list[Word] = []
     parts: list[str] = []
     start = end = 0.0
-    prev_text, prev_x0 = "", -1e9
+    prev_text, prev_x0, prev_width = "", -1e9, 0.0
     height = max(map(_HEIGHT, chars))
     gap = _SPACE_GAP * (height if height > 1.0 else 1.0)
     fonts: dict[str, int] = {}
     for text, font, x0, x1, *_ in chars:
-        if text == prev_text and -0.5 < x0 - prev_x0 < 0.5:
+        if text == prev_text and abs(x0 - prev_x0) < max(_STRUCK_TWICE * prev_width, 0.5):
             continue  # the same glyph drawn twice (fake bold, shadows)
         if parts and x0 - end > gap:
             words.append(Word("".join(parts), start, end))
@@ -106,7 +110,7 @@ def _make_line(chars: list[Char]) -> TextLine | None:
         elif x1 > end:
             end = x1
         parts.append(text)
-        prev_text, prev_x0 = text, x0
+        prev_text, prev_x0, prev_width = text, x0, x1 - x0
         fonts[font] = fonts.get(font, 0) + 1
     if parts:
         words.append(Word("".join(parts), start, end))
