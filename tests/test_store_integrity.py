@@ -507,3 +507,17 @@ def test_review_decisions_take_the_users_umask(tmp_path: Path) -> None:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
     assert not list(out.glob("_*.tmp"))
+
+
+def test_a_dataset_from_before_checksums_is_read_and_then_migrated(tmp_path: Path) -> None:
+    inbox, out = _dataset(tmp_path)
+    before = ragtrack.load(out)
+    with sqlite3.connect(out / "_manifest.sqlite") as db:  # the manifest as it used to be
+        db.execute("DROP TABLE files")
+        db.execute("DROP TABLE meta")
+    old = ragtrack.load(out)
+    pd.testing.assert_frame_equal(before["items"], old["items"])
+    assert old["items"]["lineage_id"].notna().all()
+    assert ingest([inbox], out, parse=parse_fake).counts() == {"unchanged": 2}
+    assert status(out).consistent
+    pd.testing.assert_frame_equal(before["items"], ragtrack.load(out)["items"])

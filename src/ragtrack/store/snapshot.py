@@ -179,6 +179,17 @@ def _unverified(root: Path, manifest: Manifest, tables: Iterable[str] | None) ->
         rel = path.relative_to(root).as_posix()
         entries.append(FileEntry(rel, table, key, sha256_bytes(blob), len(blob), -1))
         data[rel] = blob
+    for child in sorted(root.iterdir()):  # whole-dataset tables (the lineage) of that time
+        path = child / f"{child.name}.parquet"
+        if child.name.startswith(("_", ".")) or not path.is_file():
+            continue
+        if wanted is not None and child.name not in wanted:
+            continue
+        blob = _read(path)
+        if blob is not None:
+            rel = path.relative_to(root).as_posix()
+            entries.append(FileEntry(rel, child.name, None, sha256_bytes(blob), len(blob), -1))
+            data[rel] = blob
     return Snapshot(manifest.generation(), tuple(entries), data, (), verified=False)
 
 
