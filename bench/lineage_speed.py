@@ -16,12 +16,17 @@ import argparse
 import itertools
 import logging
 import random
+import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 
 from ragtrack.link.lineage import LineageSettings, link_items
 from ragtrack.link.review import review_queue
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from lineage_frames import repeated_refs
 
 WORDS = [f"w{n}" for n in range(3000)]
 
@@ -65,27 +70,6 @@ def synthetic_items(years: int, per_year: int, seed: int = 7) -> tuple[pd.DataFr
             )
             truth[item_id] = lineage
     return pd.DataFrame(rows), truth
-
-
-def repeated_refs(rows: int, refs: int = 5) -> pd.DataFrame:
-    """One plan and one report repeating ``refs`` refs over and over (``rows`` rows each):
-    what a broken export or a pasted table looks like."""
-    out = []
-    for doc, order in (("plan", 0), ("report", 1)):
-        for n in range(rows):
-            ref = f"1.{n % refs + 1}"
-            out.append(
-                {
-                    "document_id": doc,
-                    "doc_order": order,
-                    "item_id": f"{doc}-{n}",
-                    "kind": "action",
-                    "ref": ref,
-                    "plan_year": "2019/20",
-                    "text": f"Deliver the programme for ref {ref} with partners",
-                }
-            )
-    return pd.DataFrame(out)
 
 
 def _timed(items: pd.DataFrame, settings: LineageSettings) -> tuple[pd.DataFrame, float]:

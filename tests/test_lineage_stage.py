@@ -14,34 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lineage_frames import repeated_refs
 from ragtrack.link.items import linking_frame
 from ragtrack.link.lineage import LineageSettings, link_items
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ragtrack"
 
 
-def _repeats(rows: int, refs: int = 3) -> pd.DataFrame:
-    out = []
-    for doc, order in (("plan", 0), ("q1", 1)):
-        for n in range(rows):
-            ref = f"1.{n % refs + 1}"
-            out.append(
-                {
-                    "document_id": doc,
-                    "doc_order": order,
-                    "item_id": f"{doc}-{n}",
-                    "kind": "action",
-                    "ref": ref,
-                    "plan_year": "2019/20",
-                    "text": f"Deliver the programme for ref {ref}",
-                }
-            )
-    return pd.DataFrame(out)
-
-
 def test_thousands_of_repeats_of_a_few_refs_are_one_item_each_with_one_warning() -> None:
     # a report whose rows were pasted over and over (issue 13: 2 MB took 83 s, quadratic)
-    result = link_items(_repeats(3000), settings=LineageSettings(weight_semantic=0.0))
+    result = link_items(repeated_refs(3000, refs=3), settings=LineageSettings(weight_semantic=0.0))
     table = result.table
     assert len(table) == 6000 and table["lineage_id"].nunique() == 3
     repeats = [w for w in result.warnings if "word for word" in w]
