@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,28 @@ from hypothesis import settings as _settings  # noqa: E402
 _settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     _settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def _ragtrack_logging_per_test() -> Iterator[None]:
+    """Each test starts with the ``ragtrack`` logger as the library leaves it (level unset,
+    propagating, no handlers) and whatever a test or a CLI run sets is undone after it."""
+    _reset_ragtrack_logger()
+    yield
+    _reset_ragtrack_logger()
+
+
+def _reset_ragtrack_logger() -> None:
+    logger = logging.getLogger("ragtrack")
+    logger.setLevel(logging.NOTSET)
+    logger.propagate = True
+    for handler in list(logger.handlers):
+        if type(handler).__name__ == "_CurrentStderr":  # the CLI's (configure_logging)
+            logger.removeHandler(handler)
+
+
+@pytest.fixture
+def quiet_ragtrack_logs() -> None:
+    """Parser warnings at ERROR only, for tests that parse many mangled documents on purpose
+    (their warnings are asserted on the records, not read from the log)."""
+    logging.getLogger("ragtrack").setLevel(logging.ERROR)

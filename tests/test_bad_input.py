@@ -223,7 +223,7 @@ def test_millions_of_tiny_lines_are_refused_by_their_count_before_parsing(tmp_pa
     line = assert_fails_alone(tmp_path, path, "lines, over the limit of")
     assert line == (
         f"error: {path}: file has 3,000,001 lines, over the limit of 2,097,152 lines (one per "
-        "32 bytes of the 67,108,864-byte size limit; raise it with --max-bytes)"
+        "32 bytes of the 67,108,864-byte size limit) (raise it with --max-bytes)"
     )
 
 

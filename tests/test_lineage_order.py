@@ -4,7 +4,6 @@ their items."""
 
 from __future__ import annotations
 
-import logging
 import random
 
 import pandas as pd
@@ -25,7 +24,6 @@ def by_prefix() -> dict[str, pd.DataFrame]:
     for name in SAMPLE_FILES:
         first = parsed_sample_items([name])["document_id"].iloc[0]
         out[name[:3]] = items[items["document_id"] == first]
-    logging.getLogger("ragtrack").setLevel(logging.ERROR)
     return out
 
 

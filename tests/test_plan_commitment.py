@@ -7,8 +7,6 @@ the text), not against the parser's own output alone.
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from plan_rows import (
@@ -25,7 +23,7 @@ from ragtrack.errors import ParseError
 from ragtrack.extract.plans.commitment import parse_commitment_plan
 from ragtrack.extract.reader import read_text_bytes, read_text_file
 
-logging.getLogger("ragtrack").setLevel(logging.ERROR)
+pytestmark = pytest.mark.usefixtures("quiet_ragtrack_logs")
 
 
 def parse(text: str, name: str = "plan.txt"):

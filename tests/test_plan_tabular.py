@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import pytest
 
@@ -23,7 +22,7 @@ from ragtrack.extract.plans.dispatch import parse_plan
 from ragtrack.extract.plans.tabular import parse_delivery_plan
 from ragtrack.extract.reader import read_text_bytes, read_text_file
 
-logging.getLogger("ragtrack").setLevel(logging.ERROR)
+pytestmark = pytest.mark.usefixtures("quiet_ragtrack_logs")
 
 HEADER = "Ref Action Milestone Assistant Director(s)\nResponsible for Delivery\n"
 LATER_HEADER = "Ref Action Assistant Director(s)\nResponsible for Delivery\n"

@@ -200,7 +200,7 @@ def ingest(
         summary = api.ingest(paths, out, options, on_start=on_start, on_result=on_result)
     except LockTimeout as err:
         progress.stop()
-        logging.getLogger("ragtrack").error("%s (raise --lock-timeout to wait longer)", err)
+        logging.getLogger("ragtrack").error("%s", err, extra={"remedy": err.remedy})
         raise typer.Exit(EXIT_LOCKED) from None
     except RagtrackError as err:
         progress.stop()
@@ -284,7 +284,7 @@ def status(
 
 def _exit_for(err: RagtrackError) -> typer.Exit:
     """Log the error; exit 2 for a dataset that does not exist, 3 for a held lock, else 1."""
-    logging.getLogger("ragtrack").error("%s", err)
+    logging.getLogger("ragtrack").error("%s", err, extra={"remedy": err.remedy})
     if isinstance(err, NoDataset):
         return typer.Exit(EXIT_USAGE)
     return typer.Exit(EXIT_LOCKED if isinstance(err, LockTimeout) else EXIT_FAILED)

@@ -9,7 +9,24 @@ from typing import Annotated
 
 import typer
 
+from ragtrack.errors import Remedy
 from ragtrack.normalise.values import canonical_plan_year
+
+#: How the command line words each remedy the library reports: by the flag that applies it.
+REMEDY_FLAGS = {
+    Remedy.MAX_BYTES: "raise it with --max-bytes",
+    Remedy.OCR: "run with --ocr",
+    Remedy.PLAN_YEAR: "choose one with --plan-year",
+    Remedy.LOCK_TIMEOUT: "raise --lock-timeout to wait longer",
+}
+
+
+def with_flag_hint(message: str, remedy: Remedy | str | None) -> str:
+    """``message`` followed by the flag that gets past it, where the library named one."""
+    if remedy is None:
+        return message
+    hint = REMEDY_FLAGS.get(Remedy(remedy))
+    return f"{message} ({hint})" if hint else message
 
 
 #: The dataset directory option, the same on every command: ``--data DIR`` (``-d``; ``--out``
@@ -60,6 +77,14 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class _FlagHintFormatter(logging.Formatter):
+    """``level: message``, with the flag for a remedy the library attached to the record."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        text = super().formatMessage(record)
+        return with_flag_hint(text, getattr(record, "remedy", None))
+
+
 def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
     """Library warnings to stderr as ``warning: ...`` (errors only with quiet, more with
     verbose); the ``ragtrack`` logger stops propagating so nothing prints twice."""
@@ -73,7 +98,7 @@ def configure_logging(verbose: int = 0, quiet: bool = False) -> None:
         if isinstance(handler, _CurrentStderr):
             logger.removeHandler(handler)
     handler = _CurrentStderr()
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setFormatter(_FlagHintFormatter("%(levelname)s: %(message)s"))
     logging.addLevelName(logging.WARNING, "warning")
     logging.addLevelName(logging.ERROR, "error")
     logging.addLevelName(logging.INFO, "info")

@@ -2,6 +2,23 @@
 
 from __future__ import annotations
 
+import enum
+
+
+class Remedy(enum.Enum):
+    """What the caller can change to get past an error: an option of the library's use cases
+    (:class:`ragtrack.api.IngestOptions` and the history queries), named by its field. The
+    library says which; a front end words it (the CLI names its flag)."""
+
+    #: the file is over the size limit: raise ``IngestOptions.max_bytes``
+    MAX_BYTES = "max_bytes"
+    #: pages without a text layer: turn on ``IngestOptions.ocr`` (needs the ocr extra)
+    OCR = "ocr"
+    #: a ref names items in several plan years: pass ``plan_year``
+    PLAN_YEAR = "plan_year"
+    #: another writer held the dataset: raise ``IngestOptions.lock_timeout``
+    LOCK_TIMEOUT = "lock_timeout"
+
 
 class RagtrackError(Exception):
     """Base error. ``str(err)`` is one line naming the file and position."""
@@ -13,12 +30,14 @@ class RagtrackError(Exception):
         file: str | None = None,
         page: int | None = None,
         line: int | None = None,
+        remedy: Remedy | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.page = page
         self.line = line
+        self.remedy = remedy
 
     def where(self) -> str:
         parts = [self.file or "<input>"]
@@ -46,6 +65,9 @@ class StoreError(RagtrackError):
 
 class LockTimeout(StoreError):
     """Another writer held the dataset lock for longer than we were willing to wait."""
+
+    def __init__(self, message: str, *, file: str | None = None) -> None:
+        super().__init__(message, file=file, remedy=Remedy.LOCK_TIMEOUT)
 
 
 class NoDataset(StoreError):

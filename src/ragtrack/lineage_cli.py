@@ -14,7 +14,13 @@ from typing import Annotated
 import typer
 
 from ragtrack import api
-from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
+from ragtrack.cli_params import (
+    DEFAULT_DATA,
+    DataDir,
+    configure_logging,
+    plan_year_param,
+    with_flag_hint,
+)
 from ragtrack.errors import InputError, LockTimeout, NoDataset, RagtrackError
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
@@ -39,12 +45,12 @@ def _lineage(
     configure_logging(0, quiet)
 
 
-def _fail(err: Exception) -> typer.Exit:
+def _fail(err: RagtrackError) -> typer.Exit:
     """Exit 2 for a dataset that does not exist, 3 for a held lock, else 1."""
     code = EXIT_LOCKED if isinstance(err, LockTimeout) else EXIT_FAILED
     if isinstance(err, NoDataset):
         code = EXIT_USAGE
-    typer.echo(f"error: {err}", err=True)
+    typer.echo(f"error: {with_flag_hint(str(err), err.remedy)}", err=True)
     return typer.Exit(code)
 
 

@@ -74,6 +74,9 @@ class FileResult:
     commentary: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    #: what the caller can change to get past ``error`` (a :class:`~ragtrack.errors.Remedy`
+    #: value, e.g. ``"max_bytes"``), when the error says
+    remedy: str | None = None
     note: str | None = None
 
     @property
@@ -247,20 +250,31 @@ def default_parser() -> ParseFn:
     return parse_source
 
 
-def _one_line(err: BaseException, path: Path) -> str:
+@dataclasses.dataclass(frozen=True)
+class ParseFailure:
+    """Why one file could not be read or parsed: a one-line error naming the file, and what
+    the caller can change to get past it (a :class:`~ragtrack.errors.Remedy` value)."""
+
+    error: str
+    remedy: str | None = None
+
+
+def _one_line(err: BaseException, path: Path) -> ParseFailure:
+    remedy = None
     if isinstance(err, RagtrackError):
         if err.file in (None, path.name):
             err.file = path_text(path)
         text = str(err)
+        remedy = err.remedy.value if err.remedy else None
     else:
         text = f"{path_text(path)}: unexpected {type(err).__name__}: {err}"
-    return " ".join(text.split())
+    return ParseFailure(" ".join(text.split()), remedy)
 
 
 def parse_file(
     path: Path, options: IngestOptions, parse: ParseFn | None = None
-) -> ParsedDocument | str:
-    """Read and parse one file; return the parsed document or a one-line error."""
+) -> ParsedDocument | ParseFailure:
+    """Read and parse one file; return the parsed document or why it failed."""
     try:
         source = read_source(
             path, max_bytes=options.max_bytes, pdf_backend=options.pdf_backend, ocr=options.ocr
@@ -303,7 +317,7 @@ def _exit_with(parent: int, every: float = 0.5) -> None:
 
 def _parse_all(
     paths: Sequence[Path], options: IngestOptions, parse: ParseFn | None
-) -> Iterator[ParsedDocument | str]:
+) -> Iterator[ParsedDocument | ParseFailure]:
     """Parse in order, in ``options.jobs`` worker processes when there is more than one file."""
     if options.jobs <= 1 or len(paths) <= 1:
         for path in paths:
@@ -325,7 +339,7 @@ def _parse_all(
             try:
                 yield future.result()
             except Exception as err:  # a worker that died takes only its file down
-                yield f"{path}: parser process failed: {type(err).__name__}: {err}"
+                yield ParseFailure(f"{path}: parser process failed: {type(err).__name__}: {err}")
 
 
 # -- the pipeline -----------------------------------------------------------------------------
@@ -411,7 +425,7 @@ def ingest(
         if on_result:
             on_result(result)
         if result.failed:
-            log.error("%s", result.error)
+            log.error("%s", result.error, extra={"remedy": result.remedy})
         for warning in result.warnings:
             log.warning("%s: %s", result.path, warning)
 
@@ -593,8 +607,14 @@ def _run(
     batch_keys: dict[str, str] = {}
     parsed_all = _parse_all([p for p, _ in to_parse], options, parse)
     for (path, sha), parsed in zip(to_parse, parsed_all, strict=True):
-        if isinstance(parsed, str):
-            result = FileResult(path=path_text(path), status="failed", sha256=sha, error=parsed)
+        if isinstance(parsed, ParseFailure):
+            result = FileResult(
+                path=path_text(path),
+                status="failed",
+                sha256=sha,
+                error=parsed.error,
+                remedy=parsed.remedy,
+            )
             _record_failure(store, path, sha, result)
             emit(result)
             continue

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import regex
 
-from ragtrack.errors import InputError
+from ragtrack.errors import InputError, Remedy
 from ragtrack.extract.structure import STRUCTURAL_KINDS, LineKind, classify_line, row_ref
 from ragtrack.records import Line, SourceText
 
@@ -387,9 +387,9 @@ def _check_line_count(text: str, name: str, max_bytes: int) -> None:
     if count > limit:
         raise InputError(
             f"file has {count:,} lines, over the limit of {limit:,} lines (one per "
-            f"{BYTES_PER_LINE_ALLOWED} bytes of the {max_bytes:,}-byte size limit; raise it "
-            "with --max-bytes)",
+            f"{BYTES_PER_LINE_ALLOWED} bytes of the {max_bytes:,}-byte size limit)",
             file=name,
+            remedy=Remedy.MAX_BYTES,
         )
 
 
@@ -397,9 +397,9 @@ def read_text_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTE
     """Turn the bytes of a text report into a :class:`SourceText`."""
     if len(data) > max_bytes:
         raise InputError(
-            f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes "
-            "(raise it with --max-bytes)",
+            f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes",
             file=name,
+            remedy=Remedy.MAX_BYTES,
         )
     text, encoding, warnings = decode(data, name)
     if not text.strip():
@@ -430,9 +430,9 @@ def read_file_bytes(path: Path, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(
-                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-                "(raise it with --max-bytes)",
+                f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes",
                 file=name,
+                remedy=Remedy.MAX_BYTES,
             )
         with path.open("rb") as handle:
             return handle.read(max_bytes + 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ragtrack.errors import InputError
+from ragtrack.errors import InputError, Remedy
 from ragtrack.normalise.refs import canonical_ref
 
 HISTORY_COLUMNS = [
@@ -43,7 +43,8 @@ def resolve_lineage(lineage: pd.DataFrame, ref_or_id: str, plan_year: str | None
     if len(ids) > 1:
         years = ", ".join(sorted(set(hits["plan_year"].astype(str))))
         raise InputError(
-            f"ref {ref_or_id} names different items in {years}; choose one with --plan-year"
+            f"ref {ref_or_id} names different items in {years}; choose one by plan year",
+            remedy=Remedy.PLAN_YEAR,
         )
     return ids[0]
 

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from ragtrack.errors import InputError
+from ragtrack.errors import InputError, Remedy
 from ragtrack.extract.pdf.assemble import assemble, drop_furniture
 from ragtrack.extract.pdf.bands import apply_bands
 from ragtrack.extract.pdf.layout import PageLayout, lay_out
@@ -20,7 +20,7 @@ from ragtrack.records import SourceText
 
 log = logging.getLogger(__name__)
 
-#: Backends by the name ``--pdf-backend`` takes. pypdfium2 is the fast default; pdfplumber is
+#: Backends by name (``IngestOptions.pdf_backend``). pypdfium2 is the fast default; pdfplumber is
 #: the reference that must give the same rows.
 BACKENDS: dict[str, Callable[[bytes, str], PdfPages]] = {
     "pypdfium2": PdfiumPages,
@@ -68,9 +68,9 @@ def read_pdf_bytes(
     the text parsers read; RAG fill colours go to ``rag_colour`` keyed by line number."""
     if len(data) > max_bytes:
         raise InputError(
-            f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes "
-            "(raise it with --max-bytes)",
+            f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes",
             file=name,
+            remedy=Remedy.MAX_BYTES,
         )
     _check_bytes(data, name)
     pages = _read_pages(data, name, backend)

@@ -16,10 +16,11 @@ _IMAGE_COVER = 0.3
 #: A page whose characters are mostly without Unicode (``(cid:N)``) has no usable text.
 _UNMAPPED_SHARE = 0.5
 
-HOW_TO_OCR = (
+INSTALL_OCR = (
     "install the ocr extra (pip install 'ragtrack[ocr]' and the tesseract "
-    "program, e.g. apt-get install tesseract-ocr) and run with --ocr"
+    "program, e.g. apt-get install tesseract-ocr)"
 )
+HOW_TO_OCR = f"{INSTALL_OCR} and ingest again with OCR turned on"
 
 
 def is_scanned(page: PageLayout) -> bool:
@@ -47,7 +48,7 @@ def ocr_pages(data: bytes, pages: list[int], name: str) -> bytes:
         import ocrmypdf  # type: ignore[import-not-found]
     except ImportError:
         raise InputError(
-            f"--ocr needs OCR support: {HOW_TO_OCR.split(' and run')[0]}", file=name
+            f"OCR was asked for but is not installed: {INSTALL_OCR}", file=name
         ) from None
     out = io.BytesIO()
     try:
