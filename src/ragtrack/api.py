@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ragtrack.limits import PDF_MAX_BYTES, TEXT_MAX_BYTES
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -37,7 +39,6 @@ _RECORDS = {
     "SeriesGaps": "ragtrack.analysis.gaps",
     "quarter_ranges": "ragtrack.analysis.gaps",
     "OutcomeOverride": "ragtrack.link.outcomes",
-    "DEFAULT_MAX_BYTES": "ragtrack.extract.reader",
 }
 
 
@@ -48,6 +49,10 @@ def __getattr__(name: str) -> object:
         return getattr(importlib.import_module(_RECORDS[name]), name)
     raise AttributeError(f"module 'ragtrack.api' has no attribute {name!r}")
 
+
+#: Default size limits of input files, text and PDF (``IngestOptions.max_bytes`` overrides).
+DEFAULT_MAX_BYTES = TEXT_MAX_BYTES
+DEFAULT_PDF_MAX_BYTES = PDF_MAX_BYTES
 
 #: The dataset directory used when none is given (``RAGTRACK_DATA`` overrides it in the CLI).
 DEFAULT_DATA_DIR = Path("ragtrack-data")

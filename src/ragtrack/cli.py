@@ -15,16 +15,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from ragtrack import api
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
 from ragtrack.errors import InputError, LockTimeout, NoDataset, RagtrackError
 from ragtrack.lineage_cli import lineage_app
-from ragtrack.version import PARSER_VERSION, __version__
+from ragtrack.version import version_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -49,7 +45,7 @@ class DocType(enum.StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"ragtrack {__version__} (parser {PARSER_VERSION})")
+        typer.echo(version_line())
         raise typer.Exit()
 
 
@@ -130,7 +126,8 @@ def ingest(
         typer.Option(
             min=1,
             help="Refuse input files larger than this many bytes "
-            f"[default: {api.DEFAULT_MAX_BYTES} for text].",
+            f"[default: {api.DEFAULT_MAX_BYTES:,} for text, {api.DEFAULT_PDF_MAX_BYTES:,} "
+            "for PDF].",
         ),
     ] = None,
     pdf_backend: Annotated[
@@ -153,6 +150,15 @@ def ingest(
     Exit status: 0 all files ingested, 1 some failed (the rest are written), 2 usage error,
     3 another ingest held the dataset for longer than --lock-timeout.
     """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     from ragtrack.api import FileResult, IngestOptions
 
     configure_logging(verbose, quiet)
@@ -248,6 +254,9 @@ def status(
         report = api.status(directory, verify=verify)
     except RagtrackError as err:
         raise _exit_for(err) from None
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, soft_wrap=True)
     if as_json:
         console.print_json(json.dumps(report.to_dict()))
@@ -398,6 +407,9 @@ def diff(
         _write_text(csv_file, result.to_frame().to_csv(index=False))
     if _to_stdout(json_file) or _to_stdout(csv_file):
         return
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, soft_wrap=True)
     console.print(
         f"from {result.from_key} ({result.from_period or '?'}) to {result.to_key} "
@@ -527,6 +539,9 @@ def outcomes(
 
 def _print_themes(themes: object) -> None:
     import pandas as pd
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
 
     assert isinstance(themes, pd.DataFrame)
     table = Table(title="Outcome themes", box=box.SIMPLE_HEAD)

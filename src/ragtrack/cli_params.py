@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from ragtrack.errors import Remedy
-from ragtrack.normalise.values import canonical_plan_year
 
 #: How the command line words each remedy the library reports: by the flag that applies it.
 REMEDY_FLAGS = {
@@ -59,6 +58,8 @@ def plan_year_param(value: str | None) -> str | None:
     """``--plan-year`` in canonical form (``2019-2020`` -> ``2019/20``), or a usage error."""
     if value is None:
         return None
+    from ragtrack.normalise.values import canonical_plan_year
+
     canonical = canonical_plan_year(value)
     if canonical is None:
         raise typer.BadParameter(f"{value!r} is not a plan year like 2019/20")

@@ -18,12 +18,13 @@ import regex
 
 from ragtrack.errors import InputError, Remedy
 from ragtrack.extract.structure import STRUCTURAL_KINDS, LineKind, classify_line, row_ref
+from ragtrack.limits import TEXT_MAX_BYTES
 from ragtrack.records import Line, SourceText
 
 log = logging.getLogger(__name__)
 
 #: Default upper bound on a text source, in bytes; configurable per call.
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_BYTES = TEXT_MAX_BYTES
 
 #: Non-breaking and other Unicode spaces become plain spaces; zero-width characters go.
 _ODD_SPACES = "\u00a0\u1680\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B)))

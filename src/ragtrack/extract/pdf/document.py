@@ -16,6 +16,7 @@ from ragtrack.extract.pdf.pdfium_backend import PdfiumPages
 from ragtrack.extract.pdf.plumber_backend import PlumberPages
 from ragtrack.extract.pdf.scanned import is_scanned, ocr_pages, scanned_warning
 from ragtrack.extract.reader import read_file_bytes
+from ragtrack.limits import PDF_MAX_BYTES
 from ragtrack.records import SourceText
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ BACKENDS: dict[str, Callable[[bytes, str], PdfPages]] = {
 }
 DEFAULT_BACKEND = "pypdfium2"
 #: Default upper bound on a PDF, in bytes.
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_BYTES = PDF_MAX_BYTES
 
 
 def _check_bytes(data: bytes, name: str) -> None:

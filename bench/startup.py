@@ -1,0 +1,71 @@
+"""Start-up cost of the ``ragtrack`` command, as whole processes on this machine in one run.
+
+Prints the best-of-N wall time of ``python -c pass`` and, beside it, of
+  * ``ragtrack --version`` and ``ragtrack --help`` (target: within 0.15 s of ``pass``),
+  * ``ragtrack ingest`` of one small text report into a new dataset (target: under 0.6 s in
+    total; the report is the smallest sample, parsed, linked and written),
+  * ``python -c "import ragtrack"`` and ``import ragtrack.cli`` for reference.
+
+    python bench/startup.py [--rounds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_REPORT = ROOT / "samples" / "002_09ef99f253a2c4a1.txt"
+PY = sys.executable
+#: the installed console script, as a user types it (``python -m ragtrack`` where there is none)
+SCRIPT = Path(PY).parent / "ragtrack"
+RAGTRACK = [str(SCRIPT)] if SCRIPT.exists() else [PY, "-m", "ragtrack"]
+
+
+def best(command: list[str], rounds: int, fresh: Path | None = None) -> float:
+    """Best wall time of ``command``; with ``fresh``, each round writes a new dataset there."""
+    times = []
+    for round_ in range(rounds):
+        extra = ["-d", str(fresh / f"data{round_}")] if fresh else []
+        start = time.perf_counter()
+        subprocess.run(
+            [*command, *extra], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=15, help="runs of each; best is kept")
+    args = parser.parse_args()
+    rounds = args.rounds
+    base = best([PY, "-c", "pass"], rounds)
+    print(f"python -c pass          {base:6.3f} s")
+    for label, command in (
+        ("import ragtrack", [PY, "-c", "import ragtrack"]),
+        ("import ragtrack.cli", [PY, "-c", "import ragtrack.cli"]),
+    ):
+        print(f"{label:<23} {best(command, rounds):6.3f} s")
+    for flag in ("--version", "--help"):
+        took = best([*RAGTRACK, flag], rounds)
+        verdict = "meets" if took - base <= 0.15 else "misses"
+        over = f"+{took - base:.3f} s over pass; {verdict} 0.15"
+        print(f"ragtrack {flag:<14} {took:6.3f} s  ({over})")
+    folder = Path(tempfile.mkdtemp(prefix="startup-"))
+    try:
+        took = best([*RAGTRACK, "ingest", str(SMALL_REPORT), "-q"], max(3, rounds // 3), folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    verdict = "meets" if took <= 0.6 else "misses"
+    size = SMALL_REPORT.stat().st_size // 1024
+    print(f"ingest one report       {took:6.3f} s  ({SMALL_REPORT.name}, {size} KB; {verdict} 0.6)")
+
+
+if __name__ == "__main__":
+    main()
