@@ -14,7 +14,7 @@ from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
-import regex as re
+import regex
 
 KEY = Path(__file__).resolve().parent / "golden" / "lineage_answer_key.csv"
 
@@ -23,7 +23,7 @@ Node = tuple[str, str, str]
 
 def _fold(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").lower()
-    return re.sub(r"\s+", " ", text)
+    return regex.sub(r"\s+", " ", text)
 
 
 def item_nodes(items: pd.DataFrame) -> pd.Series:

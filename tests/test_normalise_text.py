@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import regex as re
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,7 +15,7 @@ def joined_by_spec(parts: list[str]) -> str:
     for piece in (fold_spaces(line) for part in parts for line in part.split(CELL_LINE_BREAK)):
         if not piece:
             continue
-        if out and not re.search(r"(?<=[\p{L}\p{N}])-$", out):
+        if out and not regex.search(r"(?<=[\p{L}\p{N}])-$", out):
             out += " "
         out += piece
     return out

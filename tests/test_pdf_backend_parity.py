@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-import regex as re
+import regex
 
 from golden_rows import as_rows
 from ragtrack.extract import parse_source
@@ -28,7 +28,7 @@ OFFICE_PDFS = sorted(OFFICE.glob("*.pdf"))
 REPORT_TEXT = OFFICE / "progress_report.txt"
 ALL_BACKENDS = sorted(BACKENDS)
 LIGATURE_WORDS = ("different", "efficiency", "office", "affordable", "fluent", "final")
-_WORD = re.compile(r"\p{L}+")
+_WORD = regex.compile(r"\p{L}+")
 
 
 def _parsed(data: bytes, backend: str) -> ParsedDocument:

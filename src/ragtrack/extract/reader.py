@@ -10,14 +10,13 @@ from __future__ import annotations
 import codecs
 import hashlib
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import regex
 
 from ragtrack.errors import InputError, Remedy
-from ragtrack.extract.structure import STRUCTURAL_KINDS, LineKind, classify_line, row_ref
+from ragtrack.extract.furniture import drop_page_furniture
 from ragtrack.limits import TEXT_MAX_BYTES
 from ragtrack.records import Line, SourceText
 
@@ -42,34 +41,7 @@ def _plain_spaces(text: str) -> str:
     return text
 
 
-_PAGE_NUMBER = regex.compile(
-    r"^\s*(?:page\s+(?P<n>\d+)(?:\s*(?:of|/)\s*(?P<of>\d+))?|(?P<n>\d+)\s*(?:of|/)\s*(?P<of>\d+)"
-    r"|[-–]\s*\d+\s*[-–])\s*$",
-    regex.IGNORECASE,
-)
-
-
-def _is_bare_page_number(text: str) -> bool:
-    """A lone number at a page edge is a page number, unless it reads as a year (2019)."""
-    return bool(_BARE_NUMBER.match(text)) and not 1900 <= int(text) <= 2099
-
-
-def _is_page_number(text: str) -> bool:
-    """``Page 3 of 40``, ``3/40``, ``- 3 -``; not a year span such as ``2021/22``."""
-    if len(text) > 40 or not _DIGIT.search(text):
-        return False
-    match = _PAGE_NUMBER.match(text)
-    if not match:
-        return False
-    if match["n"] and match["of"]:
-        return int(match["n"]) <= int(match["of"])
-    return True
-
-
-_DIGIT = regex.compile(r"\d")
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f]")
-_BARE_NUMBER = regex.compile(r"^\s*\d{1,4}\s*$")
-_REGION = 3  # how many non-blank lines at the top and bottom of a page can be furniture
 
 
 def decode(data: bytes, name: str = "<input>") -> tuple[str, str, tuple[str, ...]]:
@@ -305,74 +277,6 @@ def split_lines(text: str) -> list[Line]:
             cleaned = segment if segment.isascii() else _plain_spaces(segment)
             lines.append(Line(number=number, page=page, text=cleaned.rstrip()))
     return lines
-
-
-_DIGITS = regex.compile(r"\d+")
-_SPACES = regex.compile(r"\s+")
-
-
-def furniture_key(text: str) -> str:
-    """What two printings of a running line share: case, spacing and digits ignored."""
-    return _DIGITS.sub("#", _SPACES.sub(" ", text.strip().casefold()))
-
-
-def _is_structural(text: str) -> bool:
-    """Lines a parser needs (headings, table headers, rows) are never page furniture."""
-    kind = classify_line(text)
-    numbered_outcome = kind.kind is LineKind.OUTCOME and kind.number is not None
-    return kind.kind in STRUCTURAL_KINDS or numbered_outcome or row_ref(text) is not None
-
-
-def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
-    """Remove running headers, footers and page numbers; return kept lines and pages.
-
-    Furniture is a page-number line anywhere (``Page 3 of 40``, ``- 3 -``), a bare number at
-    the edge of a page, and the lines at the very top or bottom of pages that recur there on
-    several pages (digits ignored) or repeat the first page's opening lines. Edges are peeled
-    one line at a time, so a two-line running header goes but content below it stays. A line
-    that also stands inside a page, or that a parser recognises as structure, is content.
-    """
-    page_count = lines[-1].page if lines else 1  # lines come in page order
-    drop: set[int] = {
-        i for i, line in enumerate(lines) if 0 < len(line.text) <= 40 and _is_page_number(line.text)
-    }
-    if page_count > 1:
-        pages: dict[int, list[int]] = {}
-        for index, line in enumerate(lines):
-            if line.text.strip():
-                pages.setdefault(line.page, []).append(index)
-        first_page_top = {furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
-        # a line that also stands inside a page, away from its edges, is content
-        interior = {
-            furniture_key(lines[i].text) for idx in pages.values() for i in idx[_REGION:-_REGION]
-        }
-        for from_top in (True, False):
-            # each page's lines from the edge inwards, skipping what is already dropped
-            edges = {
-                p: [i for i in (idx if from_top else idx[::-1]) if i not in drop]
-                for p, idx in pages.items()
-                if not (from_top and p == 1)
-            }
-            for depth in range(_REGION):
-                at_edge = {p: e[depth] for p, e in edges.items() if len(e) > depth}
-                counts = Counter(furniture_key(lines[i].text) for i in at_edge.values())
-                peeled = False
-                for p, i in at_edge.items():
-                    text = lines[i].text
-                    key = furniture_key(text)
-                    repeated = counts[key] >= 2 and counts[key] >= 0.5 * len(edges)
-                    title_again = from_top and key in first_page_top
-                    bare_number = depth == 0 and _is_bare_page_number(text)
-                    furniture = (repeated or title_again) and key not in interior
-                    if (furniture or bare_number) and not _is_structural(text):
-                        drop.add(i)
-                        peeled = True
-                    else:
-                        edges[p] = edges[p][:depth]  # stop peeling this page
-                if not peeled:
-                    break
-    kept = [line for i, line in enumerate(lines) if i not in drop]
-    return kept, page_count
 
 
 #: Bytes of the size limit per line allowed. Memory follows the number of lines (a few hundred

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex as re
+import regex
 
 REF_BODY = r"[A-Z]{0,2}\d{1,2}\.\d{1,3}"
 #: A ref standing alone: not part of a longer number, a percentage or a decimal.
 REF_TOKEN = rf"(?<![\w.£$€/-]){REF_BODY}(?![\d%]|\.\d|\w)"
-_REF = re.compile(r"^(?P<prefix>[A-Z]{0,2})(?P<outcome>\d{1,2})\.(?P<seq>\d{1,3})$")
+_REF = regex.compile(r"^(?P<prefix>[A-Z]{0,2})(?P<outcome>\d{1,2})\.(?P<seq>\d{1,3})$")
 
 _LIST_SEP = r"(?:\s*(?:,\s*and|,\s*&|,|/|&|\band\b)\s*)"
 

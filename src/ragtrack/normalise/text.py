@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-import regex as re
+import regex
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 #: A line break kept inside one table cell (U+2028 LINE SEPARATOR), as PDF cells give it.
 CELL_LINE_BREAK = "\u2028"
-_SOFT_BREAK = re.compile(r"(?<=[\p{L}\p{N}])-$")
+_SOFT_BREAK = regex.compile(r"(?<=[\p{L}\p{N}])-$")
 
 
 def strip_html(text: str) -> str:

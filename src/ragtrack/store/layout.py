@@ -10,7 +10,7 @@ import hashlib
 import unicodedata
 from pathlib import Path
 
-import regex as re
+import regex
 
 from ragtrack.normalise.values import plan_year_slug
 from ragtrack.records import DocumentRecord
@@ -25,9 +25,9 @@ STAGING_NAME = "_staging"
 #: dataset where a partition key is also a column).
 PARTITION = "year"
 
-_UNSAFE = re.compile(r"[^a-z0-9]+")
-_YEAR_SLUG = re.compile(r"^\d{4}-\d{2}$")
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,199}$")
+_UNSAFE = regex.compile(r"[^a-z0-9]+")
+_YEAR_SLUG = regex.compile(r"^\d{4}-\d{2}$")
+_KEY = regex.compile(r"^[a-z0-9][a-z0-9_-]{0,199}$")
 _MAX_PART = 60
 
 

@@ -8,12 +8,12 @@ blank line between paragraphs.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-import regex as re
+import regex
 
+from ragtrack.extract.furniture import EdgeLine, find_positioned_furniture
 from ragtrack.extract.pdf.colours import hex_colour, rag_of_fill
 from ragtrack.extract.pdf.glyphs import level_arrow
 from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
@@ -23,19 +23,10 @@ from ragtrack.normalise.refs import REF_TOKEN
 from ragtrack.normalise.text import join_wrapped
 from ragtrack.records import Line
 
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|[-–]\s*\d+\s*[-–]|\d{1,4})\s*$",
-    re.IGNORECASE,
-)
 #: A commentary label opening a line (``A2.14: The ...``, ``M1.3 - ...``, ``4.3 The ...``):
 #: a wrapped sentence rarely goes on with a ref and a capital, a new paragraph often does.
-_LABEL = re.compile(rf"^\s*{REF_TOKEN}(?:\s*[:\-–])?\s+[\p{{Lu}}\d(]")
+_LABEL = regex.compile(rf"^\s*{REF_TOKEN}(?:\s*[:\-–])?\s+[\p{{Lu}}\d(]")
 _EDGE_LINES = 2  # how many free lines at the top and bottom of a page can be furniture
-_SAME_PLACE = 3.0  # points: a running header sits at the same height on every page
-
-
-def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().casefold()))
 
 
 def _edge_lines(page: PageLayout) -> list[int]:
@@ -57,34 +48,13 @@ def _edge_lines(page: PageLayout) -> list[int]:
 
 def find_furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
     """(page index, entry index) of running headers, footers and page numbers."""
-    drop: set[tuple[int, int]] = set()
-    seen: dict[str, list[tuple[int, float]]] = {}
+    edges = []
     for p, page in enumerate(pages):
         for i in _edge_lines(page):
             entry = page.entries[i]
             assert isinstance(entry, Free)
-            text = entry.line.text
-            if _PAGE_NUMBER.match(text):
-                drop.add((p, i))
-                continue
-            if classify_line(text).kind is not LineKind.TEXT:
-                continue  # a heading that starts each page's section is content, not furniture
-            seen.setdefault(_furniture_key(text), []).append((p, entry.line.baseline))
-    needed = max(2, math.ceil(0.5 * len(pages)))
-    for places in seen.values():
-        if len({p for p, _ in places}) < needed:
-            continue
-        heights = Counter(round(y / _SAME_PLACE) for _, y in places)
-        common, count = heights.most_common(1)[0]
-        if count < needed:
-            continue
-        for p, y in places:
-            if abs(round(y / _SAME_PLACE) - common) <= 1:
-                for i in _edge_lines(pages[p]):
-                    entry = pages[p].entries[i]
-                    if isinstance(entry, Free) and entry.line.baseline == y:
-                        drop.add((p, i))
-    return drop
+            edges.append(EdgeLine(p, i, entry.line.text, entry.line.baseline))
+    return find_positioned_furniture(edges, len(pages))
 
 
 def drop_furniture(pages: list[PageLayout]) -> None:
@@ -202,7 +172,7 @@ def _column(header: Row | None, *words: str) -> int | None:
         return None
     for index, cell in enumerate(header.cells):
         lowered = cell.text.casefold()
-        if any(re.search(rf"\b{w}\b", lowered) for w in words):
+        if any(regex.search(rf"\b{w}\b", lowered) for w in words):
             return index
     return None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-import regex as re
+import regex
 from pdfminer.encodingdb import EncodingDB
 
 UP, RIGHT, DOWN, LEFT = "↑", "→", "↓", "←"
@@ -99,7 +99,7 @@ _PRIVATE_USE = {0xF000 + code: glyph for code, glyph in _WINGDINGS.items() if co
 #: PDFium may not, so both are spelled out here to give the same text.
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 
-_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+_SUBSET_PREFIX = regex.compile(r"^[A-Z]{6}\+")
 
 
 def base_font(name: str) -> str:

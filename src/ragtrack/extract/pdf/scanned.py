@@ -20,7 +20,7 @@ INSTALL_OCR = (
     "install the ocr extra (pip install 'ragtrack[ocr]' and the tesseract "
     "program, e.g. apt-get install tesseract-ocr)"
 )
-HOW_TO_OCR = f"{INSTALL_OCR} and ingest again with OCR turned on"
+HOW_TO_OCR = f"{INSTALL_OCR} and ingest again with the ocr option on"
 
 
 def is_scanned(page: PageLayout) -> bool:

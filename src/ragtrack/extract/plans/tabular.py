@@ -20,6 +20,7 @@ import regex
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import doc_type_scores
+from ragtrack.extract.furniture import CONNECTOR_END, find_branding, furniture_key
 from ragtrack.extract.plans.common import majority, plan_year_override
 from ragtrack.extract.provenance import (
     WarningLog,
@@ -29,7 +30,6 @@ from ragtrack.extract.provenance import (
     stable_id,
     warn_far_future_plan_year,
 )
-from ragtrack.extract.reader import furniture_key
 from ragtrack.extract.structure import (
     Classified,
     LineKind,
@@ -72,14 +72,10 @@ _OFFICER_OPEN_END = regex.compile(
     r"|[-–/&,])\s*$",
     regex.IGNORECASE,
 )
-_URL_LINE = regex.compile(r"^\s*(?:https?://|www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?\s*$")
 _COUNCIL_LINE = regex.compile(
     r"^\s*(?P<name>\p{Lu}[\w'’-]+(?:\s+\p{Lu}[\w'’-]+){0,3}\s+Council)\s*$"
 )
 _TITLE_LIKE = regex.compile(r"^\s*\p{Lu}[^\d.:;!?]*$")
-_CONNECTOR_END = regex.compile(
-    r"\b(?:and|or|of|for|to|the|a|an|in|with|by|&)\s*$", regex.IGNORECASE
-)
 
 
 # ------------------------------------------------------------------ furniture and headings
@@ -87,49 +83,6 @@ _CONNECTOR_END = regex.compile(
 
 def _structural(c: Classified) -> bool:
     return c.kind not in (LineKind.TEXT, LineKind.BLANK)
-
-
-def find_furniture(lines: list[Line], classes: list[Classified]) -> set[int]:
-    """Indexes of branding lines repeated on many pages and of lone web addresses.
-
-    A line is branding when its text recurs at least three times, sits next to a structural
-    heading in most of its occurrences, and never reads as the wrapped end of the line before
-    it (``Partnerships`` after ``AD - Integration and`` recurs too, but is a cell).
-    """
-    nonblank = [i for i, c in enumerate(classes) if c.kind is not LineKind.BLANK]
-    position = {i: n for n, i in enumerate(nonblank)}
-    occurrences: dict[str, list[int]] = {}
-    for i in nonblank:
-        if classes[i].kind is LineKind.TEXT and row_ref(lines[i].text) is None:
-            occurrences.setdefault(furniture_key(lines[i].text), []).append(i)
-    furniture: set[int] = set()
-    for i in nonblank:
-        if classes[i].kind is LineKind.TEXT and _URL_LINE.match(lines[i].text):
-            furniture.add(i)
-    for key, found in occurrences.items():
-        if len(found) < 3 or _CONNECTOR_END.search(key) or _OFFICER_OPEN_END.search(key):
-            continue
-        near = 0
-        wrapped = False
-        for i in found:
-            n = position[i]
-            prev = lines[nonblank[n - 1]].text if n else ""
-            if prev and _OFFICER_OPEN_END.search(prev):
-                wrapped = True
-            window = nonblank[max(0, n - 2) : n] + nonblank[n + 1 : n + 3]
-            if any(
-                _structural(classes[j])
-                or (
-                    furniture_key(lines[j].text) in occurrences
-                    and len(occurrences[furniture_key(lines[j].text)]) >= 3
-                    and j != i
-                )
-                for j in window
-            ):
-                near += 1
-        if not wrapped and near * 2 >= len(found):
-            furniture.update(found)
-    return furniture
 
 
 def _standalone(classes: list[Classified], i: int) -> bool:
@@ -457,7 +410,7 @@ class _RowCutter:
         while (
             i + 1 < len(self.lines)
             and self.classes[i + 1].kind is LineKind.TEXT
-            and (self.lines[i + 1].text.strip()[:1].islower() or _CONNECTOR_END.search(parts[-1]))
+            and (self.lines[i + 1].text.strip()[:1].islower() or CONNECTOR_END.search(parts[-1]))
         ):
             i += 1
             parts.append(self.lines[i].text)
@@ -703,7 +656,7 @@ def parse_delivery_plan(
     lines = list(source.lines)
     classes = classify_lines(source) if classes is None else classes
     _check_not_progress_report(source, classes)
-    furniture = find_furniture(lines, classes)
+    furniture = find_branding(lines, classes, _OFFICER_OPEN_END.search)
     unnumbered = find_unnumbered_outcomes(lines, classes, furniture)
     furniture -= set(unnumbered)
     year = _plan_year(source, classes, plan_year, today, warnings)
