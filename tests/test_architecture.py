@@ -70,3 +70,61 @@ def test_the_library_names_no_command_line_flag() -> None:
         text = path.read_text(encoding="utf-8")
         for flag in FLAGS:
             assert f"{flag}" not in text, f"{path.relative_to(SRC)} names {flag}"
+
+
+ARCHITECTURE = SRC.parents[1] / "docs" / "architecture.md"
+
+
+def _rules() -> dict[str, set[str]]:
+    """docs/architecture.md's table: each unit and what it may import."""
+    rules: dict[str, set[str]] = {}
+    for line in ARCHITECTURE.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not cells[0].startswith("`"):
+            continue
+        units = {unit.rstrip("/") for unit in cells[0].replace("`", " ").split()}
+        allowed = (set(cells[2].split()) - {"—"}) | units  # a row's units work together
+        for unit in units:
+            rules[unit] = allowed
+    return rules
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Modules of ragtrack that ``path`` imports, outside ``if TYPE_CHECKING:`` blocks."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "ragtrack":
+                found.update(f"ragtrack.{alias.name}" for alias in node.names)
+            else:
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return {name for name in found if name.startswith("ragtrack.")}
+
+
+def test_every_import_keeps_to_the_table_in_docs_architecture() -> None:
+    rules = _rules()
+    assert {"extract", "link", "store", "analysis", "api", "cli"} <= set(rules)
+    for path in sorted(SRC.rglob("*.py")):
+        parts = path.relative_to(SRC).parts
+        unit = parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
+        assert unit in rules, f"{path.relative_to(SRC)}: no row for {unit} in {ARCHITECTURE.name}"
+        for name in _runtime_imports(path):
+            target = name.split(".")[1:]
+            if target[0] == unit:
+                continue
+            allowed = rules[unit]
+            assert target[0] in allowed or ".".join(target[:2]) in allowed, (
+                f"{path.relative_to(SRC)} imports {name}, which {ARCHITECTURE.name} does not "
+                f"allow {unit} to import"
+            )

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import ragtrack
 from ragtrack import api
-from ragtrack.analysis.persist import read_outcome_overrides
 from ragtrack.link.outcomes import OutcomeOverride, link_outcomes, title_key
+from ragtrack.store.outcome_overrides import read_outcome_overrides
 from sample_dataset import copy_of_sample_dataset, sample_dataset
 
 

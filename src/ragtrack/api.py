@@ -402,8 +402,8 @@ def outcomes(root: str | Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
     tables = load(require_dataset(root))
     if "outcomes" in tables:
         return tables["outcomes"]
-    from ragtrack.analysis.persist import read_outcome_overrides
     from ragtrack.link.outcomes import link_outcomes
+    from ragtrack.store.outcome_overrides import read_outcome_overrides
 
     return link_outcomes(tables["items"], read_outcome_overrides(Path(root)))
 
@@ -420,9 +420,9 @@ def decide_outcomes(
     Both titles must be printed in their plan years at that level (case and punctuation
     aside), else :class:`~ragtrack.errors.InputError` says which is not.
     """
-    from ragtrack.analysis.persist import append_outcome_override
     from ragtrack.errors import InputError
     from ragtrack.link.outcomes import title_key
+    from ragtrack.store.outcome_overrides import append_outcome_override
 
     path = require_dataset(root)
     themes = outcomes(path)

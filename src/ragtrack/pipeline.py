@@ -454,8 +454,8 @@ def _ingest_into(
     emit: Callable[[FileResult], None],
 ) -> None:
     """Repair, stage every file's report, then commit them with their lineage at once."""
-    from ragtrack.analysis.persist import read_outcome_overrides
     from ragtrack.store.lineage_table import read_overrides
+    from ragtrack.store.outcome_overrides import read_outcome_overrides
 
     # a bad overrides file stops the run up front, before anything is parsed
     overrides = read_overrides(store.root)

@@ -16,7 +16,6 @@ import pandas as pd
 import pyarrow as pa
 
 from ragtrack.analysis import derived_tables
-from ragtrack.analysis.persist import read_outcome_overrides
 from ragtrack.link.items import linking_frame
 from ragtrack.link.lineage import link_items
 from ragtrack.link.outcomes import OutcomeOverride
@@ -24,6 +23,7 @@ from ragtrack.link.settings import LineageResult, LineageSettings, Override
 from ragtrack.store.dataset import StagedReport, Store
 from ragtrack.store.frames import to_pandas
 from ragtrack.store.lineage_table import LINEAGE_DIR, lineage_arrow, lineage_frame
+from ragtrack.store.outcome_overrides import read_outcome_overrides
 from ragtrack.store.reading import _unify
 from ragtrack.store.schema import SCHEMAS
 

@@ -11,19 +11,21 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ragtrack.analysis.gaps import SeriesGaps
 from ragtrack.errors import StoreError
 from ragtrack.store.dataset import Problem, check_files
 from ragtrack.store.frames import to_pandas
 from ragtrack.store.manifest import Manifest, ManifestRow
 from ragtrack.store.schema import DERIVED_SCHEMAS, SCHEMAS
 from ragtrack.store.snapshot import Snapshot, read_snapshot, require_dataset
+
+if TYPE_CHECKING:
+    from ragtrack.analysis.gaps import SeriesGaps  # filled in by api.status
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Reading and recording reviewers' outcome-theme decisions, ``DIR/outcome_overrides.csv``
-(the I/O edge of outcome linking)."""
+(the I/O edge of outcome linking, beside ``overrides.csv`` in ``store.overrides``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ragtrack.errors import InputError
 from ragtrack.link.outcomes import LEVELS, OutcomeOverride
+from ragtrack.store.overrides import append_csv_rows
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ def append_outcome_override(root: Path, override: OutcomeOverride) -> Path:
 
     The caller holds the dataset lock; the file is replaced whole, atomically.
     """
-    from ragtrack.store.overrides import append_csv_rows
-
     path = Path(root) / OUTCOME_OVERRIDES_NAME
     existing = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     row = {f: getattr(override, f) for f in OUTCOME_OVERRIDE_FIELDS}
