@@ -227,6 +227,7 @@ def test_millions_of_tiny_lines_are_refused_by_their_count_before_parsing(tmp_pa
     )
 
 
+@pytest.mark.slow  # a soak: a million lines (bench/million_lines.py has the figures)
 def test_a_million_short_lines_of_commentary_are_read_whole(tmp_path: Path) -> None:
     """One paragraph of a million short lines (joining it was quadratic: hours); see
     bench/million_lines.py for the time and memory figures."""

@@ -161,6 +161,7 @@ def _frames(root: Path) -> dict[str, pd.DataFrame]:
     }
 
 
+@pytest.mark.slow  # a property soak: batches of damaged reports in every order
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(order=st.permutations(range(7)), as_folder=st.booleans())
 def test_the_order_of_files_in_a_batch_does_not_change_the_dataset(

@@ -22,6 +22,7 @@ def _fuzz() -> ModuleType:
     return module
 
 
+@pytest.mark.slow  # fuzz: 300 mangled reports
 def test_300_mangled_reports_give_no_crash_and_no_impossible_value() -> None:
     count, crashes, _rejected, impossible = _fuzz().run(300, seed=20_000)
     assert (count, crashes, impossible) == (300, 0, 0)

@@ -62,6 +62,7 @@ def one_batch(by_prefix: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return ingest_in_batches(by_prefix, [PREFIXES])
 
 
+@pytest.mark.slow  # a property soak: the samples ingested in random orders and batchings
 @settings(
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

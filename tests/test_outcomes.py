@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -98,6 +99,7 @@ def test_overrides_join_and_split_themes() -> None:
     assert ids[("2019/20", "New ways of working")] != ids[("2021/22", "New Ways of Working")]
 
 
+@pytest.mark.slow  # a property soak: 25 shuffles of the sample items
 @settings(max_examples=25, deadline=None)
 @given(st.permutations(range(len(ITEMS))))
 def test_row_order_does_not_change_the_themes(order: list[int]) -> None:

@@ -56,7 +56,18 @@ SAMPLE_CASES = {
 }
 
 
-@pytest.fixture(scope="module", params=sorted(SAMPLE_CASES))
+#: the two longest samples' PDFs run with the slow tests (rendering and reading them through
+#: both backends takes most of a minute); the two renderings of 004 stay in the fast suite
+SLOW_CASES = {"000-private-use", "001-symbol"}
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param(case, marks=pytest.mark.slow) if case in SLOW_CASES else case
+        for case in sorted(SAMPLE_CASES)
+    ],
+)
 def sample_case(request: pytest.FixtureRequest) -> dict[str, object]:
     """A sample's text rows and the rows of its PDF rendering through each backend."""
     name, source, options = SAMPLE_CASES[request.param]

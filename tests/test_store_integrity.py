@@ -85,6 +85,7 @@ print(reads, mixed, unlinked)
 """
 
 
+@pytest.mark.slow  # a soak: readers under a live writer
 def test_a_reader_never_sees_half_a_commit_or_items_without_lineage(tmp_path: Path) -> None:
     inbox, out = _dataset(tmp_path)
     stop = tmp_path / "stop"
@@ -332,6 +333,7 @@ def test_a_rebuilt_manifest_keeps_the_real_source_path_for_repairs(tmp_path: Pat
 # -- report identity -----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a soak: one ingest per council name
 def test_council_names_of_any_script_stay_apart(tmp_path: Path) -> None:
     path = write_report(tmp_path / "a.txt")
     out = tmp_path / "out"
@@ -446,6 +448,7 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+@pytest.mark.slow  # a soak: SIGKILLs a live ingest and watches its workers end
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find processes")
 def test_parse_workers_end_when_their_ingest_is_killed(tmp_path: Path) -> None:
     inbox = tmp_path / "in"

@@ -107,6 +107,7 @@ def assert_whole_reports(out: Path, expected: dict[str, tuple[int, int]], report
     assert pd.read_parquet(out / "documents")["report_key"].is_unique
 
 
+@pytest.mark.slow  # a soak: 50 SIGKILLs of a live ingest
 def test_sigkill_at_50_random_moments_never_leaves_half_a_report(tmp_path: Path) -> None:
     inbox, out = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
@@ -157,6 +158,7 @@ def test_sigkill_at_50_random_moments_never_leaves_half_a_report(tmp_path: Path)
     assert not any((out / STAGING_NAME).iterdir())
 
 
+@pytest.mark.slow  # a soak: two live ingests racing for the lock
 def test_two_ingests_at_once_end_with_the_union(tmp_path: Path) -> None:
     out = tmp_path / "out"
     firsts, seconds = tmp_path / "a", tmp_path / "b"

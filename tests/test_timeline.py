@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +147,7 @@ def test_two_councils_are_two_series() -> None:
     assert _by_ref(timeline[timeline["council"] == "Council"]) == _by_ref(_timeline())
 
 
+@pytest.mark.slow  # a property soak: 25 shuffles of the sample dataset
 @settings(max_examples=25, deadline=None)
 @given(st.randoms(use_true_random=False))
 def test_row_order_does_not_change_the_timeline(rnd) -> None:
