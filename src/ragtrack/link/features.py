@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -19,6 +18,7 @@ from scipy import sparse
 from ragtrack.link.entities import Entity
 from ragtrack.link.settings import LineageSettings
 from ragtrack.link.text import masked_text, numbers_in
+from ragtrack.link.tfidf import char_ngrams, tfidf_matrix, word_ngrams
 
 #: cosine of two unrelated plan rows' embeddings is about this; rescaled to 0
 SEMANTIC_BASELINE = 0.3
@@ -44,14 +44,8 @@ def build_features(
     cols: dict[str, list], entities: list[Entity], settings: LineageSettings
 ) -> Features:
     """Features of each entity, from its first row (the plan's wording when there is one)."""
-    # scikit-learn is imported here so that reading the lineage table does not pay for it
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     texts = [cols["_masked"][e.rows[0]] for e in entities]
     numbers = [numbers_in(cols["text"][e.rows[0]]) for e in entities]
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b")
-    # character n-grams within words catch inflections: obese/obesity, rate/rates
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     semantic = None
     if settings.weight_semantic:
         from ragtrack.link.semantic import embed
@@ -61,8 +55,9 @@ def build_features(
     return Features(
         text=texts,
         words=[frozenset(t.split()) for t in texts],
-        tfidf=_fit(words, texts),
-        chars=_fit(chars, texts),
+        tfidf=tfidf_matrix(texts, word_ngrams),
+        # character n-grams within words catch inflections: obese/obesity, rate/rates
+        chars=tfidf_matrix(texts, char_ngrams),
         semantic=semantic,
         numbers=number_matrix,
         number_counts=np.asarray(number_matrix.sum(axis=1)).ravel(),
@@ -125,14 +120,6 @@ def _number_matrix(numbers: list[frozenset[str]]) -> sparse.csr_matrix:
     return sparse.csr_matrix(
         (np.ones(len(rows)), (rows, cols)), shape=(len(numbers), max(1, len(vocabulary)))
     )
-
-
-def _fit(vectorizer: Any, texts: list[str]) -> sparse.csr_matrix:
-    """TF-IDF matrix of ``texts`` (a scikit-learn ``TfidfVectorizer``), empty when no words."""
-    try:
-        return vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # every text empty
-        return sparse.csr_matrix((len(texts), 1))
 
 
 def _first_str(cols: dict[str, list], rows: list[int], column: str) -> str | None:

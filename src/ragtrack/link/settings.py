@@ -1,7 +1,7 @@
 """What the linker takes and gives as data: its settings, a reviewer's override, its result.
 
 No behaviour here beyond validation, so the store, the API and tests can name these types
-without importing the matcher (scikit-learn, scipy, the embedding model).
+without importing the matcher (scipy, the embedding model).
 """
 
 from __future__ import annotations
