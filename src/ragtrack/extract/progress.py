@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import re
 from collections import Counter
+from typing import TypedDict
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.commentary import (
@@ -36,6 +37,7 @@ from ragtrack.extract.segment import (
     Context,
     HeadingBlock,
     RawRow,
+    Section,
     Segmented,
     TableBlock,
     assign_contexts,
@@ -120,9 +122,19 @@ def _period(
     return period_end, int(q["q"]) if q else None, canonical_plan_year(after)
 
 
+class _DocumentFields(TypedDict):
+    """What the front matter and headings say about the document."""
+
+    title: str | None
+    council: str | None
+    period_end: dt.date | None
+    quarter: int | None
+    plan_year: str | None
+
+
 def _document_fields(
     front: list[Line], blocks_years: list[str], warnings: WarningLog, today: dt.date
-) -> dict[str, object]:
+) -> _DocumentFields:
     """Title, council, period end, quarter and plan year from the front matter and headings."""
     texts = [line.text.strip() for line in front if line.text.strip()]
     title_parts: list[str] = []
@@ -292,8 +304,8 @@ def _commentary(
                 empty: bool,
                 lines: list[Line],
                 ctx: Context = ctx,
-                section=section,
-                supporting=supporting,
+                section: Section = section,
+                supporting: str | None = supporting,
             ) -> CommentaryRecord:
                 first, last = lines[0], lines[-1]
                 return CommentaryRecord(
@@ -301,7 +313,7 @@ def _commentary(
                     commentary_id=stable_id(
                         document_id, section.category, first.number, len(records)
                     ),
-                    category=section.category,  # type: ignore[arg-type]
+                    category=section.category,
                     outcome_number=ctx.outcome_number,
                     outcome=ctx.outcome,
                     supporting_outcome=supporting,
@@ -383,10 +395,10 @@ def parse_progress_report(
         source,
         "progress_report",
         warnings,
-        council=fields["council"],  # type: ignore[arg-type]
-        title=fields["title"],  # type: ignore[arg-type]
-        plan_year=fields["plan_year"],  # type: ignore[arg-type]
-        period_end=fields["period_end"],  # type: ignore[arg-type]
-        quarter=fields["quarter"],  # type: ignore[arg-type]
+        council=fields["council"],
+        title=fields["title"],
+        plan_year=fields["plan_year"],
+        period_end=fields["period_end"],
+        quarter=fields["quarter"],
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=tuple(commentary))

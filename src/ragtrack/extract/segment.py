@@ -8,6 +8,7 @@ Segmentation only groups lines; it does not yet decide which heading labels whic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from ragtrack.extract.rows import CELL_SEP, RowTail, may_end_row, split_row_tail
 from ragtrack.extract.structure import (
@@ -19,7 +20,7 @@ from ragtrack.extract.structure import (
     row_ref,
 )
 from ragtrack.normalise.refs import ref_outcome, ref_prefix
-from ragtrack.records import Line
+from ragtrack.records import Category, Line
 
 #: Running lines that mark the end of a report's front matter (legend, title).
 _BODY_STARTS = {
@@ -67,7 +68,7 @@ class TableBlock:
 
 @dataclass
 class Section:
-    category: str
+    category: Category
     heading: Line
     content: list[Line] = field(default_factory=list)
 
@@ -134,7 +135,8 @@ class Segmenter:
             else:
                 self._open(TableBlock(header=c, header_line=line))
         elif c.kind is LineKind.COMMENTARY:
-            section = Section(category=c.value or "", heading=line)
+            # a commentary line's value is the category structure.commentary_category read
+            section = Section(category=cast("Category", c.value or ""), heading=line)
             if c.remainder:
                 section.content.append(Line(line.number, line.page, c.remainder))
             if isinstance(self.current, CommentaryBlock):

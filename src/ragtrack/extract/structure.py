@@ -16,7 +16,7 @@ import regex
 
 from ragtrack.normalise.refs import REF_TOKEN
 from ragtrack.normalise.values import canonical_plan_year
-from ragtrack.records import SourceText
+from ragtrack.records import Category, SourceText
 
 
 class LineKind(Enum):
@@ -161,7 +161,7 @@ BLANK = Classified(LineKind.BLANK)
 _TEXT = Classified(LineKind.TEXT)
 
 
-def commentary_category(what: str) -> str | None:
+def commentary_category(what: str) -> Category | None:
     """Map the words after "Commentary for" to a category."""
     lowered = what.casefold()
     if "improvement" in lowered:
