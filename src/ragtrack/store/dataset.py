@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import filelock
 import pyarrow as pa
@@ -108,6 +109,14 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class _Journal(TypedDict):
+    """What a commit writes before it moves files, so that an interrupted one can be undone."""
+
+    generation: int
+    moves: list[dict[str, object]]
+    removes: list[dict[str, object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,7 +440,7 @@ class Store:
         moves += [self._stage_derived(name, table) for name, table in (derived or {}).items()]
         gone = [e.path for e in self.manifest.files() if e.report_key in set(forget)]
         generation = self.manifest.generation() + 1
-        journal = {
+        journal: _Journal = {
             "generation": generation,
             "moves": [
                 {"staged": s, "dest": e.path, "backup": f"old{i}", "had_old": False}
