@@ -8,6 +8,7 @@ and quarter (``2019/20 Q3``); by default the two latest reports of the council a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -61,7 +62,7 @@ class ReportDiff:
     def to_dict(self) -> dict[str, object]:
         def records(frame: pd.DataFrame) -> list[dict[str, object]]:
             return [
-                {k: (None if pd.isna(v) else v) for k, v in row.items()}
+                {str(k): (None if pd.isna(v) else v) for k, v in row.items()}
                 for row in frame.astype("object").to_dict("records")
             ]
 
@@ -187,5 +188,6 @@ def diff_reports(timeline: pd.DataFrame, from_key: str, to_key: str) -> ReportDi
     )
 
 
-def _iso(value: object) -> str | None:
+def _iso(value: dt.date | None) -> str | None:
+    """A period end (a Timestamp, NaT or None) as an ISO date."""
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()

@@ -35,7 +35,7 @@ def _flat(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return LIST_SEPARATOR.join(str(v) for v in value)
     if hasattr(value, "tolist") and not isinstance(value, str):
-        return LIST_SEPARATOR.join(str(v) for v in value.tolist())  # type: ignore[union-attr]
+        return LIST_SEPARATOR.join(str(v) for v in value.tolist())
     return value
 
 
