@@ -498,8 +498,9 @@ def _repair_plan(store: Store, files: list[Path]) -> _RepairPlan:
     rows = {r.report_key: r for r in store.manifest.reports()}
     damaged = {p.report_key for p in problems if p.kind in ("missing_file", "damaged")}
     known = {os.path.realpath(f) for f in files}
-    repaired, forget = set(), set()
-    for key in sorted(k for k in damaged if k in rows):
+    repaired: set[str] = set()
+    forget: set[str] = set()
+    for key in sorted(k for k in damaged if k is not None and k in rows):
         row = rows[key]
         source = row.source()
         if source.is_file():
