@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import re
 from collections import Counter
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.commentary import (
@@ -44,6 +44,7 @@ from ragtrack.extract.segment import (
     segment,
 )
 from ragtrack.extract.structure import Classified
+from ragtrack.normalise.kinds import PlanYear, Rag
 from ragtrack.normalise.refs import RefStyle, canonical_ref, ref_outcome
 from ragtrack.normalise.text import clean_text, join_wrapped
 from ragtrack.normalise.values import (
@@ -58,6 +59,7 @@ from ragtrack.normalise.values import (
 from ragtrack.records import (
     CommentaryRecord,
     ItemRecord,
+    Kind,
     Line,
     ParsedDocument,
     SourceText,
@@ -108,7 +110,7 @@ def _period_end(date: str, line: Line, warnings: WarningLog, today: dt.date) -> 
 
 def _period(
     front: list[Line], warnings: WarningLog, today: dt.date
-) -> tuple[dt.date | None, int | None, str | None]:
+) -> tuple[dt.date | None, int | None, PlanYear | None]:
     """Period end, printed quarter and plan year from the first "Progress to ..." line that
     prints a date (else the first such line, to warn about what it holds)."""
     found = [(line, m) for line in front if (m := _PERIOD.search(line.text.strip()))]
@@ -129,11 +131,11 @@ class _DocumentFields(TypedDict):
     council: str | None
     period_end: dt.date | None
     quarter: int | None
-    plan_year: str | None
+    plan_year: PlanYear | None
 
 
 def _document_fields(
-    front: list[Line], blocks_years: list[str], warnings: WarningLog, today: dt.date
+    front: list[Line], blocks_years: list[PlanYear], warnings: WarningLog, today: dt.date
 ) -> _DocumentFields:
     """Title, council, period end, quarter and plan year from the front matter and headings."""
     texts = [line.text.strip() for line in front if line.text.strip()]
@@ -179,7 +181,7 @@ def _document_fields(
 # ---------------------------------------------------------------- items
 
 
-def _table_kind(table: TableBlock, ctx: Context) -> str:
+def _table_kind(table: TableBlock, ctx: Context) -> Kind:
     header = table.header
     if header.measures or ctx.measures or not header.has_milestone:
         return "measure"
@@ -190,10 +192,10 @@ def _row_record(
     row: RawRow,
     table: TableBlock,
     ctx: Context,
-    kind: str,
+    kind: Kind,
     document_id: str,
     ordinal: int,
-    colours: dict[int, str],
+    colours: dict[int, Rag],
     warnings: WarningLog,
 ) -> ItemRecord:
     colour = next((colours[line.number] for line in row.lines if line.number in colours), None)
@@ -206,7 +208,7 @@ def _row_record(
     text = clean_text(join_wrapped(tail.text.split("\n")))
     first = row.lines[0]
     rag = canonical_rag(tail.rag_raw)
-    rag_source = "letter" if rag else None
+    rag_source: Literal["letter", "colour"] | None = "letter" if rag else None
     if colour is not None:
         if rag is None:
             rag, rag_source = colour, "colour"
@@ -238,7 +240,7 @@ def _row_record(
     return ItemRecord(
         document_id=document_id,
         item_id=stable_id(document_id, kind, ref, ordinal),
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         ref=ref,
         outcome_number=ctx.outcome_number,
         outcome=ctx.outcome,
@@ -247,14 +249,14 @@ def _row_record(
         text=text,
         milestone=milestone,
         milestone_date=milestone_date(milestone),
-        rag=rag,  # type: ignore[arg-type]
-        direction=direction,  # type: ignore[arg-type]
+        rag=rag,
+        direction=direction,
         direction_raw=tail.arrow_raw,
         responsible=None,
         page=first.page,
         line_start=first.number,
         line_end=row.lines[-1].number,
-        rag_source=rag_source,  # type: ignore[arg-type]
+        rag_source=rag_source,
     )
 
 
@@ -262,7 +264,7 @@ def _items(
     seg: Segmented,
     contexts: list[Context | None],
     document_id: str,
-    colours: dict[int, str],
+    colours: dict[int, Rag],
     warnings: WarningLog,
 ) -> list[ItemRecord]:
     items: list[ItemRecord] = []

@@ -7,6 +7,7 @@ Segmentation only groups lines; it does not yet decide which heading labels whic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -19,6 +20,7 @@ from ragtrack.extract.structure import (
     is_header_fragment,
     row_ref,
 )
+from ragtrack.normalise.kinds import PlanYear, Ref
 from ragtrack.normalise.refs import ref_outcome, ref_prefix
 from ragtrack.records import Category, Line
 
@@ -42,13 +44,13 @@ class HeadingBlock:
     supporting: str | None = None
     measures: bool = False
     actions: bool = False
-    plan_years: list[str] = field(default_factory=list)
+    plan_years: list[PlanYear] = field(default_factory=list)
     _supporting_open: bool = False
 
 
 @dataclass
 class RawRow:
-    ref: str
+    ref: Ref
     lines: list[Line]
     body: str
     #: laid out in cells on one line (tab-separated, or spaces standing for tabs)
@@ -94,14 +96,14 @@ def _sibling(previous: str, ref: str) -> bool:
     return ref_prefix(previous) == ref_prefix(ref) and ref_outcome(previous) == ref_outcome(ref)
 
 
-def _has_colour(line: Line, colours: dict[int, str]) -> bool:
+def _has_colour(line: Line, colours: Mapping[int, str]) -> bool:
     return line.number in colours
 
 
 class Segmenter:
     """A single pass over classified lines that groups them into blocks."""
 
-    def __init__(self, rag_colour: dict[int, str] | None = None) -> None:
+    def __init__(self, rag_colour: Mapping[int, str] | None = None) -> None:
         self.front: list[Line] = []
         self.blocks: list[Block] = []
         self.unplaced: list[tuple[Line, str]] = []
@@ -240,7 +242,7 @@ class Segmenter:
 
 def segment(
     lines: list[Line] | tuple[Line, ...],
-    rag_colour: dict[int, str] | None = None,
+    rag_colour: Mapping[int, str] | None = None,
     classes: list[Classified] | None = None,
 ) -> Segmented:
     """Group a report's lines into front matter and blocks in one pass (``classes``: the

@@ -37,6 +37,7 @@ from ragtrack.extract.structure import (
     is_header_fragment,
     row_ref,
 )
+from ragtrack.normalise.kinds import PlanYear, Ref
 from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
 from ragtrack.normalise.text import CELL_LINE_BREAK, clean_text, fold_spaces, join_wrapped
 from ragtrack.normalise.values import MONTH_PATTERN, milestone_date
@@ -184,7 +185,7 @@ def find_unnumbered_outcomes(
 
 @dataclass
 class PlanRow:
-    ref: str
+    ref: Ref
     lines: list[Line]
     #: for each line, whether a blank line stood before it inside the row
     after_blank: list[bool]
@@ -484,7 +485,7 @@ class _RowCutter:
         self.blank_seen = False
         return i
 
-    def _start_row(self, line: Line, ref: str) -> None:
+    def _start_row(self, line: Line, ref: Ref) -> None:
         is_measure = ref_prefix(ref) == "M" or self.measures_context
         number = ref_outcome(ref)
         if self.outcome_number is not None and number is not None and number != self.outcome_number:
@@ -533,7 +534,7 @@ def _plan_year(
     plan_year: str | None,
     today: dt.date | None,
     warnings: WarningLog,
-) -> str | None:
+) -> PlanYear | None:
     """The plan's year: the user's, else the action tables' headings' by majority, else the
     measures headings'. Headings that state another year are warned about."""
     lines = source.lines
