@@ -41,7 +41,7 @@ from ragtrack.normalise.kinds import PlanYear, Ref
 from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
 from ragtrack.normalise.text import CELL_LINE_BREAK, clean_text, fold_spaces, join_wrapped
 from ragtrack.normalise.values import MONTH_PATTERN, milestone_date
-from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
+from ragtrack.records import ItemRecord, Kind, Line, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ class PlanRow:
     lines: list[Line]
     #: for each line, whether a blank line stood before it inside the row
     after_blank: list[bool]
-    kind: str
+    kind: Kind
     section: str
     has_milestone: bool
     outcome_number: int | None
@@ -642,7 +642,7 @@ def _item(
     return ItemRecord(
         document_id=source.sha256,
         item_id=stable_id(source.sha256, row.kind, row.ref, ordinal),
-        kind=row.kind,  # type: ignore[arg-type]
+        kind=row.kind,
         ref=row.ref,
         outcome_number=row.outcome_number,
         outcome=outcome,
