@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 
@@ -101,10 +102,17 @@ def resolve_report(timeline: pd.DataFrame, name: str, council: str | None = None
     return str(hits["report_key"].iloc[0])
 
 
-def _label(report: object) -> str:
+class _Report(Protocol):
+    """A row of the reports table as ``itertuples`` gives it."""
+
+    @property
+    def report_key(self) -> object: ...
+
+
+def _label(report: _Report) -> str:
     period = getattr(report, "period_end", None)
     when = "" if period is None or pd.isna(period) else f" ({pd.Timestamp(period).date()})"
-    return f"{report.report_key}{when}"  # type: ignore[attr-defined]
+    return f"{report.report_key}{when}"
 
 
 def latest_pair(timeline: pd.DataFrame, council: str | None = None) -> tuple[str, str]:
