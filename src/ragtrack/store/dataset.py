@@ -57,6 +57,7 @@ from ragtrack.store.schema import (
 from ragtrack.store.snapshot import (
     JOURNAL_NAME,
     NoDataset,
+    journal_steps,
     journals,
     read_snapshot,
     sha256_bytes,
@@ -310,7 +311,7 @@ class Store:
 
     def _steps(self, journal: Mapping[str, object]) -> list[dict[str, object]]:
         """The journal's steps, each checked to stay inside DIR and inside its staging folder."""
-        steps = [*journal.get("moves", []), *journal.get("removes", [])]  # type: ignore[misc]
+        steps = journal_steps(journal)
         for step in steps:
             if not isinstance(step, dict):
                 raise ValueError(f"not a journal step: {step!r}")
@@ -318,7 +319,7 @@ class Store:
             for name in (step.get("backup"), step.get("staged")):
                 if name is not None and (not isinstance(name, str) or "/" in name or ".." in name):
                     raise ValueError(f"not a staging file name: {name!r}")
-        return steps
+        return [step for step in steps if isinstance(step, dict)]  # all are, as checked
 
     def _roll_back(self, txn: Path, journal: Mapping[str, object]) -> bool:
         """Put back every file a write set aside and remove the files it added; False (and
