@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 from ragtrack.errors import RagtrackError, StoreError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES, read_text_file
@@ -84,6 +84,21 @@ class FileResult:
         data = dataclasses.asdict(self)
         data["warnings"] = list(self.warnings)
         return data
+
+
+class _Facts(TypedDict, total=False):
+    """What a FileResult says about the report beyond its path and status."""
+
+    report_key: str
+    sha256: str
+    doc_type: str
+    council: str | None
+    plan_year: str | None
+    period_end: str | None
+    items: int
+    commentary: int
+    warnings: tuple[str, ...]
+    note: str
 
 
 @dataclasses.dataclass(slots=True)
@@ -185,11 +200,11 @@ def path_text(path: str | os.PathLike[str]) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _failure(path: str | Path, message: str, **extra: object) -> FileResult:
+def _failure(path: str | Path, message: str, **extra: Unpack[_Facts]) -> FileResult:
     path = path_text(path)
     message = " ".join(message.split())
     text = message if message.startswith(path) else f"{path}: {message}"
-    return FileResult(path=path, status="failed", error=text, **extra)  # type: ignore[arg-type]
+    return FileResult(path=path, status="failed", error=text, **extra)
 
 
 def _not_a_regular_file(path: Path) -> str | None:
@@ -614,7 +629,7 @@ def _stage(
 ) -> FileResult:
     doc = parsed.document
     key = report_key(doc)
-    facts: dict[str, object] = {
+    facts: _Facts = {
         "report_key": key,
         "sha256": sha,
         "doc_type": doc.doc_type,
@@ -665,7 +680,7 @@ def _stage(
             result = _failure(path, message, **facts)
             _record_failure(store, path, sha, result)
             return result
-    return FileResult(path=path_text(path), status=status, **facts)  # type: ignore[arg-type]
+    return FileResult(path=path_text(path), status=status, **facts)
 
 
 def _record_failure(store: Store | None, path: Path, sha: str, result: FileResult) -> None:
