@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import get_args
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ragtrack.normalise.kinds import Direction, Rag
 from ragtrack.normalise.refs import canonical_ref
 from ragtrack.normalise.values import (
+    DIRECTION_CANONICAL,
+    RAG_CANONICAL,
     canonical_direction,
     canonical_plan_year,
     canonical_rag,
@@ -127,3 +132,43 @@ def test_value_functions_never_raise(text: str) -> None:
     canonical_direction(text)
     milestone_date(text)
     canonical_plan_year(text)
+
+
+@pytest.mark.parametrize(
+    ("canonicalise", "kind"), [(canonical_rag, Rag), (canonical_direction, Direction)]
+)
+def test_every_canonical_value_reads_as_itself(
+    canonicalise: Callable[[str], str | None], kind: object
+) -> None:
+    for value in get_args(kind):
+        assert canonicalise(value) == value
+
+
+_PRINTED = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(sorted(RAG_CANONICAL) + sorted(DIRECTION_CANONICAL)),
+    st.from_regex(r"\A\s?(19|20)\d{2}\s?[/\-–]\s?(\d{2}|(19|20)\d{2})\s?\Z"),
+    st.from_regex(r"\A\s?[AMam]?\s?\d{1,2}\.\d{1,3}\s?\Z"),
+)
+
+
+@given(_PRINTED)
+def test_each_canonicaliser_is_idempotent_over_its_own_type(text: str) -> None:
+    """Whatever a canonicaliser makes of any text (a Ref, Rag, Direction or PlanYear), fed
+    back to it, comes out unchanged."""
+    canonicalisers: tuple[Callable[[str], str | None], ...] = (
+        canonical_ref,
+        canonical_rag,
+        canonical_direction,
+        canonical_plan_year,
+    )
+    for canonicalise in canonicalisers:
+        once = canonicalise(text)
+        if once is not None:
+            assert canonicalise(once) == once
+
+
+@given(st.dates(min_value=dt.date(1900, 4, 1), max_value=dt.date(2099, 12, 31)))
+def test_a_financial_year_is_a_canonical_plan_year(day: dt.date) -> None:
+    year = financial_year_of(day)
+    assert canonical_plan_year(year) == year

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from ragtrack.analysis.diff import ReportDiff
     from ragtrack.analysis.gaps import SeriesGaps
+    from ragtrack.analysis.gaps import quarter_ranges as quarter_ranges  # via __getattr__
+    from ragtrack.extract.reader import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES  # via __getattr__
     from ragtrack.link.outcomes import OutcomeOverride
     from ragtrack.link.review import ReviewCandidate
     from ragtrack.link.settings import LineageResult, LineageSettings, Override

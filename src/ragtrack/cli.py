@@ -12,7 +12,7 @@ import json
 import logging
 import textwrap
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -359,7 +359,8 @@ _DIFF_TITLES = {
 def _cell(value: object) -> str:
     import pandas as pd
 
-    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
+    # pandas-stubs: isna has no overload for object, though it takes any scalar at run time
+    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
 
 
 @app.command()
@@ -514,7 +515,9 @@ def outcomes(
     try:
         if any(link) or any(split):
             year_a, title_a, year_b, title_b = link if any(link) else split
-            decision = "must_link" if any(link) else "cannot_link"
+            decision: Literal["must_link", "cannot_link"] = (
+                "must_link" if any(link) else "cannot_link"
+            )
             override = OutcomeOverride(
                 decision,
                 level.value,
@@ -552,9 +555,13 @@ def _print_themes(themes: object) -> None:
         table.add_section()
         table.add_row(f"{level}:", "", "", "", "")
         for row in rows.itertuples(index=False):
-            how = f"similar {row.score:.0f}" if row.method == "similar_text" else row.method
+            how = f"similar {row.score:.0f}" if row.method == "similar_text" else _cell(row.method)
             table.add_row(
-                row.outcome_id, _cell(row.plan_year), _cell(row.outcome_number), how, row.title
+                _cell(row.outcome_id),
+                _cell(row.plan_year),
+                _cell(row.outcome_number),
+                how,
+                _cell(row.title),
             )
     Console(highlight=False).print(table)
 

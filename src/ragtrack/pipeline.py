@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 from ragtrack.errors import RagtrackError, StoreError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES, read_text_file
@@ -87,6 +87,21 @@ class FileResult:
         data = dataclasses.asdict(self)
         data["warnings"] = list(self.warnings)
         return data
+
+
+class _Facts(TypedDict, total=False):
+    """What a FileResult says about the report beyond its path and status."""
+
+    report_key: str
+    sha256: str
+    doc_type: str
+    council: str | None
+    plan_year: str | None
+    period_end: str | None
+    items: int
+    commentary: int
+    warnings: tuple[str, ...]
+    note: str
 
 
 @dataclasses.dataclass(slots=True)
@@ -188,11 +203,11 @@ def path_text(path: str | os.PathLike[str]) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def _failure(path: str | Path, message: str, **extra: object) -> FileResult:
+def _failure(path: str | Path, message: str, **extra: Unpack[_Facts]) -> FileResult:
     path = path_text(path)
     message = " ".join(message.split())
     text = message if message.startswith(path) else f"{path}: {message}"
-    return FileResult(path=path, status="failed", error=text, **extra)  # type: ignore[arg-type]
+    return FileResult(path=path, status="failed", error=text, **extra)
 
 
 def _not_a_regular_file(path: Path) -> str | None:
@@ -512,8 +527,9 @@ def _repair_plan(store: Store, files: list[Path]) -> _RepairPlan:
     rows = {r.report_key: r for r in store.manifest.reports()}
     damaged = {p.report_key for p in problems if p.kind in ("missing_file", "damaged")}
     known = {os.path.realpath(f) for f in files}
-    repaired, forget = set(), set()
-    for key in sorted(k for k in damaged if k in rows):
+    repaired: set[str] = set()
+    forget: set[str] = set()
+    for key in sorted(k for k in damaged if k is not None and k in rows):
         row = rows[key]
         source = row.source()
         if source.is_file():
@@ -633,7 +649,7 @@ def _stage(
 ) -> FileResult:
     doc = parsed.document
     key = report_key(doc)
-    facts: dict[str, object] = {
+    facts: _Facts = {
         "report_key": key,
         "sha256": sha,
         "doc_type": doc.doc_type,
@@ -684,7 +700,7 @@ def _stage(
             result = _failure(path, message, **facts)
             _record_failure(store, path, sha, result)
             return result
-    return FileResult(path=path_text(path), status=status, **facts)  # type: ignore[arg-type]
+    return FileResult(path=path_text(path), status=status, **facts)
 
 
 def _record_failure(store: Store | None, path: Path, sha: str, result: FileResult) -> None:

@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from ragtrack.normalise.kinds import Direction, PlanYear, Rag, Ref
+
 Kind = Literal["action", "measure"]
-Rag = Literal["red", "amber", "green"]
-Direction = Literal["improving", "sustained", "declining"]
 Category = Literal["progress", "improvement", "risk", "finance"]
 DocType = Literal["progress_report", "delivery_plan"]
 
@@ -43,7 +43,7 @@ class SourceText:
     warnings: tuple[str, ...] = ()
     # Per-line extras a PDF reader can supply (for example RAG read from a cell colour),
     # keyed by line number.
-    rag_colour: dict[int, str] = field(default_factory=dict)
+    rag_colour: dict[int, Rag] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class DocumentRecord:
     doc_type: DocType
     council: str | None
     title: str | None
-    plan_year: str | None
+    plan_year: PlanYear | None
     period_end: dt.date | None
     quarter: int | None
     pages: int
@@ -68,7 +68,7 @@ class ItemRecord:
     document_id: str
     item_id: str
     kind: Kind
-    ref: str | None
+    ref: Ref | None
     outcome_number: int | None
     outcome: str | None
     supporting_outcome: str | None

@@ -8,8 +8,10 @@ and quarter (``2019/20 Q3``); by default the two latest reports of the council a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 
@@ -61,7 +63,7 @@ class ReportDiff:
     def to_dict(self) -> dict[str, object]:
         def records(frame: pd.DataFrame) -> list[dict[str, object]]:
             return [
-                {k: (None if pd.isna(v) else v) for k, v in row.items()}
+                {str(k): (None if pd.isna(v) else v) for k, v in row.items()}
                 for row in frame.astype("object").to_dict("records")
             ]
 
@@ -100,10 +102,17 @@ def resolve_report(timeline: pd.DataFrame, name: str, council: str | None = None
     return str(hits["report_key"].iloc[0])
 
 
-def _label(report: object) -> str:
+class _Report(Protocol):
+    """A row of the reports table as ``itertuples`` gives it."""
+
+    @property
+    def report_key(self) -> object: ...
+
+
+def _label(report: _Report) -> str:
     period = getattr(report, "period_end", None)
     when = "" if period is None or pd.isna(period) else f" ({pd.Timestamp(period).date()})"
-    return f"{report.report_key}{when}"  # type: ignore[attr-defined]
+    return f"{report.report_key}{when}"
 
 
 def latest_pair(timeline: pd.DataFrame, council: str | None = None) -> tuple[str, str]:
@@ -187,5 +196,6 @@ def diff_reports(timeline: pd.DataFrame, from_key: str, to_key: str) -> ReportDi
     )
 
 
-def _iso(value: object) -> str | None:
+def _iso(value: dt.date | None) -> str | None:
+    """A period end (a Timestamp, NaT or None) as an ISO date."""
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()

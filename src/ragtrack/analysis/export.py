@@ -11,7 +11,8 @@ place, so an interrupted export leaves no half-written file.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +36,7 @@ def _flat(value: object) -> object:
     if isinstance(value, (list, tuple)):
         return LIST_SEPARATOR.join(str(v) for v in value)
     if hasattr(value, "tolist") and not isinstance(value, str):
-        return LIST_SEPARATOR.join(str(v) for v in value.tolist())  # type: ignore[union-attr]
+        return LIST_SEPARATOR.join(str(v) for v in value.tolist())
     return value
 
 
@@ -65,13 +66,13 @@ def export_frames(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
     return {name: export_frame(tables[name]) for name in names}
 
 
-def _replace_into(target: Path, write: object) -> None:
+def _replace_into(target: Path, write: Callable[[Path], object]) -> None:
     """Write through ``write(temp_path)`` beside ``target``, then move it into place; the
     file takes the user's umask like any other they create."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        write(temp)  # type: ignore[operator]
+        write(temp)
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
@@ -82,7 +83,7 @@ def write_csv(frames: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]:
     paths = []
     for name, frame in frames.items():
         target = Path(folder) / f"{name}.csv"
-        _replace_into(target, lambda p, f=frame: f.to_csv(p, index=False, encoding="utf-8-sig"))
+        _replace_into(target, partial(frame.to_csv, index=False, encoding="utf-8-sig"))
         paths.append(target)
     return paths
 

@@ -118,8 +118,8 @@ def quarter_ranges(quarters: tuple[str, ...]) -> str:
     """``2018/19 Q2``, ``2018/19 Q3``, ... -> ``2018/19 Q2-Q4; 2020/21 all`` for display."""
     by_year: dict[str, list[int]] = {}
     for label in quarters:
-        year, q = label.rsplit(" Q", 1)
-        by_year.setdefault(year, []).append(int(q))
+        year, number = label.rsplit(" Q", 1)
+        by_year.setdefault(year, []).append(int(number))
     parts = []
     for year, qs in by_year.items():
         if qs == [1, 2, 3, 4]:

@@ -51,7 +51,9 @@ def _appearances(rows: pd.DataFrame, last_seq: pd.Series) -> pd.DataFrame:
     return app.drop(columns=["rag"])
 
 
-def _change(row_rag: object, prev_rag: object, seq: int, prev_seq: float) -> str | None:
+def _change(
+    row_rag: str | float | None, prev_rag: str | float | None, seq: int, prev_seq: float
+) -> str | None:
     if pd.isna(prev_seq):
         return "new"
     if prev_seq < seq - 1:

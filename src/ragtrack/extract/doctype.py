@@ -13,6 +13,7 @@ from collections import Counter
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.structure import Classified, LineKind, classify_lines
+from ragtrack.normalise.kinds import PlanYear
 from ragtrack.normalise.values import (
     MONTH_PATTERN,
     canonical_plan_year,
@@ -101,7 +102,9 @@ def detect_doc_type(source: SourceText, classes: list[Classified] | None = None)
     return "delivery_plan" if plan > progress else "progress_report"
 
 
-def detect_plan_year(source: SourceText, classes: list[Classified] | None = None) -> str | None:
+def detect_plan_year(
+    source: SourceText, classes: list[Classified] | None = None
+) -> PlanYear | None:
     """A delivery plan's financial year (``2019/20``).
 
     In order: the year the action-table headings state ("Year 2 Actions and Milestones
@@ -112,9 +115,9 @@ def detect_plan_year(source: SourceText, classes: list[Classified] | None = None
     """
     if classes is None:
         classes = classify_lines(source)
-    headed: Counter[str] = Counter()
-    titled: Counter[str] = Counter()
-    pointed: Counter[str] = Counter()
+    headed: Counter[PlanYear] = Counter()
+    titled: Counter[PlanYear] = Counter()
+    pointed: Counter[PlanYear] = Counter()
     for line, c in zip(source.lines, classes, strict=True):
         if c.kind is LineKind.PLAN_ACTIONS and c.plan_year:
             headed[c.plan_year] += 1

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import re
 from collections import Counter
+from typing import Literal, TypedDict
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.commentary import (
@@ -36,12 +37,14 @@ from ragtrack.extract.segment import (
     Context,
     HeadingBlock,
     RawRow,
+    Section,
     Segmented,
     TableBlock,
     assign_contexts,
     segment,
 )
 from ragtrack.extract.structure import Classified
+from ragtrack.normalise.kinds import PlanYear, Rag
 from ragtrack.normalise.refs import RefStyle, canonical_ref, ref_outcome
 from ragtrack.normalise.text import clean_text, join_wrapped
 from ragtrack.normalise.values import (
@@ -56,6 +59,7 @@ from ragtrack.normalise.values import (
 from ragtrack.records import (
     CommentaryRecord,
     ItemRecord,
+    Kind,
     Line,
     ParsedDocument,
     SourceText,
@@ -106,7 +110,7 @@ def _period_end(date: str, line: Line, warnings: WarningLog, today: dt.date) -> 
 
 def _period(
     front: list[Line], warnings: WarningLog, today: dt.date
-) -> tuple[dt.date | None, int | None, str | None]:
+) -> tuple[dt.date | None, int | None, PlanYear | None]:
     """Period end, printed quarter and plan year from the first "Progress to ..." line that
     prints a date (else the first such line, to warn about what it holds)."""
     found = [(line, m) for line in front if (m := _PERIOD.search(line.text.strip()))]
@@ -120,9 +124,19 @@ def _period(
     return period_end, int(q["q"]) if q else None, canonical_plan_year(after)
 
 
+class _DocumentFields(TypedDict):
+    """What the front matter and headings say about the document."""
+
+    title: str | None
+    council: str | None
+    period_end: dt.date | None
+    quarter: int | None
+    plan_year: PlanYear | None
+
+
 def _document_fields(
-    front: list[Line], blocks_years: list[str], warnings: WarningLog, today: dt.date
-) -> dict[str, object]:
+    front: list[Line], blocks_years: list[PlanYear], warnings: WarningLog, today: dt.date
+) -> _DocumentFields:
     """Title, council, period end, quarter and plan year from the front matter and headings."""
     texts = [line.text.strip() for line in front if line.text.strip()]
     title_parts: list[str] = []
@@ -167,7 +181,7 @@ def _document_fields(
 # ---------------------------------------------------------------- items
 
 
-def _table_kind(table: TableBlock, ctx: Context) -> str:
+def _table_kind(table: TableBlock, ctx: Context) -> Kind:
     header = table.header
     if header.measures or ctx.measures or not header.has_milestone:
         return "measure"
@@ -178,10 +192,10 @@ def _row_record(
     row: RawRow,
     table: TableBlock,
     ctx: Context,
-    kind: str,
+    kind: Kind,
     document_id: str,
     ordinal: int,
-    colours: dict[int, str],
+    colours: dict[int, Rag],
     warnings: WarningLog,
 ) -> ItemRecord:
     colour = next((colours[line.number] for line in row.lines if line.number in colours), None)
@@ -194,7 +208,7 @@ def _row_record(
     text = clean_text(join_wrapped(tail.text.split("\n")))
     first = row.lines[0]
     rag = canonical_rag(tail.rag_raw)
-    rag_source = "letter" if rag else None
+    rag_source: Literal["letter", "colour"] | None = "letter" if rag else None
     if colour is not None:
         if rag is None:
             rag, rag_source = colour, "colour"
@@ -226,7 +240,7 @@ def _row_record(
     return ItemRecord(
         document_id=document_id,
         item_id=stable_id(document_id, kind, ref, ordinal),
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         ref=ref,
         outcome_number=ctx.outcome_number,
         outcome=ctx.outcome,
@@ -235,14 +249,14 @@ def _row_record(
         text=text,
         milestone=milestone,
         milestone_date=milestone_date(milestone),
-        rag=rag,  # type: ignore[arg-type]
-        direction=direction,  # type: ignore[arg-type]
+        rag=rag,
+        direction=direction,
         direction_raw=tail.arrow_raw,
         responsible=None,
         page=first.page,
         line_start=first.number,
         line_end=row.lines[-1].number,
-        rag_source=rag_source,  # type: ignore[arg-type]
+        rag_source=rag_source,
     )
 
 
@@ -250,7 +264,7 @@ def _items(
     seg: Segmented,
     contexts: list[Context | None],
     document_id: str,
-    colours: dict[int, str],
+    colours: dict[int, Rag],
     warnings: WarningLog,
 ) -> list[ItemRecord]:
     items: list[ItemRecord] = []
@@ -292,8 +306,8 @@ def _commentary(
                 empty: bool,
                 lines: list[Line],
                 ctx: Context = ctx,
-                section=section,
-                supporting=supporting,
+                section: Section = section,
+                supporting: str | None = supporting,
             ) -> CommentaryRecord:
                 first, last = lines[0], lines[-1]
                 return CommentaryRecord(
@@ -301,7 +315,7 @@ def _commentary(
                     commentary_id=stable_id(
                         document_id, section.category, first.number, len(records)
                     ),
-                    category=section.category,  # type: ignore[arg-type]
+                    category=section.category,
                     outcome_number=ctx.outcome_number,
                     outcome=ctx.outcome,
                     supporting_outcome=supporting,
@@ -383,10 +397,10 @@ def parse_progress_report(
         source,
         "progress_report",
         warnings,
-        council=fields["council"],  # type: ignore[arg-type]
-        title=fields["title"],  # type: ignore[arg-type]
-        plan_year=fields["plan_year"],  # type: ignore[arg-type]
-        period_end=fields["period_end"],  # type: ignore[arg-type]
-        quarter=fields["quarter"],  # type: ignore[arg-type]
+        council=fields["council"],
+        title=fields["title"],
+        plan_year=fields["plan_year"],
+        period_end=fields["period_end"],
+        quarter=fields["quarter"],
     )
     return ParsedDocument(document=document, items=tuple(items), commentary=tuple(commentary))

@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 
+from ragtrack.normalise.kinds import PlanYear
 from ragtrack.normalise.values import one_year_after, plan_year_start, plan_years_in
 from ragtrack.records import DocType, DocumentRecord, Line, SourceText
 from ragtrack.version import PARSER_VERSION
@@ -98,7 +99,7 @@ def document_record(
     *,
     council: str | None = None,
     title: str | None = None,
-    plan_year: str | None = None,
+    plan_year: PlanYear | None = None,
     period_end: dt.date | None = None,
     quarter: int | None = None,
 ) -> DocumentRecord:

@@ -7,7 +7,9 @@ Segmentation only groups lines; it does not yet decide which heading labels whic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from ragtrack.extract.rows import CELL_SEP, RowTail, may_end_row, split_row_tail
 from ragtrack.extract.structure import (
@@ -18,8 +20,9 @@ from ragtrack.extract.structure import (
     is_header_fragment,
     row_ref,
 )
+from ragtrack.normalise.kinds import PlanYear, Ref
 from ragtrack.normalise.refs import ref_outcome, ref_prefix
-from ragtrack.records import Line
+from ragtrack.records import Category, Line
 
 #: Running lines that mark the end of a report's front matter (legend, title).
 _BODY_STARTS = {
@@ -41,13 +44,13 @@ class HeadingBlock:
     supporting: str | None = None
     measures: bool = False
     actions: bool = False
-    plan_years: list[str] = field(default_factory=list)
+    plan_years: list[PlanYear] = field(default_factory=list)
     _supporting_open: bool = False
 
 
 @dataclass
 class RawRow:
-    ref: str
+    ref: Ref
     lines: list[Line]
     body: str
     #: laid out in cells on one line (tab-separated, or spaces standing for tabs)
@@ -67,7 +70,7 @@ class TableBlock:
 
 @dataclass
 class Section:
-    category: str
+    category: Category
     heading: Line
     content: list[Line] = field(default_factory=list)
 
@@ -93,14 +96,14 @@ def _sibling(previous: str, ref: str) -> bool:
     return ref_prefix(previous) == ref_prefix(ref) and ref_outcome(previous) == ref_outcome(ref)
 
 
-def _has_colour(line: Line, colours: dict[int, str]) -> bool:
+def _has_colour(line: Line, colours: Mapping[int, str]) -> bool:
     return line.number in colours
 
 
 class Segmenter:
     """A single pass over classified lines that groups them into blocks."""
 
-    def __init__(self, rag_colour: dict[int, str] | None = None) -> None:
+    def __init__(self, rag_colour: Mapping[int, str] | None = None) -> None:
         self.front: list[Line] = []
         self.blocks: list[Block] = []
         self.unplaced: list[tuple[Line, str]] = []
@@ -134,7 +137,8 @@ class Segmenter:
             else:
                 self._open(TableBlock(header=c, header_line=line))
         elif c.kind is LineKind.COMMENTARY:
-            section = Section(category=c.value or "", heading=line)
+            # a commentary line's value is the category structure.commentary_category read
+            section = Section(category=cast("Category", c.value or ""), heading=line)
             if c.remainder:
                 section.content.append(Line(line.number, line.page, c.remainder))
             if isinstance(self.current, CommentaryBlock):
@@ -238,7 +242,7 @@ class Segmenter:
 
 def segment(
     lines: list[Line] | tuple[Line, ...],
-    rag_colour: dict[int, str] | None = None,
+    rag_colour: Mapping[int, str] | None = None,
     classes: list[Classified] | None = None,
 ) -> Segmented:
     """Group a report's lines into front matter and blocks in one pass (``classes``: the

@@ -14,9 +14,10 @@ from enum import Enum
 
 import regex
 
-from ragtrack.normalise.refs import REF_TOKEN
+from ragtrack.normalise.kinds import PlanYear, Ref
+from ragtrack.normalise.refs import REF_TOKEN, canonical_ref
 from ragtrack.normalise.values import canonical_plan_year
-from ragtrack.records import SourceText
+from ragtrack.records import Category, SourceText
 
 
 class LineKind(Enum):
@@ -56,7 +57,7 @@ class Classified:
     measures: bool = False
     has_milestone: bool = False
     has_responsible: bool = False
-    plan_year: str | None = None
+    plan_year: PlanYear | None = None
     remainder: str | None = None
 
 
@@ -161,7 +162,7 @@ BLANK = Classified(LineKind.BLANK)
 _TEXT = Classified(LineKind.TEXT)
 
 
-def commentary_category(what: str) -> str | None:
+def commentary_category(what: str) -> Category | None:
     """Map the words after "Commentary for" to a category."""
     lowered = what.casefold()
     if "improvement" in lowered:
@@ -329,7 +330,7 @@ def is_header_fragment(text: str) -> bool:
 _ROW_REF = re.compile(rf"^\s*(?P<ref>{REF_TOKEN})(?=\s|$)")
 
 
-def row_ref(text: str) -> str | None:
+def row_ref(text: str) -> Ref | None:
     """The ref that opens a table row (``1.17``, ``A2.14``, ``M1.11``), if any."""
     head = text.lstrip()[:3]
     if not (head[:1].isdigit() or head[1:2].isdigit() or head[2:3].isdigit()):
@@ -340,7 +341,7 @@ def row_ref(text: str) -> str | None:
     after = text[m.end() :].lstrip(" ")
     if after.startswith(("/", ",", "&")):
         return None
-    return m["ref"]
+    return canonical_ref(m["ref"])  # the token is canonical already: this only types it
 
 
 def classify_lines(source: SourceText) -> list[Classified]:

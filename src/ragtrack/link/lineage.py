@@ -124,6 +124,12 @@ def _doc_order(items: pd.DataFrame) -> pd.Series:
     return order
 
 
+def _group(link: Link) -> int:
+    """The lineage group of an entity: after partition every entity has one."""
+    assert link.group is not None
+    return link.group
+
+
 def _table(
     cols: dict[str, list],
     entities: list[Entity],
@@ -132,7 +138,7 @@ def _table(
 ) -> pd.DataFrame:
     item_ids = cols["item_id"]
     last = [item_ids[e.rows[-1]] for e in entities]
-    groups = [links[e.index].group for e in entities]
+    groups = [_group(links[e.index]) for e in entities]
     keys = {g: entities[g].key for g in set(groups)}
     row_ids = [item_ids[r] for e in entities for r in e.rows]
     row_groups = [groups[e.index] for e in entities for _ in e.rows]

@@ -128,7 +128,9 @@ def _lineages(
     return out
 
 
-def _scores(state: _State, todo: list[Entity], candidates: list[tuple[int, int, int]]):
+def _scores(
+    state: _State, todo: list[Entity], candidates: list[tuple[int, int, int]]
+) -> tuple[list[int], np.ndarray]:
     cols = [e.index for e in todo]
     scores = score(state.f, [c[1] for c in candidates], cols, state.s)
     if state.forbidden:
@@ -266,7 +268,7 @@ class _Top2:
             self.second = np.argmax(masked, axis=0)
             self.second_value = masked[self.second, cols]
 
-    def other(self, col: int, skip: int) -> tuple[int | None, float]:
+    def other(self, col: int | np.integer, skip: int | np.integer) -> tuple[int | None, float]:
         """The best row of ``col`` other than ``skip``: (row, value), or (None, 0)."""
         if self.size < 2:
             return None, 0.0

@@ -91,18 +91,22 @@ def review_queue(
         | ((first["status"] == "auto") & (first["confidence"] < s.review_confidence))
     ]
     context = _Context(lineage, items, commentary)
-    proposals, seen = [], set()
+    # (row, its previous item, status, runner-up): a lineage-table row or an open end
+    proposals: list[tuple[Any, str, str, object]] = []
+    seen: set[frozenset[str]] = set()
     for row in queued.itertuples():
-        prev = row.previous_item_id if row.status == "auto" else row.candidate_item_id
+        status = str(row.status)
+        prev = row.previous_item_id if status == "auto" else row.candidate_item_id
         if not isinstance(prev, str) or prev not in context.lineage_by_item.index:
             continue
-        proposals.append((row, prev, row.status, row.runner_up_item_id))
-        seen.add(frozenset((prev, row.item_id)))
+        proposals.append((row, prev, status, row.runner_up_item_id))
+        seen.add(frozenset((prev, str(row.item_id))))
     # a candidate too weak by text alone may be offered again as an open end
     exclude = frozenset(seen) | _decided(lineage, overrides)
     for end in open_ends(lineage, items, s, exclude):
-        row = context.lineage_by_item.loc[end.item_b]
-        scored = _Scored(end.item_b, row, end.score, end.margin, end.confidence)
+        item_row = context.lineage_by_item.loc[end.item_b]
+        assert isinstance(item_row, pd.Series)  # the lineage table has one row per item
+        scored = _Scored(end.item_b, item_row, end.score, end.margin, end.confidence)
         proposals.append((scored, end.item_a, "candidate", None))
     # rank on the cheap fields first, so only the queue's links gather their context
     ranked = sorted(proposals, key=lambda p: context.priority(p[0], p[1], p[2]))
@@ -146,7 +150,7 @@ class _Context:
         part."""
         if status == "candidate":
             a_lineage = self.lineage_by_item.at[prev, "lineage_id"]
-            return int(min(self.sizes[a_lineage], self.sizes[row.lineage_id]))
+            return int(min(self.sizes[str(a_lineage)], self.sizes[row.lineage_id]))
         years = self.years[str(row.lineage_id)]
         later = len(years) - bisect.bisect_left(years, str(row.plan_year))
         return min(later, len(years) - later)
@@ -192,10 +196,10 @@ def _decided(lineage: pd.DataFrame, overrides: Sequence[Override]) -> frozenset[
         return frozenset()
     firsts = lineage[lineage["method"] != "same_year_ref"]
     where = {
-        (str(r.plan_year), r.kind, override_key(r.ref, r.item_id)): r.item_id
+        (str(r.plan_year), str(r.kind), override_key(r.ref, str(r.item_id))): str(r.item_id)
         for r in firsts.itertuples()
     }
-    out = set()
+    out: set[frozenset[str]] = set()
     for o in overrides:
         a = where.get((o.plan_year_a, o.kind, o.ref_a)) or where.get(
             (o.plan_year_a, o.kind, override_key(o.ref_a, ""))
@@ -223,7 +227,9 @@ def _field(by_item: pd.DataFrame, item_id: str, column: str) -> str:
     if column not in by_item.columns or item_id not in by_item.index:
         return ""
     value = by_item.at[item_id, column]
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    # pandas-stubs: isna's scalar overload takes fewer types (numpy datetime64) than .at gives
+    missing = pd.isna(value)  # type: ignore[arg-type]
+    return "" if value is None or (not isinstance(value, str) and missing) else str(value)
 
 
 def _history(lineage: pd.DataFrame, by_item: pd.DataFrame, lineage_id: str) -> str:
@@ -250,9 +256,12 @@ def _runner_up(lineage_by_item: pd.DataFrame, by_item: pd.DataFrame, item_id: ob
     return f"{row['plan_year']} {key}: {_field(by_item, item_id, 'text')}"
 
 
-def _commentary_by_ref(commentary: pd.DataFrame | None) -> dict[tuple[str, str], str]:
-    """The first commentary paragraph about each ref of each document, shortened."""
-    out: dict[tuple[str, str], str] = {}
+def _commentary_by_ref(
+    commentary: pd.DataFrame | None,
+) -> dict[tuple[str, str | None], str]:
+    """The first commentary paragraph about each ref of each document, shortened (looked up
+    with None for an item without a ref)."""
+    out: dict[tuple[str, str | None], str] = {}
     if commentary is None or commentary.empty or "refs" not in commentary:
         return out
     for doc, refs, text in zip(
@@ -263,7 +272,7 @@ def _commentary_by_ref(commentary: pd.DataFrame | None) -> dict[tuple[str, str],
     return out
 
 
-def _refs(refs: object) -> Iterable[str]:
+def _refs(refs: Iterable[object] | float | None) -> Iterable[str]:
     if refs is None or isinstance(refs, float):
         return ()
     return [str(r) for r in refs]

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import regex
 
+from ragtrack.normalise.kinds import Ref
+
 REF_BODY = r"[A-Z]{0,2}\d{1,2}\.\d{1,3}"
 #: A ref standing alone: not part of a longer number, a percentage or a decimal.
 REF_TOKEN = rf"(?<![\w.£$€/-]){REF_BODY}(?![\d%]|\.\d|\w)"
@@ -23,9 +25,9 @@ _REF = regex.compile(r"^(?P<prefix>[A-Z]{0,2})(?P<outcome>\d{1,2})\.(?P<seq>\d{1
 _LIST_SEP = r"(?:\s*(?:,\s*and|,\s*&|,|/|&|\band\b)\s*)"
 
 
-def canonical_ref(raw: str) -> str:
+def canonical_ref(raw: str) -> Ref:
     """Upper-cased, spaces removed: ``' a1.1 '`` -> ``'A1.1'``. Idempotent."""
-    return "".join(raw.split()).upper()
+    return Ref("".join(raw.split()).upper())
 
 
 @lru_cache(maxsize=4096)

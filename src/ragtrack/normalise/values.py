@@ -12,7 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-RAG_CANONICAL = {
+from ragtrack.normalise.kinds import Direction, PlanYear, Rag
+
+RAG_CANONICAL: dict[str, Rag] = {
     "r": "red",
     "a": "amber",
     "g": "green",
@@ -22,7 +24,7 @@ RAG_CANONICAL = {
 }
 
 #: Glyphs and words for a direction of travel. ``None`` means "printed, but no direction".
-DIRECTION_CANONICAL: dict[str, str | None] = {
+DIRECTION_CANONICAL: dict[str, Direction | None] = {
     "↑": "improving",
     "⬆": "improving",
     "⇧": "improving",
@@ -57,14 +59,14 @@ MONTHS["sept"] = 9
 MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 
-def canonical_rag(raw: str | None) -> str | None:
+def canonical_rag(raw: str | None) -> Rag | None:
     """``'R'``/``'a'``/``'Green'`` -> ``'red'``/``'amber'``/``'green'``; anything else -> None."""
     if raw is None:
         return None
     return RAG_CANONICAL.get(raw.strip().strip(".").casefold())
 
 
-def canonical_direction(raw: str | None) -> str | None:
+def canonical_direction(raw: str | None) -> Direction | None:
     """An arrow glyph or word -> ``improving``/``sustained``/``declining``, else None."""
     if raw is None:
         return None
@@ -163,7 +165,7 @@ def parse_day_date(text: str) -> dt.date | None:
 _PLAN_YEAR = re.compile(r"\b(?P<start>(?:19|20)\d{2})\s*[/\-–]\s*(?P<end>\d{2}|(?:19|20)\d{2})\b")
 
 
-def canonical_plan_year(raw: str | None) -> str | None:
+def canonical_plan_year(raw: str | None) -> PlanYear | None:
     """``2019/20``, ``2019-2020``, ``2019/2020`` -> ``2019/20``; an inconsistent span -> None."""
     if not raw:
         return None
@@ -177,10 +179,10 @@ def canonical_plan_year(raw: str | None) -> str | None:
     if end != expected:
         return None
     end_year = following
-    return f"{start}/{str(end_year)[-2:]}"
+    return PlanYear(f"{start}/{str(end_year)[-2:]}")
 
 
-def plan_years_in(text: str) -> list[str]:
+def plan_years_in(text: str) -> list[PlanYear]:
     """Every plan year printed in ``text``, in canonical form (inconsistent spans skipped)."""
     years = (canonical_plan_year(match.group(0)) for match in _PLAN_YEAR.finditer(text))
     return [year for year in years if year]
@@ -199,10 +201,10 @@ def one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def financial_year_of(day: dt.date) -> str:
+def financial_year_of(day: dt.date) -> PlanYear:
     """The UK financial year (April to March) a date falls in, as ``2019/20``."""
     start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}/{str(start + 1)[-2:]}"
+    return PlanYear(f"{start}/{str(start + 1)[-2:]}")
 
 
 def financial_quarter_of(day: dt.date) -> int:

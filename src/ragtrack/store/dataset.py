@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import filelock
 import pyarrow as pa
@@ -56,6 +57,7 @@ from ragtrack.store.schema import (
 from ragtrack.store.snapshot import (
     JOURNAL_NAME,
     NoDataset,
+    journal_steps,
     journals,
     read_snapshot,
     sha256_bytes,
@@ -108,6 +110,14 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class _Journal(TypedDict):
+    """What a commit writes before it moves files, so that an interrupted one can be undone."""
+
+    generation: int
+    moves: list[dict[str, object]]
+    removes: list[dict[str, object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +311,7 @@ class Store:
 
     def _steps(self, journal: Mapping[str, object]) -> list[dict[str, object]]:
         """The journal's steps, each checked to stay inside DIR and inside its staging folder."""
-        steps = [*journal.get("moves", []), *journal.get("removes", [])]  # type: ignore[misc]
+        steps = journal_steps(journal)
         for step in steps:
             if not isinstance(step, dict):
                 raise ValueError(f"not a journal step: {step!r}")
@@ -309,7 +319,7 @@ class Store:
             for name in (step.get("backup"), step.get("staged")):
                 if name is not None and (not isinstance(name, str) or "/" in name or ".." in name):
                     raise ValueError(f"not a staging file name: {name!r}")
-        return steps
+        return [step for step in steps if isinstance(step, dict)]  # all are, as checked
 
     def _roll_back(self, txn: Path, journal: Mapping[str, object]) -> bool:
         """Put back every file a write set aside and remove the files it added; False (and
@@ -431,7 +441,7 @@ class Store:
         moves += [self._stage_derived(name, table) for name, table in (derived or {}).items()]
         gone = [e.path for e in self.manifest.files() if e.report_key in set(forget)]
         generation = self.manifest.generation() + 1
-        journal = {
+        journal: _Journal = {
             "generation": generation,
             "moves": [
                 {"staged": s, "dest": e.path, "backup": f"old{i}", "had_old": False}

@@ -18,7 +18,7 @@ import pyarrow as pa
 from ragtrack.store.schema import CATEGORIES, ORDERED
 
 #: Integers stay integers in pandas even where some are missing (quarter, outcome_number).
-_NULLABLE_INTS = {
+_NULLABLE_INTS: dict[pa.DataType, pd.api.extensions.ExtensionDtype] = {
     pa.int8(): pd.Int8Dtype(),
     pa.int16(): pd.Int16Dtype(),
     pa.int32(): pd.Int32Dtype(),
@@ -65,8 +65,8 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
             continue
         ordered = name in ORDERED
         if isinstance(frame[name].dtype, pd.CategoricalDtype):  # from an Arrow dictionary
-            column = frame[name].cat.set_categories(list(categories), ordered=ordered)
+            categorical = frame[name].cat.set_categories(list(categories), ordered=ordered)
         else:
-            column = frame[name].astype(pd.CategoricalDtype(list(categories), ordered=ordered))
-        frame[name] = column
+            categorical = frame[name].astype(pd.CategoricalDtype(list(categories), ordered=ordered))
+        frame[name] = categorical
     return frame

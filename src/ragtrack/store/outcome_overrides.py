@@ -7,6 +7,7 @@ import csv
 import logging
 from dataclasses import fields
 from pathlib import Path
+from typing import Literal
 
 from ragtrack.errors import InputError
 from ragtrack.link.outcomes import LEVELS, OutcomeOverride
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 #: Reviewers' outcome-theme decisions, one per row (like ``overrides.csv`` for items).
 OUTCOME_OVERRIDES_NAME = "outcome_overrides.csv"
 OUTCOME_OVERRIDE_FIELDS = [f.name for f in fields(OutcomeOverride)]
+_DECISIONS: tuple[Literal["must_link", "cannot_link"], ...] = ("must_link", "cannot_link")
 
 
 def read_outcome_overrides(root: Path) -> list[OutcomeOverride]:
@@ -28,19 +30,31 @@ def read_outcome_overrides(root: Path) -> list[OutcomeOverride]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             values = {k: (row.get(k) or "").strip() for k in OUTCOME_OVERRIDE_FIELDS}
-            if values["decision"] not in ("must_link", "cannot_link"):
+            decision = next((d for d in _DECISIONS if d == values["decision"]), None)
+            if decision is None:
                 raise InputError(
                     f"decision must be must_link or cannot_link, not {values['decision']!r}",
                     file=str(path),
                     line=number,
                 )
-            if values["level"] not in LEVELS:
+            level = next((lv for lv in LEVELS if lv == values["level"]), None)
+            if level is None:
                 raise InputError(
                     f"level must be outcome or supporting_outcome, not {values['level']!r}",
                     file=str(path),
                     line=number,
                 )
-            out.append(OutcomeOverride(**values))  # type: ignore[arg-type]
+            out.append(
+                OutcomeOverride(
+                    decision=decision,
+                    level=level,
+                    plan_year_a=values["plan_year_a"],
+                    title_a=values["title_a"],
+                    plan_year_b=values["plan_year_b"],
+                    title_b=values["title_b"],
+                    reason=values["reason"],
+                )
+            )
     return out
 
 

@@ -18,12 +18,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ragtrack.errors import InputError
-from ragtrack.link.settings import OVERRIDE_FIELDS, Override
+from ragtrack.link.settings import OVERRIDE_FIELDS, Override, OverrideKind
 
 OVERRIDES_NAME = "overrides.csv"
 #: the columns written: the decision's fields and when it was made
 COLUMNS = [*OVERRIDE_FIELDS, "decided_at"]
 _REQUIRED = ("decision", "kind", "plan_year_a", "ref_a", "plan_year_b", "ref_b")
+_DECISIONS: tuple[OverrideKind, ...] = ("must_link", "cannot_link")
 #: longest field accepted (Python's csv default); a longer one is not a reviewer's note
 MAX_FIELD = 131072
 
@@ -99,7 +100,8 @@ def _override(row: dict, line: int, path: Path) -> Override:
             raise InputError(
                 f"field {name} is longer than {MAX_FIELD} characters", file=str(path), line=line
             )
-    if values["decision"] not in ("must_link", "cannot_link"):
+    decision = next((d for d in _DECISIONS if d == values["decision"]), None)
+    if decision is None:
         raise InputError(
             f"decision must be must_link or cannot_link, not {values['decision']!r}",
             file=str(path),
@@ -109,7 +111,16 @@ def _override(row: dict, line: int, path: Path) -> Override:
     empty += [n for n in ("ref_a", "ref_b") if not values[n]]
     if empty:
         raise InputError(f"empty {', '.join(empty)}", file=str(path), line=line)
-    return Override(line=line, **values)  # type: ignore[arg-type]
+    return Override(
+        decision=decision,
+        kind=values["kind"],
+        plan_year_a=values["plan_year_a"],
+        ref_a=values["ref_a"],
+        plan_year_b=values["plan_year_b"],
+        ref_b=values["ref_b"],
+        reason=values["reason"],
+        line=line,
+    )
 
 
 def append_overrides(root: Path, overrides: Iterable[Override]) -> Path:

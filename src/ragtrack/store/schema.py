@@ -8,7 +8,7 @@ in their Parquet metadata so later readers can tell which columns an old file ca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 
@@ -201,7 +201,7 @@ def _column(values: Sequence[object], field: pa.Field) -> pa.Array:
     return pa.array(values, type=field.type)
 
 
-def _table(rows: dict[str, Sequence[object]], schema: pa.Schema) -> pa.Table:
+def _table(rows: Mapping[str, Sequence[object]], schema: pa.Schema) -> pa.Table:
     arrays = [_column(rows[f.name], f) for f in schema]
     return pa.Table.from_arrays(arrays, schema=schema)
 
@@ -225,7 +225,7 @@ def to_tables(
     """Turn one parsed document into its three Arrow tables, typed by the schemas above."""
     doc = parsed.document
     plan_year = doc.plan_year
-    documents = {
+    documents: dict[str, list[object]] = {
         "document_id": [doc.document_id],
         "report_key": [report_key],
         "source_name": [doc.source_name],
@@ -242,15 +242,15 @@ def to_tables(
         "ingested_at": [ingested_at.astimezone(dt.UTC)],
         "warnings": [list(doc.warnings)],
     }
-    items = {f.name: [] for f in ITEMS_SCHEMA}
+    items: dict[str, list[object]] = {f.name: [] for f in ITEMS_SCHEMA}
     for item in parsed.items:
         for f in ITEMS_SCHEMA:
             items[f.name].append(plan_year if f.name == "plan_year" else getattr(item, f.name))
-    commentary = {f.name: [] for f in COMMENTARY_SCHEMA}
+    commentary: dict[str, list[object]] = {f.name: [] for f in COMMENTARY_SCHEMA}
     for row in parsed.commentary:
         for f in COMMENTARY_SCHEMA:
             value = plan_year if f.name == "plan_year" else getattr(row, f.name)
-            commentary[f.name].append(list(value) if f.name == "refs" else value)
+            commentary[f.name].append(list(row.refs) if f.name == "refs" else value)
     built = {
         "items": _table(items, ITEMS_SCHEMA),
         "commentary": _table(commentary, COMMENTARY_SCHEMA),

@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +90,17 @@ def writer_active(root: Path) -> bool:
         os.close(fd)
 
 
+def journal_steps(journal: Mapping[str, object]) -> list[object]:
+    """A journal's move and remove steps as read (JSON: each is for the reader to check)."""
+    steps: list[object] = []
+    for key in ("moves", "removes"):
+        part = journal.get(key, [])
+        if not isinstance(part, Iterable):
+            raise TypeError(f"journal {key} is not a list: {part!r}")
+        steps.extend(part)
+    return steps
+
+
 def journals(root: Path) -> list[tuple[Path, dict[str, object]]]:
     """Journals of writers that are moving files (or died doing so), by staging folder."""
     staging = root / STAGING_NAME
@@ -110,9 +121,10 @@ def _backups(root: Path) -> dict[str, list[Path]]:
     """Old bytes a writer set aside, by the dataset path they came from."""
     out: dict[str, list[Path]] = {}
     for txn, journal in journals(root):
-        steps = list(journal.get("moves", [])) + list(journal.get("removes", []))  # type: ignore[call-overload]
-        for step in steps:
-            backup = step.get("backup") if isinstance(step, dict) else None
+        for step in journal_steps(journal):
+            if not isinstance(step, dict):
+                continue
+            backup = step.get("backup")
             if isinstance(backup, str) and "/" not in backup and backup not in ("", ".", ".."):
                 out.setdefault(str(step.get("dest")), []).append(txn / backup)
     return out

@@ -19,6 +19,7 @@ from ragtrack.extract.pdf.glyphs import level_arrow
 from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
 from ragtrack.extract.pdf.text_lines import TextLine
 from ragtrack.extract.structure import LineKind, classify_line, row_ref
+from ragtrack.normalise.kinds import Rag
 from ragtrack.normalise.refs import REF_TOKEN
 from ragtrack.normalise.text import join_wrapped
 from ragtrack.records import Line
@@ -99,13 +100,13 @@ class _Paragraph:
 class _TableRow:
     row: Row
     header: bool
-    rag: str | None = None  # canonical colour read from the RAG cell's fill
+    rag: Rag | None = None  # canonical colour read from the RAG cell's fill
 
 
 @dataclass(slots=True)
 class Assembled:
     lines: list[Line]
-    rag_colour: dict[int, str] = field(default_factory=dict)
+    rag_colour: dict[int, Rag] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 

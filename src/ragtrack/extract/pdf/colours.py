@@ -11,11 +11,13 @@ from __future__ import annotations
 import colorsys
 from typing import Literal
 
+from ragtrack.normalise.kinds import Rag
+
 Verdict = Literal["red", "amber", "green", "none", "unknown"]
 
 #: Hue bands in degrees (inclusive) for each RAG colour; the gaps between them are the
 #: tolerance: a hue there is too far from every reference colour to call.
-_BANDS: tuple[tuple[str, float, float], ...] = (
+_BANDS: tuple[tuple[Rag, float, float], ...] = (
     ("red", -18.0, 14.0),
     ("amber", 24.0, 62.0),
     ("green", 75.0, 170.0),
@@ -41,7 +43,7 @@ def rag_of_fill(rgb: tuple[float, float, float] | None) -> Verdict:
         degrees -= 360.0
     for name, low, high in _BANDS:
         if low <= degrees <= high:
-            return name  # type: ignore[return-value]
+            return name
     return "unknown"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pdfplumber.table import (
     cells_to_tables,
@@ -23,6 +24,8 @@ _SNAP = 3.0
 _MIN_EDGE = 3.0
 
 BBox = tuple[float, float, float, float]
+#: an edge as pdfplumber's table module takes and returns it: a plain dict (its T_obj)
+Edge = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +59,7 @@ class Grid:
         return None
 
 
-def _edge(rule: Rule) -> dict[str, object] | None:
+def _edge(rule: Rule) -> Edge | None:
     x0, top, x1, bottom = rule.x0, rule.top, rule.x1, rule.bottom
     if rule.horizontal:
         if x1 - x0 < _MIN_EDGE:
@@ -87,7 +90,7 @@ def _edge(rule: Rule) -> dict[str, object] | None:
     }
 
 
-def _closing_edges(edges: list[dict[str, object]]) -> list[dict[str, object]]:
+def _closing_edges(edges: list[Edge]) -> list[Edge]:
     """Horizontal edges that close a table left open at a page break.
 
     A row split over pages is often drawn without its bottom (or top) border; its column
@@ -99,20 +102,20 @@ def _closing_edges(edges: list[dict[str, object]]) -> list[dict[str, object]]:
     for v in edges:
         if v["orientation"] != "v":
             continue
-        x, top, bottom = float(v["x0"]), float(v["top"]), float(v["bottom"])  # type: ignore[arg-type]
+        x, top, bottom = float(v["x0"]), float(v["top"]), float(v["bottom"])
         crossing = [
             float(h["top"])
-            for h in horizontals  # type: ignore[arg-type]
-            if float(h["x0"]) - _SNAP <= x <= float(h["x1"]) + _SNAP  # type: ignore[arg-type]
+            for h in horizontals
+            if float(h["x0"]) - _SNAP <= x <= float(h["x1"]) + _SNAP
             and top - _SNAP <= float(h["top"]) <= bottom + _SNAP
-        ]  # type: ignore[arg-type]
+        ]
         if not crossing:
             continue
         if bottom > max(crossing) + _SNAP:
             open_ends.append(("bottom", bottom, x))
         if top < min(crossing) - _SNAP:
             open_ends.append(("top", top, x))
-    added = []
+    added: list[Edge] = []
     open_ends.sort()
     group: list[tuple[str, float, float]] = []
     for end in [*open_ends, ("", 0.0, 0.0)]:

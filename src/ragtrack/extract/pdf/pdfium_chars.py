@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+from _ctypes import CFuncPtr
 from dataclasses import dataclass
 
 import pypdfium2.raw as raw
@@ -29,7 +30,7 @@ import pypdfium2.raw as raw
 _SAME = 0.01
 
 
-def _address(function: object) -> int:
+def _address(function: CFuncPtr) -> int:
     return ctypes.cast(function, ctypes.c_void_p).value or 0
 
 

@@ -45,7 +45,7 @@ from ragtrack.extract.provenance import (
 from ragtrack.extract.structure import Classified, is_header_fragment
 from ragtrack.normalise.text import clean_text, join_wrapped
 from ragtrack.normalise.values import MONTH_PATTERN
-from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
+from ragtrack.records import ItemRecord, Kind, Line, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
 
@@ -551,16 +551,18 @@ def _choose_stream(
     def last(col: int) -> ColumnCell | None:
         return cells[col][-1] if cells[col] else None
 
-    open_cols = [
-        c for c in (COMMITMENT, ACTION, TARGET) if (cell := last(c)) is not None and not cell.closed
-    ]
-    fitting = [c for c in open_cols if width <= widths.of(c)]
+    open_cells = {
+        c: cell
+        for c in (COMMITMENT, ACTION, TARGET)
+        if (cell := last(c)) is not None and not cell.closed
+    }
+    fitting = [c for c in open_cells if width <= widths.of(c)]
     if after_mixed and fitting:
         return fitting[0]
-    determiner = [c for c in fitting if _DETERMINER_END.search(last(c).pieces[-1].text)]  # type: ignore[union-attr]
+    determiner = [c for c in fitting if _DETERMINER_END.search(open_cells[c].pieces[-1].text)]
     if determiner:
         return determiner[0]
-    if last_stream in fitting and (_starts_lower(text) or last(last_stream).must_continue):  # type: ignore[union-attr]
+    if last_stream in fitting and (_starts_lower(text) or open_cells[last_stream].must_continue):
         if len(fitting) > 1:
             warnings.add(
                 line,
@@ -569,7 +571,7 @@ def _choose_stream(
                 + f"; taken as the {_COLUMN_NAMES[last_stream]}",
             )
         return last_stream
-    hanging = [c for c in fitting if last(c).must_continue]  # type: ignore[union-attr]
+    hanging = [c for c in fitting if open_cells[c].must_continue]
     if hanging:
         return hanging[0]
     if _starts_lower(text) and fitting:
@@ -641,7 +643,11 @@ def _group_items(
     if not group.targets:
         warnings.add(group.lines[0], f"no targets found beside {quote(commitment or '')}")
     items: list[ItemRecord] = []
-    for kind, cells in (("action", group.actions), ("measure", group.targets)):
+    kinds: tuple[tuple[Kind, list[ColumnCell]], ...] = (
+        ("action", group.actions),
+        ("measure", group.targets),
+    )
+    for kind, cells in kinds:
         for cell in cells:
             if not cell.closed and not cell.text.endswith(":"):
                 warnings.add(
@@ -657,7 +663,7 @@ def _cell_item(
     source: SourceText,
     group: Group,
     cell: ColumnCell,
-    kind: str,
+    kind: Kind,
     ordinal: int,
     commitment: str | None,
 ) -> ItemRecord:
@@ -665,7 +671,7 @@ def _cell_item(
     return ItemRecord(
         document_id=source.sha256,
         item_id=stable_id(source.sha256, kind, None, ordinal),
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         ref=None,
         outcome_number=group.outcome_number,
         outcome=group.outcome or None,

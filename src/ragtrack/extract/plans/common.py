@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
+from typing import TypeVar
 
 from ragtrack.errors import InputError
+from ragtrack.normalise.kinds import PlanYear
 from ragtrack.normalise.values import canonical_plan_year
 
+T = TypeVar("T", bound=Hashable)
 
-def plan_year_override(plan_year: str | None, name: str) -> str | None:
+
+def plan_year_override(plan_year: str | None, name: str) -> PlanYear | None:
     """A plan year given by the user (``2019/20``, ``2019-2020``) in canonical form."""
     if not plan_year:
         return None
@@ -20,7 +25,7 @@ def plan_year_override(plan_year: str | None, name: str) -> str | None:
     return year
 
 
-def majority(values: list[str]) -> str | None:
+def majority(values: list[T]) -> T | None:
     """The most common value (the first seen among equals); None when there are none."""
     if not values:
         return None

@@ -37,10 +37,11 @@ from ragtrack.extract.structure import (
     is_header_fragment,
     row_ref,
 )
+from ragtrack.normalise.kinds import PlanYear, Ref
 from ragtrack.normalise.refs import canonical_ref, ref_outcome, ref_prefix
 from ragtrack.normalise.text import CELL_LINE_BREAK, clean_text, fold_spaces, join_wrapped
 from ragtrack.normalise.values import MONTH_PATTERN, milestone_date
-from ragtrack.records import ItemRecord, Line, ParsedDocument, SourceText
+from ragtrack.records import ItemRecord, Kind, Line, ParsedDocument, SourceText
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +138,11 @@ def find_unnumbered_outcomes(
 
 @dataclass
 class PlanRow:
-    ref: str
+    ref: Ref
     lines: list[Line]
     #: for each line, whether a blank line stood before it inside the row
     after_blank: list[bool]
-    kind: str
+    kind: Kind
     section: str
     has_milestone: bool
     outcome_number: int | None
@@ -437,7 +438,7 @@ class _RowCutter:
         self.blank_seen = False
         return i
 
-    def _start_row(self, line: Line, ref: str) -> None:
+    def _start_row(self, line: Line, ref: Ref) -> None:
         is_measure = ref_prefix(ref) == "M" or self.measures_context
         number = ref_outcome(ref)
         if self.outcome_number is not None and number is not None and number != self.outcome_number:
@@ -486,7 +487,7 @@ def _plan_year(
     plan_year: str | None,
     today: dt.date | None,
     warnings: WarningLog,
-) -> str | None:
+) -> PlanYear | None:
     """The plan's year: the user's, else the action tables' headings' by majority, else the
     measures headings'. Headings that state another year are warned about."""
     lines = source.lines
@@ -594,7 +595,7 @@ def _item(
     return ItemRecord(
         document_id=source.sha256,
         item_id=stable_id(source.sha256, row.kind, row.ref, ordinal),
-        kind=row.kind,  # type: ignore[arg-type]
+        kind=row.kind,
         ref=row.ref,
         outcome_number=row.outcome_number,
         outcome=outcome,
