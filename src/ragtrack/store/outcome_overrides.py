@@ -7,18 +7,15 @@ import csv
 import logging
 from dataclasses import fields
 from pathlib import Path
-from typing import Literal
 
-from ragtrack.errors import InputError
 from ragtrack.link.outcomes import LEVELS, OutcomeOverride
-from ragtrack.store.overrides import append_csv_rows
+from ragtrack.store.overrides import DECISIONS, append_csv_rows, one_of
 
 log = logging.getLogger(__name__)
 
 #: Reviewers' outcome-theme decisions, one per row (like ``overrides.csv`` for items).
 OUTCOME_OVERRIDES_NAME = "outcome_overrides.csv"
 OUTCOME_OVERRIDE_FIELDS = [f.name for f in fields(OutcomeOverride)]
-_DECISIONS: tuple[Literal["must_link", "cannot_link"], ...] = ("must_link", "cannot_link")
 
 
 def read_outcome_overrides(root: Path) -> list[OutcomeOverride]:
@@ -30,20 +27,8 @@ def read_outcome_overrides(root: Path) -> list[OutcomeOverride]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             values = {k: (row.get(k) or "").strip() for k in OUTCOME_OVERRIDE_FIELDS}
-            decision = next((d for d in _DECISIONS if d == values["decision"]), None)
-            if decision is None:
-                raise InputError(
-                    f"decision must be must_link or cannot_link, not {values['decision']!r}",
-                    file=str(path),
-                    line=number,
-                )
-            level = next((lv for lv in LEVELS if lv == values["level"]), None)
-            if level is None:
-                raise InputError(
-                    f"level must be outcome or supporting_outcome, not {values['level']!r}",
-                    file=str(path),
-                    line=number,
-                )
+            decision = one_of(DECISIONS, values["decision"], "decision", path, number)
+            level = one_of(LEVELS, values["level"], "level", path, number)
             out.append(
                 OutcomeOverride(
                     decision=decision,

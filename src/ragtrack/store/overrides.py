@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ragtrack.errors import InputError
 from ragtrack.link.settings import OVERRIDE_FIELDS, Override, OverrideKind
@@ -24,7 +25,21 @@ OVERRIDES_NAME = "overrides.csv"
 #: the columns written: the decision's fields and when it was made
 COLUMNS = [*OVERRIDE_FIELDS, "decided_at"]
 _REQUIRED = ("decision", "kind", "plan_year_a", "ref_a", "plan_year_b", "ref_b")
-_DECISIONS: tuple[OverrideKind, ...] = ("must_link", "cannot_link")
+DECISIONS: tuple[OverrideKind, ...] = ("must_link", "cannot_link")
+
+Choice = TypeVar("Choice", bound=str)
+
+
+def one_of(allowed: Sequence[Choice], value: str, field: str, path: Path, line: int) -> Choice:
+    """``value`` as one of ``allowed``, or an error naming the field, the file and the line."""
+    for choice in allowed:
+        if choice == value:
+            return choice
+    raise InputError(
+        f"{field} must be {' or '.join(allowed)}, not {value!r}", file=str(path), line=line
+    )
+
+
 #: longest field accepted (Python's csv default); a longer one is not a reviewer's note
 MAX_FIELD = 131072
 
@@ -100,13 +115,7 @@ def _override(row: dict, line: int, path: Path) -> Override:
             raise InputError(
                 f"field {name} is longer than {MAX_FIELD} characters", file=str(path), line=line
             )
-    decision = next((d for d in _DECISIONS if d == values["decision"]), None)
-    if decision is None:
-        raise InputError(
-            f"decision must be must_link or cannot_link, not {values['decision']!r}",
-            file=str(path),
-            line=line,
-        )
+    decision = one_of(DECISIONS, values["decision"], "decision", path, line)
     empty = [n for n in _REQUIRED[1:] if not values[n] and n not in ("ref_a", "ref_b")]
     empty += [n for n in ("ref_a", "ref_b") if not values[n]]
     if empty:
