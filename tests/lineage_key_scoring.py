@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import regex
@@ -19,6 +20,10 @@ import regex
 KEY = Path(__file__).resolve().parent / "golden" / "lineage_answer_key.csv"
 
 Node = tuple[str, str, str]
+
+#: the join confidences leave-one-document-out chooses from (a link the matcher would make
+#: is calibrated above 0.5, one it would not below)
+JOIN_CONFIDENCES = (0.1, 0.3, 0.5, 0.7)
 
 
 def _fold(text: str) -> str:
@@ -140,11 +145,18 @@ def _proposals(items: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     rows = table[table["method"] == "text"]
     prev = rows["previous_item_id"].where(rows["status"] == "auto", rows["candidate_item_id"])
     pairs = [frozenset((node[a], node[b])) for a, b in zip(prev, rows["item_id"], strict=True)]
-    return pd.DataFrame({"score": rows["score"], "margin": rows["margin"], "pair": pairs})
+    # linked with join_confidence 0, a link is auto exactly when the matcher would make it
+    sure = (rows["status"] == "auto").astype(float)
+    return pd.DataFrame(
+        {"score": rows["score"], "margin": rows["margin"], "sure": sure, "pair": pairs}
+    )
 
 
 def leave_one_document_out(
-    items: pd.DataFrame, semantic_weights: tuple[float, ...], joins: tuple[float, ...]
+    items: pd.DataFrame,
+    semantic_weights: tuple[float, ...],
+    joins: tuple[float, ...],
+    base: Any = None,
 ) -> list[dict]:
     """Per left-out document: settings tuned on the key's pairs that do not touch it (the
     confidence model refitted, then the join confidence and semantic weight chosen by F1),
@@ -156,7 +168,7 @@ def leave_one_document_out(
     truth, dont_care, _ = key_pairs(items)
     docs = _node_documents(items)
     every = _all_pairs(items)
-    base = LineageSettings()
+    base = base or LineageSettings()
     runs: dict[tuple, set] = {}
     proposals = {}
     for weight in semantic_weights:
@@ -178,6 +190,7 @@ def leave_one_document_out(
                     confidence_bias=coef[0],
                     confidence_score=coef[1],
                     confidence_margin=coef[2],
+                    confidence_sure=coef[3],
                 )
                 key = (weight, join, coef)
                 if key not in runs:
@@ -208,12 +221,13 @@ def leave_one_document_out(
 
 
 def _fit_confidence(proposals: pd.DataFrame, truth: set, unlabelled: set) -> tuple:
-    """(bias, score, margin) of a logistic confidence fitted on the labelled proposals."""
+    """(bias, score, margin, sure) of a logistic confidence fitted on the labelled
+    proposals."""
     from sklearn.linear_model import LogisticRegression
 
     train = proposals[[p not in unlabelled for p in proposals["pair"]]]
     labels = [p in truth for p in train["pair"]]
-    model = LogisticRegression(C=10).fit(train[["score", "margin"]].to_numpy(), labels)
+    model = LogisticRegression(C=10).fit(train[["score", "margin", "sure"]].to_numpy(), labels)
     return (float(model.intercept_[0]), *map(float, model.coef_[0]))
 
 
@@ -247,7 +261,7 @@ def main() -> None:
     logging.disable(logging.WARNING)
     items = parsed_sample_items()
     names = {parsed_sample_items([n])["document_id"].iloc[0]: n[:3] for n in SAMPLE_FILES}
-    joins = (0.1, 0.2, 0.3, 0.4)
+    joins = JOIN_CONFIDENCES
     for label, weights in (("without", (0.0,)), ("with", (0.1, 0.2, 0.3))):
         folds = leave_one_document_out(items, weights, joins)
         print(f"leave one document out, {label} the semantic feature:")

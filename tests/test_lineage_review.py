@@ -72,7 +72,7 @@ def test_queue_is_short_ordered_by_impact_and_holds_key_errors(linked: Path) -> 
         )
         if pair not in dont_care:
             wrong += (pair not in truth) if cand.status == "auto" else (pair in truth)
-    # 6 of the 20 links the matcher gets wrong on the key (3 of 6 wrong links, 3 of 14
+    # 6 of the 20 links the matcher gets wrong on the key (2 of 5 wrong links, 4 of 15
     # missed ones, one of them an open end the matcher never proposed)
     assert wrong >= 6
 

@@ -62,10 +62,15 @@ class _State:
             bisect.insort(self.years[group], ent.year)
 
 
-def confidence(settings: LineageSettings, link_score: float, margin: float) -> float:
-    """The calibrated probability that a link is right, from its score and lead."""
+def confidence(
+    settings: LineageSettings, link_score: float, margin: float, sure: bool = False
+) -> float:
+    """The calibrated probability that a link is right, from its score, its lead and whether
+    the matcher would make it (``sure``: it clears the threshold or leads by ``min_margin``
+    among the pairs still free, not only over the runners-up it was scored against)."""
     s = settings
     z = s.confidence_bias + s.confidence_score * link_score + s.confidence_margin * margin
+    z += s.confidence_sure * sure
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -179,7 +184,7 @@ def _assign_stage(
                 continue
             link = state.links[cols[c]]
             sure = link_score >= threshold or link_score - runner_up >= s.min_margin
-            conf = confidence(s, link_score, link_score - runner_up)
+            conf = confidence(s, link_score, link_score - runner_up, sure)
             if link.candidate and link.score is not None and link.score >= link_score:
                 continue
             link.score, link.margin = round(link_score, 4), round(link_score - runner_up, 4)

@@ -77,18 +77,22 @@ class LineageSettings:
     weight_outcome: float = 0.05
     weight_supporting: float = 0.1
     weight_ref: float = 0.02
-    #: confidence = logistic(a + b * score + c * margin), fitted on the hand-made key
-    confidence_bias: float = -4.07
-    confidence_score: float = 7.18
-    confidence_margin: float = 8.07
+    #: confidence = logistic(a + b * score + c * margin + d * sure), fitted on the hand-made
+    #: key; ``sure``: the link clears ``link_threshold`` or leads by ``min_margin`` among the
+    #: pairs still free (on the key such links are right far more often than their score and
+    #: margin alone say, and the links that lack that lead far less often)
+    confidence_bias: float = -4.47
+    confidence_score: float = 5.07
+    confidence_margin: float = 1.90
+    confidence_sure: float = 3.64
     #: links with at least this confidence are joined (``auto``); weaker ones are kept as
     #: ``candidate``: listed for review, not joined
-    join_confidence: float = 0.2
+    join_confidence: float = 0.7
     #: auto links below this confidence are listed for review (rejecting one splits a
     #: lineage), and so are candidates at or above ``review_floor`` (accepting one joins
     #: two); weaker candidates stay in the table but out of the queue
-    review_confidence: float = 0.5
-    review_floor: float = 0.25
+    review_confidence: float = 0.8
+    review_floor: float = 0.05
     #: the queue's length: the links a decision is expected to change most
     review_limit: int = 30
 
