@@ -1,0 +1,219 @@
+"""RAG pictures as matplotlib figures: for a notebook, and inlined as SVG in the HTML report.
+
+- :func:`heatmap`: one outcome theme's items (rows, following lineages across renumbering)
+  by report (columns); each cell coloured by its RAG and marked R, A or G, so colour is never
+  the only carrier;
+- :func:`history`: one lineage's RAG report by report, with the ref as printed each time;
+- :func:`green_share`: the share of green per outcome theme per plan year.
+
+Each takes ``load()``'s tables (or a :class:`~ragtrack.report.frames.Series` already chosen)
+and returns a :class:`matplotlib.figure.Figure`, which Jupyter shows inline.
+:func:`svg` writes a figure as SVG text with the heatmap cells' titles (the ref as printed,
+the period and the RAG) as hover text. Needs the ``report`` extra (matplotlib).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import weakref
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+
+from ragtrack.report import frames
+from ragtrack.report.frames import NO_RAG_LETTER, RAG_LETTER, Series
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.collections import PathCollection
+
+#: Cell fill and letter colour per RAG; every pair has a contrast ratio of at least 4.5:1
+#: (WCAG AA for text), checked in the tests. "" is an item shown without a RAG rating.
+RAG_COLOURS: dict[str, tuple[str, str]] = {
+    "red": ("#b3261e", "#ffffff"),
+    "amber": ("#f2b33d", "#000000"),
+    "green": ("#1b6e35", "#ffffff"),
+    "": ("#e3e3e3", "#000000"),
+}
+_ABSENT = "#ffffff"  # the item is not in that report
+_STYLE = {"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 8, "svg.hashsalt": "0"}
+_CELL_TITLES: weakref.WeakKeyDictionary[PathCollection, list[str]] = weakref.WeakKeyDictionary()
+
+
+def _series(
+    tables: Mapping[str, pd.DataFrame] | Series,
+    council: str | None,
+    start: str | None,
+    end: str | None,
+) -> Series:
+    if isinstance(tables, Series):
+        return tables
+    return frames.select_series(tables["timeline"], council, start, end)
+
+
+def anchor(row_key: str) -> str:
+    """The HTML id of a lineage's history in the report (the heatmap's rows link to it)."""
+    return "h-" + re.sub(r"[^A-Za-z0-9_-]", "-", row_key)
+
+
+def _rgb(hex_colour: str) -> tuple[float, float, float]:
+    return mpl.colors.to_rgb(hex_colour)
+
+
+def heatmap(
+    tables: Mapping[str, pd.DataFrame] | Series,
+    outcome: str,
+    *,
+    council: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> Figure:
+    """One outcome theme (its ``outcome_id`` or title) as a grid: a row per lineage, a
+    column per report (the council's series, or ``start`` to ``end``)."""
+    series = _series(tables, council, start, end)
+    content = frames.grid(series, frames.resolve_outcome(series, outcome))
+    nrows, ncols = content.rag.shape
+    label_width = 0.075 * max((len(label) for label in content.labels), default=10)
+    size = (label_width + 0.32 * ncols + 0.5, 0.9 + 0.24 * max(nrows, 1))
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.add_subplot()
+    rags = content.rag.to_numpy(dtype=object)
+    fills = np.array(
+        [[_rgb(RAG_COLOURS[v][0] if isinstance(v, str) else _ABSENT) for v in r] for r in rags]
+    ).reshape(nrows, ncols, 3)
+    ax.imshow(fills, aspect="auto", interpolation="nearest")
+    refs = content.ref.to_numpy(dtype=object)
+    for rag, (_fill, ink) in RAG_COLOURS.items():
+        rows, cols = np.nonzero(rags == rag)
+        if not len(rows):
+            continue
+        letter = RAG_LETTER.get(rag, NO_RAG_LETTER)
+        marks = ax.scatter(
+            cols, rows, marker=f"$\\mathsf{{{letter}}}$", s=50, color=ink, linewidths=0
+        )
+        marks.set_gid(f"rag-cells-{rag or 'unrated'}")
+        _CELL_TITLES[marks] = [
+            f"{refs[r, c]}, {content.columns[c]}: {rag or 'no RAG rating'}"
+            for r, c in zip(rows, cols, strict=True)
+        ]
+    ax.set_xticks(range(ncols), content.columns, rotation=90)
+    ax.set_yticks(range(nrows), list(content.labels))
+    for label, key in zip(ax.get_yticklabels(), content.labels.index, strict=True):
+        label.set_url(f"#{anchor(str(key))}")
+    ax.xaxis.tick_top()
+    ax.set_xticks(np.arange(-0.5, ncols), minor=True)
+    ax.set_yticks(np.arange(-0.5, nrows), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="both", length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    return fig
+
+
+def history(
+    tables: Mapping[str, pd.DataFrame] | Series,
+    lineage_id: str,
+    *,
+    council: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> Figure:
+    """One lineage's RAG report by report, each point marked with its letter and the ref
+    as printed in that report (so renumbering shows)."""
+    series = _series(tables, council, start, end)
+    rows = frames.histories(series).get(lineage_id)
+    if rows is None:
+        from ragtrack.errors import InputError
+
+        raise InputError(f"no lineage {lineage_id!r} in the reports")
+    level = {rag: n for n, rag in enumerate(frames.RAGS)}
+    fig = Figure(figsize=(max(3.0, 0.7 * len(rows) + 1.5), 1.9), layout="constrained")
+    ax = fig.add_subplot()
+    x = np.arange(len(rows))
+    y = np.array([level.get(r, np.nan) for r in rows["rag"]], dtype=float)
+    ax.plot(x, y, color="#555555", linewidth=1, zorder=1)
+    for n, (rag, ref) in enumerate(zip(rows["rag"], rows["ref"], strict=True)):
+        fill, ink = RAG_COLOURS.get(rag, RAG_COLOURS[""])
+        where = y[n] if rag in level else -0.6
+        ax.scatter([n], [where], s=220, color=fill, edgecolors="#333333", zorder=2)
+        letter = RAG_LETTER.get(rag, NO_RAG_LETTER)
+        ax.annotate(letter, (n, where), ha="center", va="center", color=ink, weight="bold")
+        ax.annotate(str(ref), (n, where), xytext=(0, 11), textcoords="offset points", ha="center")
+    ax.set_xticks(x, list(rows["period"]), rotation=30, ha="right")
+    ax.set_yticks(range(len(frames.RAGS)), [r.capitalize() for r in frames.RAGS])
+    ax.set_ylim(-0.9, len(frames.RAGS) - 0.2)
+    ax.set_xlim(-0.6, len(rows) - 0.4)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig
+
+
+def green_share(
+    tables: Mapping[str, pd.DataFrame] | Series,
+    *,
+    council: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> Figure:
+    """The share of rated items that are green, per outcome theme per plan year: a line
+    and distinct marker per theme, labelled at its end."""
+    share = frames.green_share(_series(tables, council, start, end))
+    fig = Figure(figsize=(7.0, 2.6), layout="constrained")
+    ax = fig.add_subplot()
+    x = np.arange(share.shape[1])
+    markers = "osD^vP*X"
+    for n, (theme, values) in enumerate(share.iterrows()):
+        ax.plot(
+            x,
+            values.to_numpy(dtype=float) * 100,
+            marker=markers[n % len(markers)],
+            label=str(theme)[:50],
+            color=mpl.colormaps["tab10"](n % 10),
+        )
+    ax.set_xticks(x, list(share.columns))
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% green")
+    ax.grid(axis="y", color="#dddddd")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return fig
+
+
+def svg(figure: Figure) -> str:
+    """The figure as SVG text for inlining in HTML: text kept as text, no XML prologue,
+    each heatmap cell with a ``<title>`` (hover text: ref as printed, period, RAG)."""
+    out = io.StringIO()
+    with mpl.rc_context(_STYLE):
+        figure.savefig(out, format="svg", metadata={"Date": None})
+    text = out.getvalue()
+    text = text[text.index("<svg") :]
+    for marks, titles in _CELL_TITLES.items():
+        if marks.figure is figure:
+            text = _with_titles(text, str(marks.get_gid()), titles)
+    return text
+
+
+def _with_titles(text: str, gid: str, titles: list[str]) -> str:
+    """Give the n-th mark drawn in the group ``gid`` the n-th title."""
+    from html import escape
+
+    start = text.find(f'<g id="{gid}">')
+    if start < 0:
+        return text
+    end = text.find('<g id="', start + 1)  # the next artist's group
+    end = len(text) if end < 0 else end
+    marks = iter(titles)
+
+    def titled(match: re.Match[str]) -> str:
+        title = next(marks, None)
+        if title is None:
+            return match[0]
+        return f"{match[1]}><title>{escape(title)}</title></use>"
+
+    body = re.sub(r"(<use [^>]*?)\s*/>", titled, text[start:end])
+    return text[:start] + body + text[end:]
