@@ -453,9 +453,10 @@ def report(
     if importlib.util.find_spec("matplotlib") is None:  # an optional dependency
         raise InputError("the report needs matplotlib: pip install 'ragtrack[report]'")
     from ragtrack.report import render_report
+    from ragtrack.store.reading import load as read
 
     path = require_dataset(root)
-    tables = load(path)
+    tables = read(path, tables=["timeline", "commentary"])
     if "timeline" not in tables:
         tables["timeline"] = timeline(path)
     try:

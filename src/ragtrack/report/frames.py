@@ -20,6 +20,10 @@ RAGS: tuple[str, ...] = tuple(RAG_ORDER)
 #: What a cell shows besides its colour: the RAG's letter, or a dash for an unrated item.
 RAG_LETTER = {"red": "R", "amber": "A", "green": "G"}
 NO_RAG_LETTER = "–"
+#: Reports shown when no first report is named: three years of quarterly reports, as many
+#: as an A4 page shows legibly (a longer series is cut from the left; name the first to
+#: see more).
+DEFAULT_REPORTS = 12
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ def select_series(
     start: str | None = None,
     end: str | None = None,
 ) -> Series:
-    """The council's reports from ``start`` to ``end`` (default: its whole series).
+    """The council's reports from ``start`` (default: the :data:`DEFAULT_REPORTS`-th last
+    before ``end``) to ``end`` (default: its latest report).
 
     With several councils in the dataset ``council`` must name one (as for ``diff``).
     """
@@ -77,8 +82,11 @@ def select_series(
         raise InputError(f"no progress reports of council {council!r}")
     reports = _report_list(rows)
     keys = list(reports["report_key"])
-    first = keys.index(resolve_report(rows, start, council)) if start else 0
     last = keys.index(resolve_report(rows, end, council)) if end else len(keys) - 1
+    if start:
+        first = keys.index(resolve_report(rows, start, council))
+    else:
+        first = max(0, last - DEFAULT_REPORTS + 1)
     if first > last:
         raise InputError(f"{start!r} comes after {end!r}")
     reports = reports.iloc[first : last + 1].reset_index(drop=True)
@@ -205,19 +213,19 @@ def attention(series: Series, commentary: pd.DataFrame) -> dict[str, pd.DataFram
     }
 
 
-def histories(series: Series) -> dict[str, pd.DataFrame]:
-    """Per row key, its appearances in the window, oldest first: period, ref, RAG, arrow,
-    milestone, text (text and milestone only where they differ from the previous one)."""
-    cols = ["period", "ref", "rag", "direction", "milestone", "text"]
+def histories(series: Series) -> pd.DataFrame:
+    """Every lineage's appearances in the window, by row key then oldest first: period, ref,
+    RAG, arrow, milestone, text (text and milestone only where they differ from the
+    lineage's previous appearance, so a long history reads as its changes)."""
+    cols = ["row_key", "period", "ref", "rag", "direction", "milestone", "text"]
     rows = series.rows.sort_values(["seq", "line"]).drop_duplicates(["row_key", "seq"])
     rows = rows.assign(period=rows["seq"].map(dict(enumerate(series.reports["label"]))))
-    out = {}
-    for key, one in rows.groupby("row_key", sort=False):
-        one = one[cols].astype("object").where(one[cols].notna(), "")
-        for column in ("milestone", "text"):
-            one[column] = one[column].where(one[column] != one[column].shift(), "")
-        out[str(key)] = one.reset_index(drop=True)
-    return out
+    rows = rows.sort_values(["row_key", "seq"], kind="stable")[cols].astype("object")
+    rows = rows.where(rows.notna(), "")
+    grouped = rows.groupby("row_key", sort=False)
+    for column in ("milestone", "text"):
+        rows[column] = rows[column].where(rows[column] != grouped[column].shift(), "")
+    return rows.reset_index(drop=True)
 
 
 def green_share(series: Series) -> pd.DataFrame:

@@ -155,7 +155,7 @@ def render(series: Series, commentary: pd.DataFrame) -> str:
         labels.update({str(k): str(v) for k, v in content.labels.items()})
         chart = plot.svg(plot.heatmap(series, theme.outcome_id or theme.theme))
         heatmaps.append(f"<figure><figcaption>{escape(theme.theme)}</figcaption>{chart}</figure>")
-    found = frames.histories(series)
+    found = dict(list(frames.histories(series).groupby("row_key", sort=False)))
     histories = "".join(history_section(key, found[key]) for key in labels)
     previous = reports["label"].iloc[-2] if len(reports) > 1 else None
     compared = f", compared with {escape(previous)}" if previous else ""
