@@ -190,18 +190,34 @@ def green_share(
     return fig
 
 
-def svg(figure: Figure) -> str:
-    """The figure as SVG text for inlining in HTML: text kept as text, no XML prologue,
-    each heatmap cell with a ``<title>`` (hover text: ref as printed, period, RAG)."""
+def svg(figure: Figure, *, prefix: str = "") -> str:
+    """The figure as SVG text for inlining in HTML: text kept as text, no XML prologue or
+    RDF metadata, each heatmap cell with a ``<title>`` (hover text: ref as printed, period,
+    RAG), and every id the figure defines prefixed with ``prefix`` (give each figure of a
+    page its own, so ids stay unique in the page)."""
     out = io.StringIO()
     with mpl.rc_context(_STYLE):
         figure.savefig(out, format="svg", metadata={"Date": None})
     text = out.getvalue()
     text = text[text.index("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.DOTALL)
+    text = re.sub(r'\s+xmlns:(?:cc|dc|rdf)="[^"]*"', "", text)
     for marks, titles in _CELL_TITLES.items():
         if marks.figure is figure:
             text = _with_titles(text, str(marks.get_gid()), titles)
-    return text
+    return _prefix_ids(text, prefix) if prefix else text
+
+
+def _prefix_ids(text: str, prefix: str) -> str:
+    """``prefix`` before every id defined in ``text`` and every reference to one."""
+    defined = set(re.findall(r' id="([^"]+)"', text))
+
+    def renamed(match: re.Match[str]) -> str:
+        name = match[2]
+        return f"{match[1]}{prefix}{name}" if name in defined else match[0]
+
+    text = re.sub(r'( id=")([^"]+)(?=")', renamed, text)
+    return re.sub(r'((?:href="|url\()#)([^")]+)(?=[")])', renamed, text)
 
 
 def _with_titles(text: str, gid: str, titles: list[str]) -> str:

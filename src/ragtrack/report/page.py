@@ -53,7 +53,7 @@ nav ul { columns: 2; }
   h2 { break-after: avoid; } h3 { break-after: avoid; }
   figure, tr, .history { break-inside: avoid; }
   figure { overflow: visible; }
-  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  * { -webkit-print-color-adjust: exact; }
 }
 """
 
@@ -128,6 +128,13 @@ def history_section(key: str, rows: pd.DataFrame) -> str:
     )
 
 
+def histories_html(series: Series, themes: pd.DataFrame) -> str:
+    """Every lineage's history, in the order of the heatmaps' rows."""
+    found = dict(list(frames.histories(series).groupby("row_key", sort=False)))
+    order = [key for theme in themes["outcome_id"] for key in frames.grid(series, theme).rag.index]
+    return "".join(history_section(str(key), found[key]) for key in dict.fromkeys(order))
+
+
 def green_share_table(series: Series) -> str:
     """The green-share chart's numbers, for readers who cannot see the chart."""
     share = frames.green_share(series)
@@ -148,15 +155,13 @@ def render(series: Series, commentary: pd.DataFrame) -> str:
     council = series.council or "(council not named)"
     themes = frames.outcome_themes(series)
     lists = frames.attention(series, commentary)
-    heatmaps = []
-    labels: dict[str, str] = {}
-    for theme in themes.itertuples(index=False):
-        content = frames.grid(series, theme.outcome_id)
-        labels.update({str(k): str(v) for k, v in content.labels.items()})
-        chart = plot.svg(plot.heatmap(series, theme.outcome_id or theme.theme))
-        heatmaps.append(f"<figure><figcaption>{escape(theme.theme)}</figcaption>{chart}</figure>")
-    found = dict(list(frames.histories(series).groupby("row_key", sort=False)))
-    histories = "".join(history_section(key, found[key]) for key in labels)
+    heatmaps = "".join(
+        f"<figure><figcaption>{escape(theme.theme)}</figcaption>"
+        + plot.svg(plot.heatmap(series, theme.outcome_id or theme.theme), prefix=f"heatmap{n}-")
+        + "</figure>"
+        for n, theme in enumerate(themes.itertuples(index=False))
+    )
+    histories = histories_html(series, themes)
     previous = reports["label"].iloc[-2] if len(reports) > 1 else None
     compared = f", compared with {escape(previous)}" if previous else ""
     return f"""<!DOCTYPE html>
@@ -190,9 +195,9 @@ report{compared}.</p>
 <p>One row per action or measure, followed across renumbering (its refs as printed head the
 row; hover a cell for the ref in that report); blank where it was not reported. A row's label
 leads to its history.</p>
-{"".join(heatmaps)}</section>
+{heatmaps}</section>
 <section id="green-share"><h2>Share of green per outcome theme and plan year</h2>
-<figure>{plot.svg(plot.green_share(series))}</figure>
+<figure>{plot.svg(plot.green_share(series), prefix="green-")}</figure>
 {green_share_table(series)}</section>
 <section id="histories"><h2>Histories</h2>
 {histories}</section>
