@@ -23,8 +23,8 @@ from analysis_scale import REPORTS, SAMPLES, as_report
 from ragtrack import api
 from ragtrack.extract import parse_source
 from ragtrack.extract.reader import read_text_file
+from ragtrack.htmlreport.frames import DEFAULT_REPORTS
 from ragtrack.relink import commit_with_lineage
-from ragtrack.report.frames import DEFAULT_REPORTS
 from ragtrack.store import Store, report_key
 
 

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from ragtrack import api, plot
 from ragtrack.cli import app
 from ragtrack.errors import InputError
-from ragtrack.report import frames
-from ragtrack.report.page import CSS
+from ragtrack.htmlreport import frames
+from ragtrack.htmlreport.page import CSS
 from sample_dataset import copy_of_sample_dataset, sample_dataset
 
 OUTPUT = Path(__file__).resolve().parent / "output"

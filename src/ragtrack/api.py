@@ -452,7 +452,7 @@ def report(
 
     if importlib.util.find_spec("matplotlib") is None:  # an optional dependency
         raise InputError("the report needs matplotlib: pip install 'ragtrack[report]'")
-    from ragtrack.report import render_report
+    from ragtrack.htmlreport import render_report
     from ragtrack.store.reading import load as read
 
     path = require_dataset(root)

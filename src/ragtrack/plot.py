@@ -6,7 +6,7 @@
 - :func:`history`: one lineage's RAG report by report, with the ref as printed each time;
 - :func:`green_share`: the share of green per outcome theme per plan year.
 
-Each takes ``load()``'s tables (or a :class:`~ragtrack.report.frames.Series` already chosen)
+Each takes ``load()``'s tables (or a :class:`~ragtrack.htmlreport.frames.Series` already chosen)
 and returns a :class:`matplotlib.figure.Figure`, which Jupyter shows inline.
 :func:`svg` writes a figure as SVG text with the heatmap cells' titles (the ref as printed,
 the period and the RAG) as hover text. Needs the ``report`` extra (matplotlib).
@@ -24,8 +24,8 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from ragtrack.report import frames
-from ragtrack.report.frames import NO_RAG_LETTER, RAG_LETTER, Series
+from ragtrack.htmlreport import frames
+from ragtrack.htmlreport.frames import NO_RAG_LETTER, RAG_LETTER, Series
 
 if TYPE_CHECKING:
     import pandas as pd

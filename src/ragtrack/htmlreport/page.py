@@ -13,8 +13,8 @@ from html import escape
 import pandas as pd
 
 from ragtrack import plot
-from ragtrack.report import frames
-from ragtrack.report.frames import RAG_LETTER, Series
+from ragtrack.htmlreport import frames
+from ragtrack.htmlreport.frames import RAG_LETTER, Series
 
 _ARROWS = {"improving": "↑ improving", "sustained": "→ sustained", "declining": "↓ declining"}
 

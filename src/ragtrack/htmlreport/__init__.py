@@ -1,5 +1,5 @@
-"""The HTML report: what it shows (:mod:`~ragtrack.report.frames`, pure pandas) and the page
-(:mod:`~ragtrack.report.page`), drawn with :mod:`ragtrack.plot`."""
+"""The HTML report: what it shows (:mod:`~ragtrack.htmlreport.frames`, pure pandas) and the page
+(:mod:`~ragtrack.htmlreport.page`), drawn with :mod:`ragtrack.plot`."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ def render_report(
     end: str | None = None,
 ) -> str:
     """The report's HTML for ``load()``'s tables: the council's reports ``start`` to ``end``."""
-    from ragtrack.report.frames import select_series
-    from ragtrack.report.page import render
+    from ragtrack.htmlreport.frames import select_series
+    from ragtrack.htmlreport.page import render
 
     series = select_series(tables["timeline"], council, start, end)
     return render(series, tables.get("commentary"))
