@@ -14,6 +14,7 @@ the period and the RAG) as hover text. Needs the ``report`` extra (matplotlib).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import weakref
@@ -130,15 +131,16 @@ def history(
     """One lineage's RAG report by report, each point marked with its letter and the ref
     as printed in that report (so renumbering shows)."""
     series = _series(tables, council, start, end)
-    found = frames.histories(series)
-    rows = found[found["row_key"] == lineage_id]
+    own = series.rows[series.rows["row_key"] == lineage_id]
+    rows = frames.histories(dataclasses.replace(series, rows=own))
     if rows.empty:
         from ragtrack.errors import InputError
 
         raise InputError(f"no lineage {lineage_id!r} in the reports")
     level = {rag: n for n, rag in enumerate(frames.RAGS)}
-    fig = Figure(figsize=(max(3.0, 0.7 * len(rows) + 1.5), 1.9), layout="constrained")
-    ax = fig.add_subplot()
+    width, height = max(3.0, 0.7 * len(rows) + 1.0), 1.9
+    fig = Figure(figsize=(width, height))  # margins by hand: a layout engine is slow
+    ax = fig.add_axes((0.6 / width, 0.7 / height, 1 - 0.7 / width, 1 - 0.85 / height))
     x = np.arange(len(rows))
     y = np.array([level.get(r, np.nan) for r in rows["rag"]], dtype=float)
     ax.plot(x, y, color="#555555", linewidth=1, zorder=1)

@@ -109,9 +109,9 @@ def attention_table(rows: pd.DataFrame, what: str) -> str:
     return "".join(out) + "</table>"
 
 
-def history_section(key: str, rows: pd.DataFrame) -> str:
+def history_section(key: str, rows: pd.DataFrame, chart: str = "") -> str:
     """One lineage's appearances (period, ref, RAG, arrow, milestone, text), headed by its
-    refs as printed and its latest text."""
+    refs as printed and its latest text, after its chart when given."""
     refs = " → ".join(dict.fromkeys(str(r) for r in rows["ref"] if r))
     texts = [t for t in rows["text"] if t]
     label = f"{refs}: {texts[-1]}" if texts else refs
@@ -122,17 +122,27 @@ def history_section(key: str, rows: pd.DataFrame) -> str:
         for r in rows.itertuples(index=False)
     )
     return (
-        f'<div class="history" id="{plot.anchor(key)}"><h3>{escape(label)}</h3>'
+        f'<div class="history" id="{plot.anchor(key)}"><h3>{escape(label)}</h3>{chart}'
         "<table><tr><th>period</th><th>ref</th><th>RAG</th><th>arrow</th><th>milestone</th>"
         f"<th>text (where changed)</th></tr>{body}</table></div>"
     )
 
 
-def histories_html(series: Series, themes: pd.DataFrame) -> str:
-    """Every lineage's history, in the order of the heatmaps' rows."""
+def histories_html(series: Series, themes: pd.DataFrame, charted: set[str]) -> str:
+    """Every lineage's history, in the order of the heatmaps' rows; those in ``charted``
+    (the items that worsened) with their chart too."""
     found = dict(list(frames.histories(series).groupby("row_key", sort=False)))
     order = [key for theme in themes["outcome_id"] for key in frames.grid(series, theme).rag.index]
-    return "".join(history_section(str(key), found[key]) for key in dict.fromkeys(order))
+    return "".join(
+        history_section(str(key), found[key], _history_chart(series, str(key), charted))
+        for key in dict.fromkeys(order)
+    )
+
+
+def _history_chart(series: Series, key: str, charted: set[str]) -> str:
+    if key not in charted:
+        return ""
+    return f"<figure>{plot.svg(plot.history(series, key), prefix=f'{plot.anchor(key)}-')}</figure>"
 
 
 def green_share_table(series: Series) -> str:
@@ -161,7 +171,7 @@ def render(series: Series, commentary: pd.DataFrame) -> str:
         + "</figure>"
         for n, theme in enumerate(themes.itertuples(index=False))
     )
-    histories = histories_html(series, themes)
+    histories = histories_html(series, themes, set(lists["worsened"]["row_key"].astype(str)))
     previous = reports["label"].iloc[-2] if len(reports) > 1 else None
     compared = f", compared with {escape(previous)}" if previous else ""
     return f"""<!DOCTYPE html>
