@@ -79,7 +79,7 @@ def heatmap(
     content = frames.grid(series, frames.resolve_outcome(series, outcome))
     nrows, ncols = content.rag.shape
     # laid out by hand, in inches (a layout engine measures every label again: slow)
-    left = 0.2 + 0.068 * max((len(label) for label in content.labels), default=10)
+    left = 0.2 + 0.08 * max((len(label) for label in content.labels), default=10)
     top = 0.2 + 0.068 * max((len(label) for label in content.columns), default=10)
     width, height = left + 0.32 * ncols + 0.1, top + 0.24 * max(nrows, 1) + 0.1
     fig = Figure(figsize=(width, height))

@@ -159,7 +159,7 @@ def grid(series: Series, outcome_id: str) -> Grid:
     return Grid(rag_grid, ref_grid, labels, list(series.reports["label"]))
 
 
-def _shorten(text: str, width: int = 48) -> str:
+def _shorten(text: str, width: int = 44) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
@@ -204,7 +204,8 @@ def attention(series: Series, commentary: pd.DataFrame) -> dict[str, pd.DataFram
     latest = latest.sort_values("line").drop_duplicates("row_key")
     notes = latest_commentary(series, commentary)
     latest = latest.assign(commentary=latest["row_key"].map(notes).fillna(""))
-    cols = ["row_key", "ref", "kind", "outcome_theme", "previous_rag", "rag", "text", "commentary"]
+    cols = ["row_key", "ref", "kind", "outcome_theme", "previous_rag", "change", "rag", "text"]
+    cols.append("commentary")
     worsened = latest[latest["change"].astype("object") == "worsened"]
     red = latest[latest["rag"].astype("object") == "red"]
     return {

@@ -65,6 +65,13 @@ def _rag(value: object) -> str:
     return f'<span class="rag rag-{value}" title="{value}">{RAG_LETTER[value]}</span>'
 
 
+def _was(previous: object, change: object) -> str:
+    """The previous RAG, or that the item is new (or back after a gap) in this report."""
+    if change in ("new", "returned"):
+        return str(change)
+    return _rag(previous)
+
+
 def _text(value: object) -> str:
     return (
         ""
@@ -103,7 +110,7 @@ def attention_table(rows: pd.DataFrame, what: str) -> str:
         link = f'<a href="#{plot.anchor(str(row.row_key))}">{_text(row.ref)}</a>'
         out.append(
             f"<tr><td>{link}</td><td>{_text(row.outcome_theme)}</td>"
-            f"<td>{_rag(row.previous_rag)}</td><td>{_rag(row.rag)}</td>"
+            f"<td>{_was(row.previous_rag, row.change)}</td><td>{_rag(row.rag)}</td>"
             f"<td>{_text(row.text)}</td><td class='note'>{_text(row.commentary)}</td></tr>"
         )
     return "".join(out) + "</table>"
