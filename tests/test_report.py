@@ -242,10 +242,35 @@ def test_the_page_passes_the_nu_html_checker(page: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-def test_the_page_prints_on_a4(page: Path) -> None:
-    html = page.read_text(encoding="utf-8")
-    assert "@page { size: A4;" in html
-    assert "@media print" in html and "break-inside: avoid" in html
+def test_the_page_prints_on_a4_without_slicing_a_heatmap(page: Path, tmp_path: Path) -> None:
+    import pypdfium2
+
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(
+        [_chromium(), *_FLAGS, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    document = pypdfium2.PdfDocument(pdf)
+    texts = [document[n].get_textpage().get_text_range() for n in range(len(document))]
+    assert {tuple(round(v) for v in document[n].get_size()) for n in range(len(document))} == {
+        (595, 842)  # A4 in points
+    }
+    # a heatmap figure fits a page: each row prints on the page of its figure's caption
+    series = frames.select_series(api.load(sample_dataset())["timeline"])
+    labels = frames.grid(series, "people-in-cumbria-are-healthy-and-safe").labels
+    parts = 0
+    for text in texts:
+        for first, last in re.findall(
+            r"People in Cumbria are Healthy and safe \(rows (\d+)–(\d+)", text
+        ):
+            parts += 1
+            for label in labels.iloc[int(first) - 1 : int(last)]:
+                assert label[:15] in text, (first, last, label)
+    assert parts >= 2
+    assert all(len(t) > 200 for t in texts[:-1]), "a page with (almost) nothing on it"
+    assert any("M1.11 → M2.14" in t for t in texts)
 
 
 def _missing(what: str) -> None:
@@ -264,11 +289,14 @@ def _chromium() -> str:
     raise AssertionError  # unreachable
 
 
+_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+
+
 def test_the_report_renders_in_a_browser_with_a_column_per_report_and_renumbering_in_one_row(
     page: Path,
 ) -> None:
     browser = _chromium()
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    flags = _FLAGS
     OUTPUT.mkdir(exist_ok=True)
     shot = OUTPUT / "report.png"
     shot.unlink(missing_ok=True)
@@ -288,11 +316,12 @@ def test_the_report_renders_in_a_browser_with_a_column_per_report_and_renumberin
     ).stdout
     figures = re.findall(r"<figure><figcaption>(.*?)</figcaption>(.*?)</figure>", dom, re.DOTALL)
     heatmaps = [(title, svg) for title, svg in figures if "rag-cells-" in svg]
-    assert len(heatmaps) == 4
+    assert len({title.split(" (rows")[0] for title, _ in heatmaps}) == 4  # one per theme
     for title, svg in heatmaps:
         columns = re.findall(r">(\d{4}-\d{2}-\d{2})</text>", svg)
         assert columns == SAMPLE_PERIODS, title
-    [(_, people)] = [h for h in heatmaps if h[0].startswith("People")]
+        assert svg.count("<title>") > 0
+    [people] = [svg for title, svg in heatmaps if "M2.14," in svg]
     cells = re.findall(
         r'<use [^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*><title>(M1\.11|M2\.14), ', people
     )

@@ -72,14 +72,28 @@ def heatmap(
     council: str | None = None,
     start: str | None = None,
     end: str | None = None,
+    rows: slice | None = None,
 ) -> Figure:
     """One outcome theme (its ``outcome_id`` or title) as a grid: a row per lineage, a
-    column per report (the council's series, or ``start`` to ``end``)."""
+    column per report (the council's series, or ``start`` to ``end``); ``rows`` draws only
+    those rows (the report splits a long theme into figures that fit an A4 page)."""
     series = _series(tables, council, start, end)
     content = frames.grid(series, frames.resolve_outcome(series, outcome))
+    widest = max((len(label) for label in content.labels), default=10)  # same in every part
+    if rows is not None:
+        content = frames.Grid(
+            content.rag.iloc[rows],
+            content.ref.iloc[rows],
+            content.labels.iloc[rows],
+            content.columns,
+        )
+    return _draw_heatmap(content, widest)
+
+
+def _draw_heatmap(content: frames.Grid, widest: int) -> Figure:
     nrows, ncols = content.rag.shape
     # laid out by hand, in inches (a layout engine measures every label again: slow)
-    left = 0.2 + 0.08 * max((len(label) for label in content.labels), default=10)
+    left = 0.2 + 0.08 * widest
     top = 0.2 + 0.068 * max((len(label) for label in content.columns), default=10)
     width, height = left + 0.32 * ncols + 0.1, top + 0.24 * max(nrows, 1) + 0.1
     fig = Figure(figsize=(width, height))

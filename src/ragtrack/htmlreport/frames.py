@@ -155,7 +155,7 @@ def grid(series: Series, outcome_id: str) -> Grid:
     refs = rows.groupby("row_key", sort=False)["ref"].agg(
         lambda s: " → ".join(dict.fromkeys(str(r) for r in s.dropna()))
     )
-    labels = (refs + "  " + last["text"].fillna("").map(_shorten)).reindex(order)
+    labels = (refs + " " + last["text"].fillna("").map(_shorten)).reindex(order)
     return Grid(rag_grid, ref_grid, labels, list(series.reports["label"]))
 
 

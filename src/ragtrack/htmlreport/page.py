@@ -8,6 +8,7 @@ green per theme per plan year; and each lineage's history, which the heatmap row
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 import pandas as pd
@@ -83,6 +84,31 @@ def _text(value: object) -> str:
 def _count(value: int, change: int) -> str:
     delta = f" ({change:+d})" if change else " (=)"
     return f'<td class="n">{value}<span class="muted">{delta}</span></td>'
+
+
+#: Heatmap rows per figure: as many as fit an A4 page, so a long theme prints in whole
+#: figures with their column headings rather than sliced across pages.
+ROWS_PER_FIGURE = 36
+
+
+def heatmap_figures(series: Series, outcome_id: str, theme: str, prefix: str) -> str:
+    """One theme's heatmap as figures of at most :data:`ROWS_PER_FIGURE` rows."""
+    total = len(frames.grid(series, outcome_id).rag)
+    figures = max(1, math.ceil(total / ROWS_PER_FIGURE))
+    size = max(1, math.ceil(total / figures))  # parts of even size
+    parts = []
+    for first in range(0, max(total, 1), size):
+        rows = slice(first, first + size)
+        more = (
+            ""
+            if total <= ROWS_PER_FIGURE
+            else f" (rows {first + 1}–{min(total, rows.stop)} of {total})"
+        )
+        chart = plot.svg(
+            plot.heatmap(series, outcome_id or theme, rows=rows), prefix=f"{prefix}{first}-"
+        )
+        parts.append(f"<figure><figcaption>{escape(theme)}{more}</figcaption>{chart}</figure>")
+    return "".join(parts)
 
 
 def summary_table(series: Series) -> str:
@@ -173,9 +199,7 @@ def render(series: Series, commentary: pd.DataFrame) -> str:
     themes = frames.outcome_themes(series)
     lists = frames.attention(series, commentary)
     heatmaps = "".join(
-        f"<figure><figcaption>{escape(theme.theme)}</figcaption>"
-        + plot.svg(plot.heatmap(series, theme.outcome_id or theme.theme), prefix=f"heatmap{n}-")
-        + "</figure>"
+        heatmap_figures(series, theme.outcome_id, theme.theme, f"heatmap{n}-")
         for n, theme in enumerate(themes.itertuples(index=False))
     )
     histories = histories_html(series, themes, set(lists["worsened"]["row_key"].astype(str)))
