@@ -121,9 +121,9 @@ def _draw_heatmap(content: frames.Grid, widest: int) -> Figure:
             for r, c in zip(rows, cols, strict=True)
         ]
     ax.set_xticks(range(ncols), content.columns, rotation=90)
-    ax.set_yticks(range(nrows), list(content.labels))
-    for label, key in zip(ax.get_yticklabels(), content.labels.index, strict=True):
-        label.set_url(f"#{anchor(str(key))}")
+    ax.set_yticks([])  # row labels as plain texts: a tick is five artists, a text one
+    for row, (key, label) in enumerate(content.labels.items()):
+        ax.text(-0.65, row, label, ha="right", va="center", url=f"#{anchor(str(key))}")
     ax.xaxis.tick_top()
     # white gaps between cells (two line collections: far cheaper than minor ticks)
     ax.hlines(np.arange(-0.5, nrows), -0.5, ncols - 0.5, color="white", linewidth=1.5)
@@ -142,8 +142,8 @@ def history(
     start: str | None = None,
     end: str | None = None,
 ) -> Figure:
-    """One lineage's RAG report by report, each point marked with its letter and the ref
-    as printed in that report (so renumbering shows)."""
+    """One lineage's RAG report by report, each point marked with its letter, and its ref
+    as printed wherever it changes (so renumbering shows)."""
     series = _series(tables, council, start, end)
     own = series.rows[series.rows["row_key"] == lineage_id]
     rows = frames.histories(dataclasses.replace(series, rows=own))
@@ -156,15 +156,20 @@ def history(
     fig = Figure(figsize=(width, height))  # margins by hand: a layout engine is slow
     ax = fig.add_axes((0.6 / width, 0.7 / height, 1 - 0.7 / width, 1 - 0.85 / height))
     x = np.arange(len(rows))
-    y = np.array([level.get(r, np.nan) for r in rows["rag"]], dtype=float)
-    ax.plot(x, y, color="#555555", linewidth=1, zorder=1)
-    for n, (rag, ref) in enumerate(zip(rows["rag"], rows["ref"], strict=True)):
-        fill, ink = RAG_COLOURS.get(rag, RAG_COLOURS[""])
-        where = y[n] if rag in level else -0.6
-        ax.scatter([n], [where], s=220, color=fill, edgecolors="#333333", zorder=2)
-        letter = RAG_LETTER.get(rag, NO_RAG_LETTER)
-        ax.annotate(letter, (n, where), ha="center", va="center", color=ink, weight="bold")
-        ax.annotate(str(ref), (n, where), xytext=(0, 11), textcoords="offset points", ha="center")
+    rags = rows["rag"].to_numpy(dtype=object)
+    y = np.array([level.get(r, -0.6) for r in rags], dtype=float)  # unrated below red
+    ax.plot(x, np.where(y < 0, np.nan, y), color="#555555", linewidth=1, zorder=1)
+    for rag, (fill, ink) in RAG_COLOURS.items():
+        at = np.nonzero(rags == rag)[0] if rag else np.nonzero(~np.isin(rags, frames.RAGS))[0]
+        if len(at):
+            ax.scatter(x[at], y[at], s=220, color=fill, edgecolors="#333333", zorder=2)
+            letter = RAG_LETTER.get(rag, NO_RAG_LETTER)
+            ax.scatter(x[at], y[at], marker=f"$\\mathsf{{{letter}}}$", s=60, color=ink, zorder=3)
+    refs = rows["ref"].astype(str)
+    for n in np.nonzero((refs != refs.shift()).to_numpy())[0]:
+        ax.annotate(
+            refs.iloc[n], (n, y[n]), xytext=(0, 11), textcoords="offset points", ha="center"
+        )
     ax.set_xticks(x, list(rows["period"]), rotation=30, ha="right")
     ax.set_yticks(range(len(frames.RAGS)), [r.capitalize() for r in frames.RAGS])
     ax.set_ylim(-0.9, len(frames.RAGS) - 0.2)

@@ -7,7 +7,7 @@ Rows follow lineages, so an item renumbered between reports stays on one row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -33,6 +33,8 @@ class Series:
     council: str | None
     rows: pd.DataFrame  # timeline rows of the window, with ``row_key`` (lineage or item)
     reports: pd.DataFrame  # report_key, period_end, plan_year, quarter, label; oldest first
+    #: grids already computed, by outcome_id (a page draws each theme's more than once)
+    grids: dict[str, Grid] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def latest(self) -> str:
@@ -118,6 +120,8 @@ def outcome_themes(series: Series) -> pd.DataFrame:
 
 def resolve_outcome(series: Series, outcome: str) -> str:
     """The outcome_id named by an outcome_id or a theme title (case aside)."""
+    if outcome in series.grids:
+        return outcome
     themes = outcome_themes(series)
     for column in ("outcome_id", "theme"):
         hit = themes[themes[column].str.casefold() == outcome.casefold()]
@@ -140,6 +144,12 @@ class Grid:
 def grid(series: Series, outcome_id: str) -> Grid:
     """The heatmap of one outcome theme: rows in lineage order (items of the latest report
     in its order, then those last seen earlier), columns the window's reports."""
+    if outcome_id not in series.grids:
+        series.grids[outcome_id] = _grid(series, outcome_id)
+    return series.grids[outcome_id]
+
+
+def _grid(series: Series, outcome_id: str) -> Grid:
     rows = series.rows[series.rows["outcome_id"].astype("object").fillna("") == outcome_id]
     rows = rows.sort_values(["seq", "line"]).drop_duplicates(["row_key", "seq"])
     last = rows.groupby("row_key", sort=False).agg(
@@ -152,9 +162,9 @@ def grid(series: Series, outcome_id: str) -> Grid:
     ref_grid = rows.pivot(index="row_key", columns="report_key", values="ref")
     rag_grid = rag_grid.reindex(index=order, columns=keys)
     ref_grid = ref_grid.reindex(index=order, columns=keys)
-    refs = rows.groupby("row_key", sort=False)["ref"].agg(
-        lambda s: " → ".join(dict.fromkeys(str(r) for r in s.dropna()))
-    )
+    printed = rows[rows["ref"].notna()].drop_duplicates(["row_key", "ref"])
+    refs = printed.groupby("row_key", sort=False)["ref"].agg(" → ".join)
+    refs = refs.reindex(last.index).fillna("")
     labels = (refs + " " + last["text"].fillna("").map(_shorten)).reindex(order)
     return Grid(rag_grid, ref_grid, labels, list(series.reports["label"]))
 
