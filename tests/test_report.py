@@ -161,6 +161,46 @@ def test_a_long_series_shows_its_latest_reports_unless_told_where_to_start() -> 
         frames.select_series(timeline, start="p05", end="p03")
 
 
+def test_with_several_councils_the_report_asks_which_and_keeps_to_it() -> None:
+    rows = pd.DataFrame(
+        {
+            "row_key": ["L1", "L1", "L2"],
+            "period": ["p1", "p2", "p3"],
+            "ref": ["1.1", "1.1", "9.9"],
+            "rag": ["green", "red", "amber"],
+            "direction": None,
+            "milestone": "",
+            "text": "",
+        }
+    )
+    timeline = _timeline_of(rows)
+    timeline.loc[2, "council"] = "Another Council"
+    with pytest.raises(InputError, match="several councils; choose one of A Council, Another"):
+        frames.select_series(timeline)
+    series = frames.select_series(timeline, council="A Council")
+    assert list(series.reports["report_key"]) == ["p1", "p2"]
+    assert set(series.rows["ref"]) == {"1.1"}
+
+
+def test_an_item_without_a_rating_shows_a_dash_not_a_colour_alone() -> None:
+    rows = pd.DataFrame(
+        {
+            "row_key": ["L1", "L1"],
+            "period": ["p1", "p2"],
+            "ref": ["1.1", "1.1"],
+            "rag": ["green", None],
+            "direction": None,
+            "milestone": "",
+            "text": "Not started",
+        }
+    )
+    series = frames.select_series(_timeline_of(rows))
+    svg = plot.svg(plot.heatmap(series, "o"))
+    assert '<g id="rag-cells-unrated">' in svg
+    assert "<title>1.1, " in svg and ": no RAG rating</title>" in svg
+    assert frames.summary(series).loc["all", "unrated"] == 1
+
+
 # --------------------------------------------------------------------------- accessibility
 
 
