@@ -475,11 +475,14 @@ def report(
     start: Annotated[
         str | None,
         typer.Option(
-            "--from", help="First report: report key, period end (2019-12-31) or 2019/20 Q3."
+            "--from",
+            help="First report: report key, period end (2019-12-31) or 2019/20 Q3 "
+            "[default: the page shows 12 reports, ending at --to].",
         ),
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Last report, named the same way.")
+        str | None,
+        typer.Option("--to", help="Last report, named the same way [default: the latest]."),
     ] = None,
     council: CouncilOption = None,
     data: Annotated[
