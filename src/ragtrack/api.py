@@ -444,8 +444,9 @@ def report(
     end: str | None = None,
 ) -> Path:
     """Write the HTML report of the council's progress reports ``start`` to ``end`` (report
-    keys, periods such as ``2019-12-31``, or ``2019/20 Q3``; default the whole series) to
-    ``target``: one self-contained page (see docs/report.md). Needs the ``report`` extra."""
+    keys, periods such as ``2019-12-31``, or ``2019/20 Q3``; by default the 12 reports up to
+    the latest) to ``target``: one self-contained page (see docs/report.md). Needs the
+    ``report`` extra (matplotlib); the council is needed only when the dataset has several."""
     import importlib.util
 
     from ragtrack.errors import InputError
