@@ -5,7 +5,17 @@ from ragtrack.version import PARSER_VERSION, __version__
 
 def __getattr__(name: str) -> object:
     # load and ingest pull in pandas and pyarrow; import them only when asked for.
-    if name in ("load", "ingest", "status", "timeline", "diff", "export", "outcomes", "gaps"):
+    if name in (
+        "load",
+        "ingest",
+        "status",
+        "timeline",
+        "diff",
+        "export",
+        "outcomes",
+        "gaps",
+        "report",
+    ):
         from ragtrack import api
 
         return getattr(api, name)
@@ -21,6 +31,7 @@ __all__ = [
     "ingest",
     "load",
     "outcomes",
+    "report",
     "status",
     "timeline",
 ]

@@ -8,7 +8,7 @@ Sections: ingest and read (:func:`ingest`, :func:`load`, :func:`status`); lineag
 (:func:`link`, :func:`rebuild`, :func:`review_candidates`, :func:`decide`,
 :func:`review_links`, :func:`export_review`, :func:`import_review`, :func:`item_history`);
 analysis (:func:`require_dataset`, :func:`timeline`, :func:`gaps`, :func:`diff`,
-:func:`export`, :func:`outcomes`, :func:`decide_outcomes`).
+:func:`export`, :func:`outcomes`, :func:`decide_outcomes`, :func:`report`).
 """
 
 from __future__ import annotations
@@ -440,3 +440,37 @@ def decide_outcomes(
         append_outcome_override(path, override)
     link(path, lock_timeout=lock_timeout)
     return outcomes(path)
+
+
+def report(
+    root: str | Path = DEFAULT_DATA_DIR,
+    target: str | Path = "report.html",
+    *,
+    council: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> Path:
+    """Write the HTML report of the council's progress reports ``start`` to ``end`` (report
+    keys, periods such as ``2019-12-31``, or ``2019/20 Q3``; by default the 12 reports up to
+    the latest) to ``target``: one self-contained page (see docs/report.md). Needs the
+    ``report`` extra (matplotlib); the council is needed only when the dataset has several."""
+    import importlib.util
+
+    from ragtrack.errors import InputError
+
+    if importlib.util.find_spec("matplotlib") is None:  # an optional dependency
+        raise InputError("the report needs matplotlib: pip install 'ragtrack[report]'")
+    from ragtrack.htmlreport import render_report
+    from ragtrack.store.reading import load as read
+
+    path = require_dataset(root)
+    tables = read(path, tables=["timeline", "commentary"])
+    if "timeline" not in tables:
+        tables["timeline"] = timeline(path)
+    try:
+        page = render_report(tables, council, start, end)
+    except InputError as err:  # say which dataset the names were looked up in
+        raise InputError(err.message, file=str(root)) from None
+    out = Path(target)
+    out.write_text(page, encoding="utf-8")
+    return out

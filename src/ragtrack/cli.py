@@ -475,6 +475,60 @@ def export(
         typer.echo(f"{len(written)} file(s) written: {', '.join(str(p) for p in written)}")
 
 
+@app.command()
+def report(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The HTML file to write. (Here --out is not the dataset: give that with --data.)",
+        ),
+    ] = Path("report.html"),
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First report: report key, period end (2019-12-31) or 2019/20 Q3 "
+            "[default: the page shows 12 reports, ending at --to].",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="Last report, named the same way [default: the latest]."),
+    ] = None,
+    council: CouncilOption = None,
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", "-d", envvar="RAGTRACK_DATA", show_envvar=True, help="Dataset directory."
+        ),
+    ] = DEFAULT_DATA,
+    quiet: Quiet = False,
+) -> None:
+    """Write one self-contained HTML page to read offline, print or send: the latest
+    report's RAG counts per outcome theme and their change, what worsened and what is red
+    with its commentary, a RAG heatmap per outcome theme (a row per item across
+    renumbering, a column per report), the share of green per theme and year, and each
+    item's history. Needs the report extra (pip install 'ragtrack[report]')."""
+
+    configure_logging(0, quiet)
+    try:
+        written = api.report(data, out, council=council, start=start, end=end)
+    except NoDataset as err:
+        raise _exit_for(err) from None
+    except InputError as err:  # a report name that matches no report, several councils
+        logging.getLogger("ragtrack").error("%s", err)
+        raise typer.Exit(EXIT_USAGE) from None
+    except RagtrackError as err:
+        raise _exit_for(err) from None
+    except OSError as err:
+        logging.getLogger("ragtrack").error("%s: cannot write the report: %s", out, err)
+        raise typer.Exit(EXIT_FAILED) from None
+    if not quiet:
+        typer.echo(f"report written: {written}")
+
+
 Titles = Annotated[
     tuple[str, str, str, str],
     typer.Option(
