@@ -1,0 +1,157 @@
+"""Tables found by their header row, read into rows: across page breaks and repeated
+headers, wrapped cells joined, bullets printed apart from their row given back to it.
+
+A row starts at a line whose ref cell is a ref (in a table with refs), or, in a table without
+refs, at a name that begins after the previous row has its status or figures. Any other line
+that fits the table continues the row; a line that fits nothing ends the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ragtrack.extract.tables.cells import Vocab, line_cells
+from ragtrack.extract.tables.columns import Field, Header, read_header
+from ragtrack.records import Line
+
+_BULLETS = ("•", "●", "▪", "◦", "- ", "* ", "o ", "–")
+_COMPLETE = frozenset({"rag", "value", "previous_rag", "previous_value", "target", "direction"})
+#: A free line this long or ending in a full stop is prose, not a heading over a table.
+_HEADING_MAX = 90
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One row: its cells by field, the lines it was read from, the heading it sits under."""
+
+    cells: Mapping[Field, str]
+    lines: tuple[Line, ...]
+    heading: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FoundTable:
+    header: Header
+    heading: str | None
+    rows: tuple[TableRow, ...]
+
+
+@dataclass(slots=True)
+class _Open:
+    header: Header
+    heading: str | None
+    rows: list[TableRow] = field(default_factory=list)
+    cells: dict[Field, str] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+
+    def close_row(self) -> None:
+        if self.lines and self.cells:
+            self.rows.append(TableRow(dict(self.cells), tuple(self.lines), self.heading))
+        self.cells, self.lines = {}, []
+
+    def table(self) -> FoundTable:
+        self.close_row()
+        return FoundTable(self.header, self.heading, tuple(self.rows))
+
+
+def _is_bullet(text: str) -> bool:
+    return text.lstrip().startswith(_BULLETS)
+
+
+def _starts_row(table: _Open, cells: Mapping[Field, str], vocab: Vocab) -> bool:
+    if "ref" in table.header.fields and vocab.ref is not None:
+        ref = cells.get("ref", "")
+        return bool(ref) and vocab.ref.fullmatch(ref) is not None
+    name = cells.get("text", "")
+    if not name or not (name[0].isupper() or name[0].isdigit()):
+        return False
+    return not table.cells or bool(_COMPLETE & set(table.cells))
+
+
+def _continues(table: _Open, line: Line, cells: Mapping[Field, str]) -> bool:
+    """Whether a line that starts no row belongs to the open one."""
+    if not table.lines:
+        return False
+    text = line.text.strip()
+    if _is_bullet(text) or text[:1].islower() or not text[:1].isalnum() or "\t" in line.text:
+        return True
+    if set(cells) - {"text", "commentary", "lead"}:
+        return True
+    if not (_COMPLETE & set(table.cells)):
+        return True  # the row has not yet printed its status or figures
+    return table.header.mode != "flat" and "ref" not in cells and "text" not in cells
+
+
+def _add(table: _Open, line: Line, cells: Mapping[Field, str]) -> None:
+    if _is_bullet(line.text):
+        into: Field = "commentary" if "commentary" in table.header.fields else "text"
+        cells = {into: line.text.strip()}
+    for key, value in cells.items():
+        old = table.cells.get(key)
+        table.cells[key] = f"{old} {value}" if old else value
+    table.lines.append(line)
+
+
+def _feed(table: _Open, line: Line, vocab: Vocab) -> bool:
+    """Add ``line`` to the open table; False when it does not belong there."""
+    cells = line_cells(line.text, table.header, vocab)
+    if cells is None:
+        return False
+    if _is_bullet(line.text) and table.lines:
+        _add(table, line, cells)
+    elif _starts_row(table, cells, vocab):
+        table.close_row()
+        _add(table, line, cells)
+    elif _continues(table, line, cells):
+        _add(table, line, cells)
+    else:
+        return False
+    return True
+
+
+def is_heading(
+    lines: Sequence[Line], n: int, aliases: Mapping[Field, Sequence[str]] | None = None
+) -> bool:
+    """A short line, not a sentence, standing alone (a blank line or the edge before it and
+    after it) or printed straight above a table header: a heading over what follows."""
+    text = lines[n].text.strip()
+    if not text or len(text) > _HEADING_MAX or text.endswith((".", ":", ",")):
+        return False
+    if aliases is not None and n + 1 < len(lines) and read_header(lines[n + 1], aliases):
+        return True
+    before = n == 0 or not lines[n - 1].text.strip()
+    after = n + 1 >= len(lines) or not lines[n + 1].text.strip()
+    return before and after
+
+
+def read_tables(
+    lines: Sequence[Line], aliases: Mapping[Field, Sequence[str]], vocab: Vocab
+) -> list[FoundTable]:
+    """Every table of items in ``lines``, with the heading printed last before each."""
+    tables: list[FoundTable] = []
+    table: _Open | None = None
+    heading: str | None = None
+    for n, line in enumerate(lines):
+        text = line.text.strip()
+        if not text:
+            continue
+        header = read_header(line, aliases)
+        if header is not None:
+            if table is not None and header.fields == table.header.fields:
+                continue  # the header repeated on a new page: the table goes on
+            if table is not None:
+                tables.append(table.table())
+            table = _Open(header, heading)
+            continue
+        heading_here = is_heading(lines, n, aliases) and text[:1].isupper()
+        if table is not None and not heading_here and _feed(table, line, vocab):
+            continue
+        if table is not None:
+            tables.append(table.table())
+            table = None
+        if heading_here:
+            heading = " ".join(text.split())
+    if table is not None:
+        tables.append(table.table())
+    return tables
