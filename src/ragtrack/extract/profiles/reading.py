@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ragtrack.extract.profiles.profile import Profile
 from ragtrack.extract.tables.blocks import read_blocks
 from ragtrack.extract.tables.cells import Vocab
-from ragtrack.extract.tables.columns import Header, fold
+from ragtrack.extract.tables.columns import Header
 from ragtrack.extract.tables.rows import TableRow, read_tables
 from ragtrack.normalise.status import STATUS_WORDS, TREND_WORDS
 from ragtrack.normalise.values import DIRECTION_CANONICAL
@@ -80,17 +80,19 @@ def read_with(profile: Profile, source: SourceText) -> Reading:
         )
         return Reading(profile, (), rows, _score(rows, profile))
     tables = read_tables(source.lines, aliases, vocab_of(profile))
-    if profile.ref is not None:  # a layout with refs: tables without a ref column are not its
-        tables = [t for t in tables if "ref" in t.header.fields]
     rows = tuple(r for t in tables for r in t.rows if _kept(r, profile))
     return Reading(profile, tuple(t.header for t in tables), rows, _score(rows, profile))
 
 
+#: Evidence a built-in profile needs before it is chosen: two rows that report something.
+_ENOUGH = 2
+
+
 def choose(readings: Sequence[Reading]) -> Reading | None:
     """The reading with the most evidence (ties go to the first profile), None if none has
-    any."""
+    enough."""
     best = max(readings, key=lambda r: r.score, default=None)
-    return best if best is not None and best.score > 0 else None
+    return best if best is not None and best.score >= _ENOUGH else None
 
 
 def what_was_missing(reading: Reading) -> str:
@@ -103,7 +105,7 @@ def what_was_missing(reading: Reading) -> str:
         names = {f: profile.aliases[f][:3] for f in ("ref", "text", "rag") if f in profile.aliases}
         looked = "; ".join(f"{f}: {'/'.join(n)}" for f, n in names.items())
         return f"profile {profile.name!r}: no table header row found (looked for columns {looked})"
-    found = ", ".join(fold(c.label) for c in reading.headers[0].columns)
+    found = " | ".join(c.label for c in reading.headers[0].columns)
     if profile.ref is not None:
         return (
             f"profile {profile.name!r}: header ({found}) found on line "

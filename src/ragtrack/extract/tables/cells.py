@@ -121,4 +121,4 @@ def _flat_cells(text: str, header: Header, vocab: Vocab) -> dict[Field, str]:
             cells[field] = cell
     if rest and name_at >= 0:
         cells[fields[name_at]] = rest
-    return cells
+    return {f: cells[f] for f in header.fields if f in cells}

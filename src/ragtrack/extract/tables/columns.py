@@ -147,7 +147,7 @@ def read_header(line: Line, aliases: Mapping[Field, Sequence[str]]) -> Header | 
         if names is None:
             return None
         if mode != "flat":  # one cell, one column: named by its first name ("RAG rating Latest")
-            names = names[:1]
+            names = [(names[0][0], cell)]
         columns.extend(Column(f, label, start) for f, label in names)
     fields = {c.field for c in columns}
     if len(columns) < 2 or not (fields & _NAMES) or not (fields & _REPORTED):
