@@ -38,7 +38,7 @@ from ragtrack.records import (
 
 _FRONT = 40
 _COUNCIL = re.compile(
-    r"\b(?P<name>(?:[A-Z][\w'’-]+\s+){1,4}(?:County\s+|Borough\s+|District\s+|City\s+)?Council)\b"
+    r"\b(?P<name>(?:[A-Z][\w'’-]+\s+){1,4}?(?:County\s+|Borough\s+|District\s+|City\s+)?Council)\b"
 )
 _QUARTER = re.compile(
     r"\b(?:Quarter|Q)\s*(?P<q>[1-4])\b[^0-9]{0,12}(?P<year>(?:19|20)\d{2}\s*[/-]\s*\d{2,4})", re.I

@@ -11,8 +11,8 @@ from ragtrack.extract.profiles.profile import Profile
 from ragtrack.extract.tables.blocks import read_blocks
 from ragtrack.extract.tables.cells import Vocab
 from ragtrack.extract.tables.columns import Header
-from ragtrack.extract.tables.rows import TableRow, read_tables
-from ragtrack.normalise.status import STATUS_WORDS, TREND_WORDS
+from ragtrack.extract.tables.rows import TableRow, read_tables, split_at_refs
+from ragtrack.normalise.status import STATUS_WORDS, TREND_WORDS, read_status
 from ragtrack.normalise.values import DIRECTION_CANONICAL
 from ragtrack.records import SourceText
 
@@ -46,7 +46,11 @@ def vocab_of(profile: Profile) -> Vocab:
         m = trend.search(text)
         return m.group(0) if m else None
 
-    return Vocab(status_tail, trend_tail, profile.ref)
+    def is_status(text: str) -> bool:
+        reading = read_status(text, profile.status)
+        return reading is not None and reading.meaning != "unknown"
+
+    return Vocab(status_tail, trend_tail, profile.ref, is_status)
 
 
 _REPORTED = frozenset({"rag", "value", "direction", "milestone"})
@@ -75,11 +79,11 @@ def read_with(profile: Profile, source: SourceText) -> Reading:
     if profile.form == "blocks":
         if profile.ref is None:
             return Reading(profile, (), (), 0)
-        rows = tuple(
-            r for r in read_blocks(source.lines, aliases, profile.ref) if _kept(r, profile)
-        )
+        lines = split_at_refs(source.lines, profile.ref)
+        rows = tuple(r for r in read_blocks(lines, aliases, profile.ref) if _kept(r, profile))
         return Reading(profile, (), rows, _score(rows, profile))
-    tables = read_tables(source.lines, aliases, vocab_of(profile))
+    lines = split_at_refs(source.lines, profile.ref) if profile.ref else source.lines
+    tables = read_tables(lines, aliases, vocab_of(profile))
     rows = tuple(r for t in tables for r in t.rows if _kept(r, profile))
     return Reading(profile, tuple(t.header for t in tables), rows, _score(rows, profile))
 

@@ -32,6 +32,8 @@ class Vocab:
     status_tail: Callable[[str], str | None]
     trend_tail: Callable[[str], str | None]
     ref: re.Pattern[str] | None
+    #: whether a cell is a status word the layout knows
+    is_status: Callable[[str], bool] = lambda _text: True
 
 
 def line_cells(text: str, header: Header, vocab: Vocab) -> dict[Field, str] | None:

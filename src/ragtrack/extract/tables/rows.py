@@ -8,6 +8,7 @@ that fits the table continues the row; a line that fits nothing ends the table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -98,6 +99,8 @@ def _feed(table: _Open, line: Line, vocab: Vocab) -> bool:
     cells = line_cells(line.text, table.header, vocab)
     if cells is None:
         return False
+    if "ref" not in table.header.fields and "rag" in cells and not vocab.is_status(cells["rag"]):
+        return False  # no status where a table without refs prints one: another table
     if _is_bullet(line.text) and table.lines:
         _add(table, line, cells)
     elif _starts_row(table, cells, vocab):
@@ -108,6 +111,33 @@ def _feed(table: _Open, line: Line, vocab: Vocab) -> bool:
     else:
         return False
     return True
+
+
+def _ref_starts(text: str, ref: re.Pattern[str]) -> list[int]:
+    """Where a ref starts a new row inside a line the PDF reader joined into one paragraph:
+    after a full stop, or a ref with two separators or a letter (``1.2.1.KR``, ``4.01.02``),
+    followed by a word in capitals; never a bare figure (``15 Red``)."""
+    starts = []
+    for m in ref.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] != " " or not text[m.end() :].startswith(" "):
+            continue
+        shaped = m.group(0).count(".") >= 2 or any(c.isalpha() for c in m.group(0))
+        after_stop = text[: m.start()].rstrip().endswith((".", ":"))
+        if (shaped or after_stop) and text[m.end() + 1 : m.end() + 2].isupper():
+            starts.append(m.start())
+    return starts
+
+
+def split_at_refs(lines: Sequence[Line], ref: re.Pattern[str]) -> list[Line]:
+    """Lines with no separators split before each ref inside them (same number and page)."""
+    out: list[Line] = []
+    for line in lines:
+        starts = (
+            [] if "\t" in line.text or "  " in line.text.strip() else _ref_starts(line.text, ref)
+        )
+        bounds = [0, *starts, len(line.text)]
+        out += [line._replace(text=line.text[a:b].strip()) for a, b in zip(bounds, bounds[1:])]
+    return out
 
 
 def is_heading(
