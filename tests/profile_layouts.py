@@ -4,9 +4,11 @@ the text versions in ``tests/fixtures/profiles/`` (``*.txt``), each read by its 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from report_pdf import NewPage, Options, Para, Table, render
 
-FIXTURES = "tests/fixtures/profiles"
+FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 
 
 def _front(*lines: str) -> list[Para | Table | NewPage]:
@@ -27,8 +29,10 @@ def kpi_scorecard() -> list[Para | Table | NewPage]:
         Table(
             header,
             [
-                ["Percentage of household waste sent for reuse, recycling or composting", "↑"]
-                + ["GREEN", "AMBER"],
+                [
+                    "Percentage of household waste sent for reuse, recycling or composting",
+                    *("↑", "GREEN", "AMBER"),
+                ],
                 ["Missed bins per 100,000 collections", "→", "RED", "RED"],
                 ["Residual household waste per household (kg)", "↓", "AMBER", "AMBER"],
             ],
@@ -47,8 +51,10 @@ def kpi_scorecard() -> list[Para | Table | NewPage]:
         ),
         Table(
             ["Activity", "Apr", "May", "Jun"],
-            [["Bulky waste collections", "120", "130", "145"]]
-            + [["Fly-tipping reports", "45", "51", "38"]],
+            [
+                ["Bulky waste collections", "120", "130", "145"],
+                ["Fly-tipping reports", "45", "51", "38"],
+            ],
             widths=[330, 100, 100, 100],
         ),
         Para("Percentage of household waste sent for reuse"),
@@ -57,7 +63,7 @@ def kpi_scorecard() -> list[Para | Table | NewPage]:
 
 
 def flat_kpi(quarter: int) -> list[Para | Table | NewPage]:
-    text = open(f"{FIXTURES}/flat_kpi_q{quarter}.txt", encoding="utf-8").read()
+    text = Path(f"{FIXTURES}/flat_kpi_q{quarter}.txt").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip()]
     # headings in bold, as reports set them (in the body font straight after a row, the PDF
     # reader would join a heading to the row as one paragraph)
@@ -67,7 +73,7 @@ def flat_kpi(quarter: int) -> list[Para | Table | NewPage]:
 
 
 def action_blocks() -> list[Para | Table | NewPage]:
-    text = open(f"{FIXTURES}/action_blocks.txt", encoding="utf-8").read()
+    text = Path(f"{FIXTURES}/action_blocks.txt").read_text(encoding="utf-8")
     blocks: list[Para | Table | NewPage] = []
     for paragraph in text.split("\n\n"):
         lines = paragraph.splitlines()

@@ -82,7 +82,7 @@ def read_with(profile: Profile, source: SourceText) -> Reading:
         lines = split_at_refs(source.lines, profile.ref)
         rows = tuple(r for r in read_blocks(lines, aliases, profile.ref) if _kept(r, profile))
         return Reading(profile, (), rows, _score(rows, profile))
-    lines = split_at_refs(source.lines, profile.ref) if profile.ref else source.lines
+    lines = split_at_refs(source.lines, profile.ref) if profile.ref else list(source.lines)
     tables = read_tables(lines, aliases, vocab_of(profile))
     rows = tuple(r for t in tables for r in t.rows if _kept(r, profile))
     return Reading(profile, tuple(t.header for t in tables), rows, _score(rows, profile))

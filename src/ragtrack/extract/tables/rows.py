@@ -8,6 +8,7 @@ that fits the table continues the row; a line that fits nothing ends the table.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -136,7 +137,7 @@ def split_at_refs(lines: Sequence[Line], ref: re.Pattern[str]) -> list[Line]:
             [] if "\t" in line.text or "  " in line.text.strip() else _ref_starts(line.text, ref)
         )
         bounds = [0, *starts, len(line.text)]
-        out += [line._replace(text=line.text[a:b].strip()) for a, b in zip(bounds, bounds[1:])]
+        out += [line._replace(text=line.text[a:b].strip()) for a, b in itertools.pairwise(bounds)]
     return out
 
 
