@@ -136,6 +136,9 @@ def split_at_refs(lines: Sequence[Line], ref: re.Pattern[str]) -> list[Line]:
         starts = (
             [] if "\t" in line.text or "  " in line.text.strip() else _ref_starts(line.text, ref)
         )
+        if not starts:
+            out.append(line)  # as it was: an aligned line's cells are placed by position
+            continue
         bounds = [0, *starts, len(line.text)]
         out += [line._replace(text=line.text[a:b].strip()) for a, b in itertools.pairwise(bounds)]
     return out
