@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from profile_layouts import FIXTURES, LAYOUTS, layout_pdf
 from typer.testing import CliRunner
 
+from profile_layouts import FIXTURES, LAYOUTS, layout_pdf
 from ragtrack.errors import InputError, ParseError
 from ragtrack.extract.dispatch import parse_source
 from ragtrack.extract.pdf.document import read_pdf_bytes
@@ -409,10 +409,8 @@ def _rows(parsed: ParsedDocument) -> list[tuple[str | None, ...]]:
     out = []
     for i in parsed.items:
         p = parsed.printed[i.item_id]
-        out.append(
-            (i.ref, i.text, i.rag, p.rag_raw, p.printed_previous_rag, i.direction, p.value)
-            + (p.target, p.previous_value, i.milestone, i.responsible)
-        )
+        printed = (p.rag_raw, p.printed_previous_rag, i.direction, p.value, p.target)
+        out.append((i.ref, i.text, i.rag, *printed, p.previous_value, i.milestone, i.responsible))
     return out
 
 
