@@ -69,13 +69,27 @@ def _by_index(text: str, header: Header) -> dict[Field, str]:
     return cells
 
 
+def _at_columns(start: int, cell: str, starts: list[int]) -> list[tuple[int, str]]:
+    """A cell that runs into the next column with one space between (a full cell: ``Head of
+    Customer 92%``) split where a word starts at that column's start."""
+    for column in starts:
+        at = column - start
+        if 2 < at < len(cell) and cell[at - 1] == " " and cell[at] != " ":
+            rest = _at_columns(column, cell[at:], starts)
+            return [(start, cell[: at - 1].rstrip()), *rest]
+    return [(start, cell)]
+
+
 def _by_position(text: str, header: Header, mode: str) -> dict[Field, str] | None:
     """Each cell to the column it starts under (two characters' slack for a ragged edge);
     None when two cells fall under one column."""
     cells: dict[Field, str] = {}
     starts = [c.start for c in header.columns]
     used: set[int] = set()
-    for start, cell in split_cells(text, "aligned" if mode != "tabbed" else "tabbed"):
+    found = split_cells(text, "aligned" if mode != "tabbed" else "tabbed")
+    if mode != "tabbed":
+        found = [piece for s, c in found for piece in _at_columns(s, c, starts)]
+    for start, cell in found:
         if not cell:
             continue
         under = [n for n, s in enumerate(starts) if s <= start + 2]
