@@ -736,3 +736,25 @@ def test_inspect_of_a_document_no_layout_fits_exits_1(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["inspect", str(tmp_path / "counts.txt")])
     assert result.exit_code == 1
     assert "layout (none fits), 0 items" in result.output
+
+
+def test_a_dataset_written_before_the_profile_columns_still_loads(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    import ragtrack
+    from ragtrack.api import IngestOptions, ingest
+    from ragtrack.store import Store
+    from ragtrack.store.schema import PRINTED_COLUMNS
+
+    out = tmp_path / "data"
+    options = IngestOptions(profile=FIXTURES / "aligned_older.toml")
+    assert ingest([FIXTURES / "aligned_older.txt"], out, options).ok
+    for table, dropped in (("items", list(PRINTED_COLUMNS)), ("documents", ["layout"])):
+        [path] = (out / table).rglob("*.parquet")
+        pq.write_table(pq.read_table(path).drop_columns(dropped), path)
+    (out / "_manifest.sqlite").unlink()  # as a rebuilt manifest registers the files it finds
+    with Store(out):
+        pass
+    tables = ragtrack.load(out)
+    assert tables["documents"]["layout"].isna().all()
+    assert len(tables["items"]) == 3 and tables["items"]["rag_raw"].isna().all()
