@@ -758,3 +758,12 @@ def test_a_dataset_written_before_the_profile_columns_still_loads(tmp_path: Path
     tables = ragtrack.load(out)
     assert tables["documents"]["layout"].isna().all()
     assert len(tables["items"]) == 3 and tables["items"]["rag_raw"].isna().all()
+
+
+@pytest.mark.parametrize("text", ["\x1b\x0b0", "Ref\t--\tStatus", "Ref  ...  Status", "—"])
+def test_a_header_cell_of_punctuation_only_is_no_header(text: str) -> None:
+    """Regression: a cell with no word in it crashed the header reader (IndexError)."""
+    from ragtrack.extract.tables.columns import DEFAULT_ALIASES, read_header
+    from ragtrack.records import Line
+
+    assert read_header(Line(1, 1, text), DEFAULT_ALIASES) is None

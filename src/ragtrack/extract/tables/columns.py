@@ -144,7 +144,7 @@ def read_header(line: Line, aliases: Mapping[Field, Sequence[str]]) -> Header | 
             columns.append(Column("ignore", "", start))
             continue
         names = _names(cell, aliases)
-        if names is None:
+        if not names:  # an unknown name, or a cell of punctuation only
             return None
         if mode != "flat":  # one cell, one column: named by its first name ("RAG rating Latest")
             names = [(names[0][0], cell)]
