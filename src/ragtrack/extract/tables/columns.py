@@ -115,18 +115,33 @@ def split_cells(text: str, mode: Mode) -> list[tuple[int, str]]:
     return [(len(text) - len(text.lstrip()), text.strip())]
 
 
-def _names(text: str, aliases: Mapping[Field, Sequence[str]]) -> list[tuple[Field, str]] | None:
+@dataclass(frozen=True, slots=True)
+class ColumnNames:
+    """Column names by field, indexed for matching once per reading: each name's words,
+    grouped by its first word, longest first (a document's every line is tried)."""
+
+    by_first: Mapping[str, tuple[tuple[tuple[str, ...], Field], ...]]
+
+    @classmethod
+    def of(cls, aliases: Mapping[Field, Sequence[str]]) -> ColumnNames:
+        groups: dict[str, list[tuple[tuple[str, ...], Field]]] = {}
+        for field, names in aliases.items():
+            for name in names:
+                words = tuple(fold(name).split())
+                if words:
+                    groups.setdefault(words[0], []).append((words, field))
+        return cls({k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in groups.items()})
+
+
+def _names(text: str, names: ColumnNames) -> list[tuple[Field, str]] | None:
     """``text`` read as column names one after another (longest name first), or None when
     any part of it is no known name."""
     words = fold(text).split()
-    by_words = sorted(
-        ((fold(a).split(), f) for f, names in aliases.items() for a in names),
-        key=lambda pair: -len(pair[0]),
-    )
     out: list[tuple[Field, str]] = []
     i = 0
     while i < len(words):
-        match = next((p for p in by_words if p[0] and words[i : i + len(p[0])] == p[0]), None)
+        candidates = names.by_first.get(words[i], ())
+        match = next((p for p in candidates if tuple(words[i : i + len(p[0])]) == p[0]), None)
         if match is None:
             return None
         out.append((match[1], " ".join(words[i : i + len(match[0])])))
@@ -134,16 +149,20 @@ def _names(text: str, aliases: Mapping[Field, Sequence[str]]) -> list[tuple[Fiel
     return out
 
 
-def read_header(line: Line, aliases: Mapping[Field, Sequence[str]]) -> Header | None:
+def read_header(line: Line, aliases: Mapping[Field, Sequence[str]] | ColumnNames) -> Header | None:
     """``line`` as a table header, or None. In cells, each cell is one column (its name may be
     several words); a line with no separators is read as names one after another."""
+    names_of = aliases if isinstance(aliases, ColumnNames) else ColumnNames.of(aliases)
+    first = fold(line.text[:60]).split()[:1]
+    if not first or first[0] not in names_of.by_first:
+        return None  # most lines: the first word is no column name
     mode = line_mode(line.text)
     columns: list[Column] = []
     for start, cell in split_cells(line.text, mode):
         if not cell and mode == "tabbed":
             columns.append(Column("ignore", "", start))
             continue
-        names = _names(cell, aliases)
+        names = _names(cell, names_of)
         if not names:  # an unknown name, or a cell of punctuation only
             return None
         if mode != "flat":  # one cell, one column: named by its first name ("RAG rating Latest")

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ragtrack.extract.tables.cells import Vocab, line_cells
-from ragtrack.extract.tables.columns import Field, Header, read_header
+from ragtrack.extract.tables.columns import ColumnNames, Field, Header, read_header
 from ragtrack.records import Line
 
 _BULLETS = ("•", "●", "▪", "◦", "- ", "* ", "o ", "–")
@@ -144,9 +144,7 @@ def split_at_refs(lines: Sequence[Line], ref: re.Pattern[str]) -> list[Line]:
     return out
 
 
-def is_heading(
-    lines: Sequence[Line], n: int, aliases: Mapping[Field, Sequence[str]] | None = None
-) -> bool:
+def is_heading(lines: Sequence[Line], n: int, aliases: ColumnNames | None = None) -> bool:
     """A short line, not a sentence, standing alone (a blank line or the edge before it and
     after it) or printed straight above a table header: a heading over what follows."""
     text = lines[n].text.strip()
@@ -163,6 +161,7 @@ def read_tables(
     lines: Sequence[Line], aliases: Mapping[Field, Sequence[str]], vocab: Vocab
 ) -> list[FoundTable]:
     """Every table of items in ``lines``, with the heading printed last before each."""
+    names = ColumnNames.of(aliases)
     tables: list[FoundTable] = []
     table: _Open | None = None
     heading: str | None = None
@@ -170,7 +169,7 @@ def read_tables(
         text = line.text.strip()
         if not text:
             continue
-        header = read_header(line, aliases)
+        header = read_header(line, names)
         if header is not None:
             if table is not None and header.fields == table.header.fields:
                 continue  # the header repeated on a new page: the table goes on
@@ -178,7 +177,7 @@ def read_tables(
                 tables.append(table.table())
             table = _Open(header, heading)
             continue
-        heading_here = is_heading(lines, n, aliases) and text[:1].isupper()
+        heading_here = is_heading(lines, n, names) and text[:1].isupper()
         if table is not None and not heading_here and _feed(table, line, vocab):
             continue
         if table is not None:
