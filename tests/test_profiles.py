@@ -767,3 +767,46 @@ def test_a_header_cell_of_punctuation_only_is_no_header(text: str) -> None:
     from ragtrack.records import Line
 
     assert read_header(Line(1, 1, text), DEFAULT_ALIASES) is None
+
+
+# ---------------------------------------------------------------- one table, three shapes
+
+_WORDS = ["homes", "waste", "roads", "libraries", "parks", "housing", "grants", "schools"]
+_ROW = st.tuples(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6).map(
+        lambda w: " ".join([w[0].capitalize(), *w[1:]])
+    ),
+    st.integers(0, 999).map(str),
+    st.integers(0, 999).map(lambda n: f"{n}%"),
+    st.sampled_from(["Green", "Amber", "Red", "On track", "Will not be met", "Blue"]),
+)
+_PROFILE = profile_from_toml(
+    "name = 'p'\nkind = 'measure'\nref = 'KP\\d{3}'\n[columns]\nvalue = ['Actual']\n",
+    "p.toml",
+)
+_HEADER = ["Ref", "Measure", "Actual", "Target", "Status"]
+
+
+def _shaped(rows: list[tuple[str, str, str, str]], shape: str) -> str:
+    table = [_HEADER] + [[f"KP{n:03d}", *row] for n, row in enumerate(rows)]
+    if shape == "tabbed":
+        lines = ["\t".join(cells) for cells in table]
+    elif shape == "flat":
+        lines = [" ".join(cells) for cells in table]
+    else:
+        widths = [max(len(r[c]) for r in table) + 2 for c in range(len(_HEADER))]
+        lines = ["".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in table]
+    return "Example Council\nQuarter 1 2025/26\n\n" + "\n".join(lines) + "\n"
+
+
+@given(st.lists(_ROW, min_size=1, max_size=8))
+def test_a_table_reads_the_same_tabbed_aligned_or_flat(
+    rows: list[tuple[str, str, str, str]],
+) -> None:
+    read = {}
+    for shape in ("tabbed", "aligned", "flat"):
+        source = read_text_bytes(_shaped(rows, shape).encode(), f"{shape}.txt")
+        parsed = parse_source(source, profile=_PROFILE)
+        read[shape] = _rows(parsed)
+    assert read["tabbed"] == read["aligned"] == read["flat"]
+    assert [(r[1], r[6], r[7], r[3]) for r in read["tabbed"]] == rows
