@@ -810,3 +810,35 @@ def test_a_table_reads_the_same_tabbed_aligned_or_flat(
         read[shape] = _rows(parsed)
     assert read["tabbed"] == read["aligned"] == read["flat"]
     assert [(r[1], r[6], r[7], r[3]) for r in read["tabbed"]] == rows
+
+
+def test_a_folder_of_profiles_reads_each_report_by_the_best_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backfill across councils: one folder of profiles, each report read by the one that
+    finds most evidence in it, recorded per document."""
+    import ragtrack
+    from ragtrack.cli import app
+
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for name in ("aligned_older", "milestone_tracker", "flat_kpi", "action_blocks"):
+        (profiles / f"{name}.toml").write_bytes((FIXTURES / f"{name}.toml").read_bytes())
+    reports = ["aligned_older.txt", "milestone_tracker.txt", "flat_kpi_q1.txt"]
+    for name in reports:
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["ingest", *reports, "--profile", "profiles"])
+    assert result.exit_code == 0, result.output
+    layouts = ragtrack.load("ragtrack-data")["documents"].set_index("source_name")["layout"]
+    assert layouts.to_dict() == {
+        "aligned_older.txt": "aligned-older",
+        "milestone_tracker.txt": "milestone-tracker",
+        "flat_kpi_q1.txt": "flat-kpi",
+    }
+    result = CliRunner().invoke(app, ["inspect", "flat_kpi_q1.txt", "--profile", "profiles"])
+    assert result.exit_code == 0 and "layout flat-kpi, 4 items" in result.output
+    empty = tmp_path / "none"
+    empty.mkdir()
+    result = CliRunner().invoke(app, ["ingest", "flat_kpi_q1.txt", "--profile", "none"])
+    assert result.exit_code == 1

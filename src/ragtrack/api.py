@@ -79,9 +79,9 @@ def ingest(
     from ragtrack.pipeline import ingest as run
 
     if options is not None and options.profile is not None:
-        from ragtrack.extract.profiles.profile import load_profile
+        from ragtrack.extract.profiles.profile import load_profiles
 
-        load_profile(options.profile)
+        load_profiles(options.profile)
 
     return run(paths, out_dir, options, parse=parse, on_start=on_start, on_result=on_result)
 
@@ -460,19 +460,19 @@ def inspect(
     rows: int = 5,
     pdf_backend: str | None = None,
 ) -> Inspection:
-    """How a report would be read: the layout chosen (the Cumbria parsers', the given layout
-    profile's, or the built-in profile with most evidence), the header's columns and what
-    each is mapped to, and the first rows, so a user can write a profile for a new layout.
-    Nothing is written."""
+    """How a report would be read: the layout chosen (the Cumbria parsers', the given
+    profile's or the best of a folder of profiles, or the built-in profile with most
+    evidence), the header's columns and what each is mapped to, and the first rows, so a
+    user can write a profile for a new layout. Nothing is written."""
     from ragtrack.errors import ParseError
     from ragtrack.extract.dispatch import parse_source
     from ragtrack.extract.profiles.inspect import InspectedRow, Inspection, inspect_source
-    from ragtrack.extract.profiles.profile import load_profile
+    from ragtrack.extract.profiles.profile import load_profiles
     from ragtrack.pipeline import read_source
 
     source = read_source(Path(path), pdf_backend=pdf_backend)
     if profile is not None:
-        return inspect_source(source, load_profile(profile), rows=rows)
+        return inspect_source(source, load_profiles(profile), rows=rows)
     try:
         parsed = parse_source(source)
     except ParseError:

@@ -143,7 +143,10 @@ def ingest(
     ] = False,
     profile: Annotated[
         Path | None,
-        typer.Option(help="Read every file by this layout profile (TOML; see docs/profiles.md)."),
+        typer.Option(
+            help="Read every file by this layout profile (TOML), or the best fit of a folder "
+            "of them (see docs/profiles.md)."
+        ),
     ] = None,
     verbose: Verbose = 0,
     quiet: Quiet = False,
@@ -575,7 +578,8 @@ def _print_themes(themes: object) -> None:
 def inspect(
     file: Annotated[Path, typer.Argument(help="A report (text or PDF).")],
     profile: Annotated[
-        Path | None, typer.Option(help="Read it by this layout profile (TOML).")
+        Path | None,
+        typer.Option(help="Read it by this layout profile (TOML), or the best of a folder."),
     ] = None,
     rows: Annotated[int, typer.Option(min=1, help="How many rows to show.")] = 5,
     quiet: Quiet = False,

@@ -56,7 +56,7 @@ class IngestOptions:
     json_path: Path | None = None
     pdf_backend: str | None = None  # None: the PDF reader's default (pypdfium2)
     ocr: bool = False
-    profile: Path | None = None  # a layout profile (TOML) every file is read by
+    profile: Path | None = None  # a layout profile (TOML), or a folder of them, to read by
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -312,10 +312,12 @@ def parse_file(
 
 
 def _load_profile(path: Path) -> object:
-    """The layout profile at ``path`` (loaded per file: workers share no state)."""
-    from ragtrack.extract.profiles.profile import load_profile
+    """The layout profile at ``path``, or those in a folder (loaded per file: workers share
+    no state)."""
+    from ragtrack.extract.profiles.profile import load_profiles
 
-    return load_profile(path)
+    found = load_profiles(path)
+    return found[0] if len(found) == 1 else found
 
 
 def _worker_start(parent: int) -> None:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.doctype import detect_doc_type
 from ragtrack.extract.plans.common import plan_year_override
 from ragtrack.extract.plans.dispatch import parse_plan
-from ragtrack.extract.profiles.parse import check_limits, parse_reading, parse_with_profile
+from ragtrack.extract.profiles.parse import (
+    check_limits,
+    parse_best,
+    parse_reading,
+    parse_with_profile,
+)
 from ragtrack.extract.profiles.profile import Limits, Profile, builtin_profiles
 from ragtrack.extract.profiles.reading import choose, read_with
 from ragtrack.extract.progress import parse_progress_report
@@ -26,16 +32,19 @@ def parse_source(
     plan_year: str | None = None,
     *,
     today: dt.date | None = None,
-    profile: Profile | None = None,
+    profile: Profile | Sequence[Profile] | None = None,
 ) -> ParsedDocument:
     """Parse any supported document. ``doc_type`` and ``plan_year`` override what the text
     says (the type is otherwise told from the text, never from the file name). ``today`` is
     the date of ingest, against which far-off period ends and plan years are warned about
-    (default: today). ``profile`` reads the document by that layout profile only; without
-    one, a document the Cumbria parsers refuse is read by the built-in profile that finds
-    the most evidence, if any does."""
-    if profile is not None:
+    (default: today). ``profile`` reads the document by that layout profile only (of
+    several, by the one that finds most evidence); without one, a document the Cumbria
+    parsers refuse is read by the built-in profile that finds the most evidence, if any
+    does."""
+    if isinstance(profile, Profile):
         return parse_with_profile(source, profile, today=today)
+    if profile is not None:  # several (a folder of a user's profiles): the best fit
+        return parse_best(source, profile, today=today)
     try:
         parsed = _parse_cumbria(source, doc_type, plan_year, today)
     except ParseError:

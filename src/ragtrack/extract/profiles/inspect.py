@@ -48,17 +48,17 @@ def _rows(reading: Reading, limit: int) -> tuple[InspectedRow, ...]:
 
 def inspect_source(
     source: SourceText,
-    profile: Profile | None = None,
+    profiles: Sequence[Profile] | None = None,
     *,
     rows: int = 5,
-    profiles: Sequence[Profile] | None = None,
     today: dt.date | None = None,
 ) -> Inspection:
-    """How ``profile`` (else the best of the built-in ``profiles``) reads ``source``."""
-    tried = [profile] if profile is not None else list(profiles or builtin_profiles())
+    """How ``source`` is read by one profile, or by the best of several (default: the
+    built-in profiles)."""
+    tried = list(profiles or builtin_profiles())
     readings = [read_with(p, source) for p in tried]
     scores = tuple((r.profile.name, r.score) for r in readings)
-    chosen = readings[0] if profile is not None else choose(readings)
+    chosen = readings[0] if len(readings) == 1 else choose(readings)
     if chosen is None:
         problems = "; ".join(what_was_missing(r) for r in readings)
         return Inspection(source.name, None, scores, None, (), 0, (), problems)

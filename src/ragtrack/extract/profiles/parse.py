@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ragtrack.errors import ParseError
 from ragtrack.extract.profiles.profile import Profile
-from ragtrack.extract.profiles.reading import Reading, read_with, what_was_missing
+from ragtrack.extract.profiles.reading import Reading, choose, read_with, what_was_missing
 from ragtrack.extract.provenance import WarningLog, document_record, ingest_date, quote, stable_id
 from ragtrack.extract.tables.rows import TableRow
 from ragtrack.normalise.kinds import Ref
@@ -199,3 +199,15 @@ def parse_with_profile(
 ) -> ParsedDocument:
     """A document read by the one profile given; a clear error when it does not fit."""
     return parse_reading(source, read_with(profile, source), today=today)
+
+
+def parse_best(
+    source: SourceText, profiles: Sequence[Profile], *, today: dt.date | None = None
+) -> ParsedDocument:
+    """A document read by whichever of ``profiles`` finds most evidence; when none fits,
+    one error saying what each did not find."""
+    readings = [read_with(p, source) for p in profiles]
+    chosen = choose(readings)
+    if chosen is None:
+        raise ParseError("; ".join(what_was_missing(r) for r in readings), file=source.name)
+    return parse_reading(source, chosen, today=today)

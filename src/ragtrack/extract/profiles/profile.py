@@ -140,6 +140,17 @@ def load_profile(path: str | Path) -> Profile:
     return profile_from_toml(text, str(path))
 
 
+def load_profiles(path: str | Path) -> tuple[Profile, ...]:
+    """The profile in a TOML file, or every ``*.toml`` profile in a folder (the I/O edge)."""
+    path = Path(path)
+    if not path.is_dir():
+        return (load_profile(path),)
+    found = tuple(load_profile(p) for p in sorted(path.glob("*.toml")))
+    if not found:
+        raise InputError("no layout profiles (*.toml) in this folder", file=str(path))
+    return found
+
+
 def builtin_profiles() -> tuple[Profile, ...]:
     """The profiles shipped with ragtrack, by name."""
     folder = resources.files("ragtrack.extract.profiles") / "builtin"
