@@ -842,3 +842,19 @@ def test_a_folder_of_profiles_reads_each_report_by_the_best_fit(
     empty.mkdir()
     result = CliRunner().invoke(app, ["ingest", "flat_kpi_q1.txt", "--profile", "none"])
     assert result.exit_code == 1
+
+
+def test_a_unit_printed_in_its_own_column_is_kept() -> None:
+    text = (
+        "Example District Council\nQuarter 4 2024/25\n\n"
+        "Ref\tIndicator\tUnit\tActual\tTarget\tStatus\n"
+        "KP001\tDays to process a benefit claim\tdays\t18\t20\tGreen\n"
+        "KP002\tCouncil tax collected\t%\t96.1\t97\tAmber\n"
+    )
+    parsed = parse_source(read_text_bytes(text.encode(), "units.txt"), profile=_PROFILE)
+    printed = [parsed.printed[i.item_id] for i in parsed.items]
+    assert [(p.unit, p.value, p.target) for p in printed] == [
+        ("days", "18", "20"),
+        ("%", "96.1", "97"),
+    ]
+    assert parsed.document.period_end == dt.date(2025, 3, 31)

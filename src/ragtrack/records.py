@@ -114,6 +114,7 @@ class PrintedCells:
     target: str | None = None
     floor: str | None = None
     previous_value: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,7 @@ PRINTED_COLUMNS: tuple[str, ...] = (
     "target",
     "floor",
     "previous_value",
+    "unit",
 )
 
 ITEMS_SCHEMA = pa.schema(

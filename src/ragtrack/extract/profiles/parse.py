@@ -128,6 +128,7 @@ def _printed(row: TableRow, profile: Profile) -> PrintedCells:
         target=cells.get("target"),
         floor=cells.get("floor"),
         previous_value=cells.get("previous_value"),
+        unit=cells.get("unit"),
     )
 
 

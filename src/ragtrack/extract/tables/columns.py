@@ -30,6 +30,7 @@ Field = Literal[
     "previous_value",
     "commentary",
     "lead",
+    "unit",
     "ignore",
 ]
 #: How a line's cells are told apart.
@@ -59,6 +60,7 @@ DEFAULT_ALIASES: dict[Field, tuple[str, ...]] = {
     "previous_value": ("previous", "last quarter", "previous value", "previous quarter"),
     "commentary": ("commentary", "comment", "comments", "update", "progress update"),
     "lead": ("lead", "directorate", "officer", "lead officer", "responsible officer"),
+    "unit": ("unit", "units", "unit of measure"),
 }
 
 #: Fields that make a table one of items: a name or ref, and something reported about it.
