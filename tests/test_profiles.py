@@ -858,3 +858,23 @@ def test_a_unit_printed_in_its_own_column_is_kept() -> None:
         ("%", "96.1", "97"),
     ]
     assert parsed.document.period_end == dt.date(2025, 3, 31)
+
+
+def test_sections_and_document_settings_of_a_profile() -> None:
+    base = (FIXTURES / "kpi_scorecard.toml").read_text()
+    only_waste = profile_from_toml(base + '\n[sections]\nexclude = ["^Housing$"]\n', "w.toml")
+    parsed = parse_source(read_text_file(FIXTURES / "kpi_scorecard.txt"), profile=only_waste)
+    assert {i.outcome for i in parsed.items} == {"Waste and Recycling"}
+    printed_elsewhere = profile_from_toml(
+        base.replace('kind = "measure"', 'kind = "measure"\n')
+        + "\n[document]\n"
+        + "council = '(?P<name>Northfield)'\n"
+        + "period = 'Scorecard'\n",
+        "d.toml",
+    )
+    parsed = parse_source(read_text_file(FIXTURES / "kpi_scorecard.txt"), profile=printed_elsewhere)
+    assert parsed.document.council == "Northfield"
+    assert parsed.document.period_end is None  # the pattern finds no date: left empty
+    assert parsed.document.warnings == (
+        "no reporting period found in the first lines (profile's pattern 'Scorecard'); left empty",
+    )

@@ -179,6 +179,13 @@ def parse_reading(
     notes = [_commentary(r, i, n) for n, (r, i) in enumerate(zip(reading.rows, items, strict=True))]
     front = [line for line in source.lines[:_FRONT] if line.text.strip()]
     period_end, quarter = _period(front, profile)
+    if period_end is None:
+        looked = (
+            f"profile's pattern {profile.period.pattern!r}"
+            if profile.period
+            else ("'Quarter N YYYY/YY' or a date after 'to' or 'as at'")
+        )
+        warnings.add(None, f"no reporting period found in the first lines ({looked}); left empty")
     ingest_date(today)
     document = document_record(
         source,
