@@ -8,7 +8,8 @@ directory:
   lines between, it is the expected output: what the block printed must equal it, runs of
   spaces aside (so column widths may change, values may not);
 - ```` ```sh ```` blocks: each ``ragtrack ...`` line runs in-process and must exit 0 (other
-  lines, such as ``pip install``, are set-up and are skipped);
+  lines, such as ``pip install``, are set-up and are skipped); a ```` ```text ```` block
+  after one is what its commands print to stdout, checked as for Python;
 - ```` ```sql ```` blocks run on the DuckDB connection ``con`` the page's Python made.
 """
 
@@ -70,12 +71,19 @@ def _run_sh(example: Example, page: str) -> None:
 
     from ragtrack.cli import app
 
+    printed = []
     for command in example.code.splitlines():
         if not command.startswith("ragtrack "):
             continue
         args = shlex.split(command, comments=True)[1:]
         result = CliRunner().invoke(app, args, input="q\n")  # an interactive one: quit
         assert result.exit_code == 0, f"{page}:{example.line}: {command}\n{result.output}"
+        printed.append(result.stdout)
+    if example.expected is not None:
+        got = "".join(printed)
+        assert _same_output(got, example.expected), (
+            f"{page}:{example.line} printed\n{got}\nbut the page shows\n{example.expected}"
+        )
 
 
 def _run_python(example: Example, page: str, namespace: dict[str, object]) -> None:

@@ -8,7 +8,8 @@ Sections: ingest and read (:func:`ingest`, :func:`load`, :func:`status`); lineag
 (:func:`link`, :func:`rebuild`, :func:`review_candidates`, :func:`decide`,
 :func:`review_links`, :func:`export_review`, :func:`import_review`, :func:`item_history`);
 analysis (:func:`require_dataset`, :func:`timeline`, :func:`gaps`, :func:`diff`,
-:func:`export`, :func:`outcomes`, :func:`decide_outcomes`, :func:`report`).
+:func:`export`, :func:`outcomes`, :func:`decide_outcomes`, :func:`report`); layouts
+(:func:`inspect`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from ragtrack.analysis.diff import ReportDiff
     from ragtrack.analysis.gaps import SeriesGaps
     from ragtrack.analysis.gaps import quarter_ranges as quarter_ranges  # via __getattr__
+    from ragtrack.extract.profiles.inspect import Inspection
     from ragtrack.extract.reader import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES  # via __getattr__
     from ragtrack.link.outcomes import OutcomeOverride
     from ragtrack.link.review import ReviewCandidate
@@ -41,6 +43,7 @@ _RECORDS = {
     "SeriesGaps": "ragtrack.analysis.gaps",
     "quarter_ranges": "ragtrack.analysis.gaps",
     "OutcomeOverride": "ragtrack.link.outcomes",
+    "Inspection": "ragtrack.extract.profiles.inspect",
 }
 
 
@@ -72,8 +75,14 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[FileResult], None] | None = None,
 ) -> IngestSummary:
-    """Parse files and folders into the dataset at ``out_dir`` (see :mod:`ragtrack.pipeline`)."""
+    """Parse files and folders into the dataset at ``out_dir`` (see :mod:`ragtrack.pipeline`).
+    A layout profile in ``options.profile`` is checked before any file is read."""
     from ragtrack.pipeline import ingest as run
+
+    if options is not None and options.profile is not None:
+        from ragtrack.extract.profiles.profile import load_profiles
+
+        load_profiles(options.profile)
 
     return run(paths, out_dir, options, parse=parse, on_start=on_start, on_result=on_result)
 
@@ -474,3 +483,43 @@ def report(
     out = Path(target)
     out.write_text(page, encoding="utf-8")
     return out
+
+
+# --------------------------------------------------------------------------- layouts
+
+
+def inspect(
+    path: str | Path,
+    profile: str | Path | None = None,
+    *,
+    rows: int = 5,
+    pdf_backend: str | None = None,
+) -> Inspection:
+    """How a report would be read: the layout chosen (the Cumbria parsers', the given
+    profile's or the best of a folder of profiles, or the built-in profile with most
+    evidence), the header's columns and what each is mapped to, and the first rows, so a
+    user can write a profile for a new layout. Nothing is written."""
+    from ragtrack.errors import ParseError
+    from ragtrack.extract.dispatch import parse_source
+    from ragtrack.extract.profiles.inspect import InspectedRow, Inspection, inspect_source
+    from ragtrack.extract.profiles.profile import load_profiles
+    from ragtrack.pipeline import read_source
+
+    source = read_source(Path(path), pdf_backend=pdf_backend)
+    if profile is not None:
+        return inspect_source(source, load_profiles(profile), rows=rows)
+    try:
+        parsed = parse_source(source)
+    except ParseError:
+        return inspect_source(source, rows=rows)
+    if parsed.layout is None or not parsed.layout.startswith("cumbria"):
+        return inspect_source(source, rows=rows)
+    first = tuple(
+        InspectedRow(i.line_start, i.line_end, tuple(_item_cells(i))) for i in parsed.items[:rows]
+    )
+    return Inspection(source.name, parsed.layout, (), None, (), len(parsed.items), first)
+
+
+def _item_cells(item: Any) -> list[tuple[str, str]]:
+    fields = ("ref", "text", "milestone", "rag", "direction_raw")
+    return [(f, str(getattr(item, f))) for f in fields if getattr(item, f) is not None]

@@ -141,6 +141,13 @@ def ingest(
             help="OCR scanned PDF pages first (needs the ocr extra and tesseract).",
         ),
     ] = False,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            help="Read every file by this layout profile (TOML), or the best fit of a folder "
+            "of them (see docs/profiles.md)."
+        ),
+    ] = None,
     verbose: Verbose = 0,
     quiet: Quiet = False,
 ) -> None:
@@ -177,6 +184,7 @@ def ingest(
         json_path=None if _to_stdout(json_file) else json_file,
         pdf_backend=pdf_backend.value,
         ocr=ocr,
+        profile=profile,
     )
     progress = Progress(
         TextColumn("ingesting"),
@@ -618,6 +626,52 @@ def _print_themes(themes: object) -> None:
                 _cell(row.title),
             )
     Console(highlight=False).print(table)
+
+
+@app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="A report (text or PDF).")],
+    profile: Annotated[
+        Path | None,
+        typer.Option(help="Read it by this layout profile (TOML), or the best of a folder."),
+    ] = None,
+    rows: Annotated[int, typer.Option(min=1, help="How many rows to show.")] = 5,
+    quiet: Quiet = False,
+) -> None:
+    """Show how a report would be read: the layout chosen, the header's columns and what each
+    is mapped to, and the first rows. Writes nothing; exit 1 when no layout fits."""
+    configure_logging(0, quiet)
+    try:
+        found = api.inspect(file, profile, rows=rows)
+    except RagtrackError as err:
+        raise _exit_for(err) from None
+    for line in _describe_inspection(found):
+        typer.echo(line)
+    if found.layout is None or found.problem:
+        logging.getLogger("ragtrack").error("%s: %s", found.name, found.problem)
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _describe_inspection(found: api.Inspection) -> list[str]:
+    """The lines ``ragtrack inspect`` prints."""
+    out = [f"{found.name}: layout {found.layout or '(none fits)'}, {found.items} items"]
+    if found.scores and len(found.scores) > 1:
+        tried = ", ".join(f"{n} {s}" for n, s in found.scores)
+        out.append(f"evidence: {tried}")
+    if found.header_line is not None:
+        out.append(f"header, line {found.header_line}:")
+        width = max(len(label) for label, _ in found.columns)
+        out += [f"  {label:<{width}} -> {field}" for label, field in found.columns]
+    if found.rows:
+        out.append("first rows:")
+    for row in found.rows:
+        cells = " | ".join(f"{k}={_cut(v)!r}" for k, v in row.cells)
+        out.append(f"  lines {row.line_start}-{row.line_end}: {cells}")
+    return out
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # `ragtrack lineage review|show|rebuild` (see ragtrack.lineage_cli)

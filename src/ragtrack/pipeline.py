@@ -56,6 +56,7 @@ class IngestOptions:
     json_path: Path | None = None
     pdf_backend: str | None = None  # None: the PDF reader's default (pypdfium2)
     ocr: bool = False
+    profile: Path | None = None  # a layout profile (TOML), or a folder of them, to read by
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -295,7 +296,8 @@ def parse_file(
             path, max_bytes=options.max_bytes, pdf_backend=options.pdf_backend, ocr=options.ocr
         )
         parser = parse or default_parser()
-        parsed = parser(source, doc_type=options.doc_type, plan_year=options.plan_year)
+        layout = {"profile": _load_profile(options.profile)} if options.profile else {}
+        parsed = parser(source, doc_type=options.doc_type, plan_year=options.plan_year, **layout)
     except Exception as err:  # one bad file must never stop the batch
         log.debug("%s: parse failed", path, exc_info=True)
         return _one_line(err, path)
@@ -307,6 +309,15 @@ def parse_file(
     if document is not parsed.document:
         parsed = dataclasses.replace(parsed, document=document)
     return parsed
+
+
+def _load_profile(path: Path) -> object:
+    """The layout profile at ``path``, or those in a folder (loaded per file: workers share
+    no state)."""
+    from ragtrack.extract.profiles.profile import load_profiles
+
+    found = load_profiles(path)
+    return found[0] if len(found) == 1 else found
 
 
 def _worker_start(parent: int) -> None:

@@ -7,6 +7,7 @@ and nothing downstream mutates them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -103,12 +104,29 @@ class CommentaryRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class PrintedCells:
+    """What a report read through a layout profile prints beside an item's canonical values:
+    the status as printed, the previous period's rating, and figures, each as printed."""
+
+    rag_raw: str | None = None
+    printed_previous_rag: Rag | None = None
+    value: str | None = None
+    target: str | None = None
+    floor: str | None = None
+    previous_value: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedDocument:
-    """Everything one source file yields."""
+    """Everything one source file yields. ``layout`` names what read it (a built-in parser
+    or a layout profile); ``printed`` holds profile-read cells by ``item_id``."""
 
     document: DocumentRecord
     items: tuple[ItemRecord, ...]
     commentary: tuple[CommentaryRecord, ...]
+    layout: str | None = None
+    printed: Mapping[str, PrintedCells] = field(default_factory=dict)
 
     @property
     def warnings(self) -> tuple[str, ...]:

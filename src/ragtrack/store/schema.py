@@ -15,8 +15,9 @@ import pyarrow as pa
 from ragtrack.records import ParsedDocument
 
 #: Bump when a column is added, removed or changes type. Older files stay readable: load()
-#: adds missing columns as nulls.
-SCHEMA_VERSION = 1
+#: adds missing columns as nulls. 2: ``documents.layout`` and the printed cells of items
+#: read through a layout profile (``rag_raw`` ... ``previous_value``).
+SCHEMA_VERSION = 2
 
 #: Parquet key-value metadata keys written into every file.
 META_SCHEMA_VERSION = b"ragtrack.schema_version"
@@ -38,6 +39,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "kind": ("action", "measure"),
     "rag": RAG_ORDER,
     "previous_rag": RAG_ORDER,
+    "printed_previous_rag": RAG_ORDER,
     "change": CHANGES,
     "direction": ("improving", "sustained", "declining"),
     "category": ("progress", "improvement", "risk", "finance"),
@@ -47,7 +49,7 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 
 #: Categorical columns whose categories are ordered (worst first).
-ORDERED: frozenset[str] = frozenset({"rag", "previous_rag"})
+ORDERED: frozenset[str] = frozenset({"rag", "previous_rag", "printed_previous_rag"})
 
 DOCUMENTS_SCHEMA = pa.schema(
     [
@@ -66,7 +68,19 @@ DOCUMENTS_SCHEMA = pa.schema(
         pa.field("parser_version", _DICT, nullable=False),
         pa.field("ingested_at", pa.timestamp("us", tz="UTC"), nullable=False),
         pa.field("warnings", pa.list_(pa.string()), nullable=False),
+        pa.field("layout", _DICT),
     ]
+)
+
+#: Items columns only a layout profile fills (null for rows of the Cumbria parsers).
+PRINTED_COLUMNS: tuple[str, ...] = (
+    "rag_raw",
+    "printed_previous_rag",
+    "value",
+    "target",
+    "floor",
+    "previous_value",
+    "unit",
 )
 
 ITEMS_SCHEMA = pa.schema(
@@ -91,6 +105,7 @@ ITEMS_SCHEMA = pa.schema(
         pa.field("page", pa.int32(), nullable=False),
         pa.field("line_start", pa.int32(), nullable=False),
         pa.field("line_end", pa.int32(), nullable=False),
+        *(pa.field(name, _DICT) for name in PRINTED_COLUMNS),
     ]
 )
 
@@ -241,11 +256,16 @@ def to_tables(
         "parser_version": [doc.parser_version],
         "ingested_at": [ingested_at.astimezone(dt.UTC)],
         "warnings": [list(doc.warnings)],
+        "layout": [parsed.layout],
     }
     items: dict[str, list[object]] = {f.name: [] for f in ITEMS_SCHEMA}
     for item in parsed.items:
+        printed = parsed.printed.get(item.item_id)
         for f in ITEMS_SCHEMA:
-            items[f.name].append(plan_year if f.name == "plan_year" else getattr(item, f.name))
+            if f.name in PRINTED_COLUMNS:
+                items[f.name].append(getattr(printed, f.name) if printed else None)
+            else:
+                items[f.name].append(plan_year if f.name == "plan_year" else getattr(item, f.name))
     commentary: dict[str, list[object]] = {f.name: [] for f in COMMENTARY_SCHEMA}
     for row in parsed.commentary:
         for f in COMMENTARY_SCHEMA:

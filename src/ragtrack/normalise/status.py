@@ -1,0 +1,149 @@
+"""Status and trend words as other councils print them, read into the canonical RAG and
+direction of travel.
+
+Cumbria prints ``R``/``A``/``G`` and arrows (:func:`~ragtrack.normalise.values.canonical_rag`
+and :func:`~ragtrack.normalise.values.canonical_direction` read those). Other reports print
+words (``GREEN``, ``On track``, ``Will not be met``), marks (a tick, ``!``, a cross), icons
+(a star, a circle, a triangle), Blue for complete, ``Ungraded``, and trend words (``Getting
+better``, ``No change``) or Wingdings letters (``é``). A :class:`StatusReading` keeps the value
+as printed beside what it means, so nothing is lost when a word is not known.
+
+``rag`` stays red < amber < green: "complete" (Blue) and "not rated" (Ungraded) are not placed
+on that scale, deliberately, so every existing RAG analysis (the timeline's worsened/improved,
+the diff) means what it did; they are kept as :attr:`StatusReading.meaning` and in ``rag_raw``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from ragtrack.normalise.kinds import Direction, Rag
+from ragtrack.normalise.values import DIRECTION_CANONICAL, canonical_direction, canonical_rag
+
+#: What a printed status means: a RAG rating, complete (Blue), not rated, or not known.
+Meaning = Literal["rag", "complete", "not_rated", "unknown"]
+
+#: Status words, marks and icons every profile knows (a profile may add or override).
+STATUS_WORDS: dict[str, Rag | Literal["complete", "not_rated"]] = {
+    "red": "red",
+    "amber": "amber",
+    "green": "green",
+    "r": "red",
+    "a": "amber",
+    "g": "green",
+    "blue": "complete",
+    "b": "complete",
+    "complete": "complete",
+    "completed": "complete",
+    "achieved": "green",
+    "acceptable": "complete",
+    "on track": "green",
+    "on target": "green",
+    "delayed under 3 months": "amber",
+    "delayed less than 3 months": "amber",
+    "delayed": "amber",
+    "off track": "red",
+    "will not be met": "red",
+    "not met": "red",
+    "ungraded": "not_rated",
+    "not rated": "not_rated",
+    "no rating": "not_rated",
+    "n/a": "not_rated",
+    "✓": "green",
+    "✔": "green",
+    "!": "amber",
+    "✗": "red",
+    "✘": "red",
+    "x": "red",
+    "★": "green",
+    "☆": "green",
+    "●": "amber",
+    "○": "amber",
+    "▲": "red",
+    "△": "red",
+}
+
+#: Trend words and the Wingdings letters arrows come out of PDF text as.
+TREND_WORDS: dict[str, Direction | None] = {
+    "getting better": "improving",
+    "better": "improving",
+    "improved": "improving",
+    "getting worse": "declining",
+    "worse": "declining",
+    "worsened": "declining",
+    "no change": "sustained",
+    "same": "sustained",
+    "stable": "sustained",
+    "unchanged": "sustained",
+    "é": "improving",  # Wingdings 0xE9: up arrow
+    "ê": "declining",  # Wingdings 0xEA: down arrow
+    "è": "sustained",  # Wingdings 0xE8: right arrow
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReading:
+    """A printed status: the canonical RAG (None unless red, amber or green), what the value
+    means, and the value exactly as printed."""
+
+    rag: Rag | None
+    meaning: Meaning
+    raw: str
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("\u2013", "-").split()).casefold()
+
+
+def _leading(text: str, words: Mapping[str, object]) -> str | None:
+    """The longest vocabulary phrase ``text`` starts with (a wrapped ``Red (currently not
+    met)`` is read by its first word), at a word boundary."""
+    folded = _fold(text)
+    for phrase in sorted(words, key=len, reverse=True):
+        if folded == phrase:
+            return phrase
+        if folded.startswith(phrase) and not folded[len(phrase)].isalnum() and phrase[-1].isalnum():
+            return phrase
+    return None
+
+
+def read_status(raw: str | None, extra: Mapping[str, str] | None = None) -> StatusReading | None:
+    """A printed status cell read against :data:`STATUS_WORDS` and a profile's ``extra`` words
+    (which win). None for an empty cell; an unknown value has ``meaning="unknown"``."""
+    if raw is None or not raw.strip():
+        return None
+    raw = " ".join(raw.split())
+    words: dict[str, str] = dict(STATUS_WORDS)
+    words.update({_fold(k): v for k, v in (extra or {}).items()})
+    phrase = _leading(raw, words)
+    if phrase is None:
+        return StatusReading(None, "unknown", raw)
+    value = words[phrase]
+    if value == "complete":
+        return StatusReading(None, "complete", raw)
+    if value == "not_rated":
+        return StatusReading(None, "not_rated", raw)
+    rag = canonical_rag(value)
+    return StatusReading(rag, "rag" if rag else "unknown", raw)
+
+
+def read_trend(
+    raw: str | None, extra: Mapping[str, str | None] | None = None
+) -> tuple[Direction | None, bool]:
+    """A printed trend (arrow, word or Wingdings letter) as ``(direction, known)``: known is
+    False for a value no vocabulary has, so the caller can warn with the raw value."""
+    if raw is None or not raw.strip():
+        return None, True
+    text = " ".join(raw.split())
+    folded = _fold(text)
+    if folded in DIRECTION_CANONICAL:
+        return canonical_direction(folded), True
+    words: dict[str, Direction | None] = dict(TREND_WORDS)
+    for key, value in (extra or {}).items():
+        words[_fold(key)] = canonical_direction(value) if value else None
+    phrase = _leading(text, words) if folded not in words else folded
+    if phrase is None:
+        return None, False
+    return words[phrase], True

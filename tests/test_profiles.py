@@ -1,0 +1,880 @@
+"""Reports of other councils read through layout profiles: five layouts of our own making,
+each as text and as a PDF, read by its profile file into rows reviewed by hand; the status
+and trend vocabularies; profiles that do not fit; documents that are no such report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from profile_layouts import FIXTURES, LAYOUTS, layout_pdf
+from ragtrack.errors import InputError, ParseError
+from ragtrack.extract.dispatch import parse_source
+from ragtrack.extract.pdf.document import read_pdf_bytes
+from ragtrack.extract.profiles.profile import builtin_profiles, load_profile, profile_from_toml
+from ragtrack.extract.reader import read_text_bytes, read_text_file
+from ragtrack.normalise.status import STATUS_WORDS, TREND_WORDS, read_status, read_trend
+from ragtrack.records import ParsedDocument
+
+#: Rows as each layout prints them, checked by hand against the documents:
+#: (ref, text, rag, rag_raw, printed_previous_rag, direction, value, target, previous_value,
+#: milestone, responsible).
+GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
+    "kpi_scorecard": [
+        (
+            None,
+            "Percentage of household waste sent for reuse, recycling or composting",
+            "green",
+            "GREEN",
+            "amber",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            None,
+            "Missed bins per 100,000 collections",
+            "red",
+            "RED",
+            "red",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            None,
+            "Residual household waste per household (kg)",
+            "amber",
+            "AMBER",
+            "amber",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            None,
+            "Number of households in temporary accommodation",
+            "red",
+            "RED",
+            "amber",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            None,
+            "Homeless preventions within 56 days",
+            "green",
+            "GREEN",
+            "green",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+    ],
+    "flat_kpi_q1": [
+        (
+            "1.1.2.PI",
+            "Net additional homes delivered",
+            "amber",
+            "Amber",
+            None,
+            None,
+            "96",
+            "120",
+            "112",
+            None,
+            None,
+        ),
+        (
+            "1.2.1.KR",
+            "Affordable homes completed",
+            "green",
+            "Green",
+            None,
+            None,
+            "44",
+            "40",
+            "31",
+            None,
+            None,
+        ),
+        (
+            "1.2.3.PI",
+            "Empty homes brought back into use",
+            "red",
+            "Red",
+            None,
+            None,
+            "9",
+            "15",
+            "12",
+            None,
+            None,
+        ),
+        (
+            "2.1.1.PI",
+            "Household waste recycled",
+            "green",
+            "Green",
+            None,
+            None,
+            "45.3%",
+            "45%",
+            "44.1%",
+            None,
+            None,
+        ),
+    ],
+    "flat_kpi_q2": [
+        (
+            "1.1.2.PI",
+            "Net additional homes delivered",
+            "green",
+            "Green",
+            None,
+            "improving",
+            "131",
+            "120",
+            "96",
+            None,
+            None,
+        ),
+        (
+            "1.2.1.KR",
+            "Affordable homes completed",
+            "amber",
+            "Amber",
+            None,
+            "declining",
+            "38",
+            "40",
+            "44",
+            None,
+            None,
+        ),
+        (
+            "1.2.3.PI",
+            "Empty homes brought back into use",
+            "red",
+            "Red",
+            None,
+            "sustained",
+            "9",
+            "15",
+            "9",
+            None,
+            None,
+        ),
+        (
+            "2.1.1.PI",
+            "Household waste recycled",
+            "green",
+            "Green",
+            None,
+            "improving",
+            "46.0%",
+            "45%",
+            "45.3%",
+            None,
+            None,
+        ),
+    ],
+    "action_blocks": [
+        (
+            "4.01.01",
+            "Reopen the refurbished central library",
+            "green",
+            "On track",
+            None,
+            None,
+            "80%",
+            None,
+            None,
+            "March 2025",
+            "Communities",
+        ),
+        (
+            "4.01.02",
+            "Extend the community grants scheme to rural parishes",
+            "amber",
+            "Delayed under 3 months",
+            None,
+            None,
+            "25%",
+            None,
+            None,
+            "June 2025",
+            "Communities",
+        ),
+        (
+            "7.001",
+            "Replace the finance system",
+            None,
+            "Complete",
+            None,
+            None,
+            "100%",
+            None,
+            None,
+            "September 2024",
+            "Resources",
+        ),
+        (
+            "7.002",
+            "Reduce spending on agency staff by a fifth",
+            "red",
+            "Will not be met",
+            None,
+            None,
+            "40%",
+            None,
+            None,
+            "March 2025",
+            "Resources",
+        ),
+    ],
+    "aligned_older": [
+        (
+            "CS1",
+            "Reduce the number of young people not in education, employment or training",
+            "red",
+            "Red (currently not met)",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Director of Children's Services",
+        ),
+        (
+            "CS2",
+            "Increase take-up of free early years places for two-year-olds",
+            "green",
+            "Green",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Head of Early Years",
+        ),
+        (
+            "CS3",
+            "Improve the timeliness of child protection conferences",
+            "amber",
+            "Amber",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Director of Children's Services",
+        ),
+    ],
+    "milestone_tracker": [
+        (
+            "HC-01",
+            "Open the new ferry terminal",
+            "green",
+            "✓",
+            None,
+            "improving",
+            None,
+            None,
+            None,
+            "July 2025",
+            None,
+        ),
+        (
+            "HC-02",
+            "Resurface the harbour promenade",
+            "amber",
+            "!",
+            None,
+            "sustained",
+            None,
+            None,
+            None,
+            "March 2026",
+            None,
+        ),
+        (
+            "HC-03",
+            "Adopt the local transport plan and its delivery programme",
+            "red",
+            "✗",
+            None,
+            "declining",
+            None,
+            None,
+            None,
+            "December 2025",
+            None,
+        ),
+        (
+            "HC-04",
+            "Publish the tree strategy",
+            None,
+            "Blue",
+            None,
+            "sustained",
+            None,
+            None,
+            None,
+            "April 2025",
+            None,
+        ),
+        (
+            "HC-05",
+            "Launch the business rates relief scheme",
+            "green",
+            "★",
+            None,
+            "improving",
+            None,
+            None,
+            None,
+            "September 2025",
+            None,
+        ),
+        (
+            "HC-06",
+            "Review leisure centre opening hours",
+            "amber",
+            "●",
+            None,
+            "sustained",
+            None,
+            None,
+            None,
+            "October 2025",
+            None,
+        ),
+        (
+            "HC-07",
+            "Renew the CCTV network",
+            "red",
+            "▲",
+            None,
+            "declining",
+            None,
+            None,
+            None,
+            "November 2025",
+            None,
+        ),
+        (
+            "HC-08",
+            "Agree the new youth offer",
+            None,
+            "Ungraded",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "January 2026",
+            None,
+        ),
+    ],
+}
+
+
+def _rows(parsed: ParsedDocument) -> list[tuple[str | None, ...]]:
+    out = []
+    for i in parsed.items:
+        p = parsed.printed[i.item_id]
+        printed = (p.rag_raw, p.printed_previous_rag, i.direction, p.value, p.target)
+        out.append((i.ref, i.text, i.rag, *printed, p.previous_value, i.milestone, i.responsible))
+    return out
+
+
+def _text(name: str) -> ParsedDocument:
+    text, profile, _blocks, _options = LAYOUTS[name]
+    return parse_source(read_text_file(FIXTURES / text), profile=load_profile(FIXTURES / profile))
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_layout_read_from_text_by_its_profile(name: str) -> None:
+    parsed = _text(name)
+    assert _rows(parsed) == GOLDEN[name]
+    assert parsed.layout == load_profile(FIXTURES / LAYOUTS[name][1]).name
+    assert parsed.document.warnings == ()
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_layout_read_from_pdf_gives_the_same_rows(name: str) -> None:
+    source = read_pdf_bytes(layout_pdf(name), f"{name}.pdf")
+    parsed = parse_source(source, profile=load_profile(FIXTURES / LAYOUTS[name][1]))
+    assert _rows(parsed) == GOLDEN[name]
+    text = _text(name).document
+    assert (parsed.document.council, parsed.document.period_end) == (
+        text.council,
+        text.period_end,
+    )
+
+
+def test_document_fields_and_sections() -> None:
+    kpi = _text("kpi_scorecard")
+    assert (kpi.document.council, kpi.document.period_end, kpi.document.quarter) == (
+        "Northfield Borough Council",
+        dt.date(2024, 9, 30),
+        2,
+    )
+    assert [i.outcome for i in kpi.items] == ["Waste and Recycling"] * 3 + ["Housing"] * 2
+    assert all(i.kind == "measure" for i in kpi.items)
+    blocks = _text("action_blocks")
+    assert blocks.document.period_end == dt.date(2024, 12, 31)
+    assert [i.outcome for i in blocks.items] == ["Theme 4: Thriving communities"] * 2 + [
+        "Theme 7: Well-run council"
+    ] * 2
+    older = _text("aligned_older")
+    bullets = next(c for c in older.commentary if c.refs == ("CS2",))
+    assert "Outreach sessions" in bullets.text and "text reminder" in bullets.text
+    assert (older.items[0].line_start, older.items[0].line_end) == (7, 9)
+
+
+def test_activity_counts_and_tiles_are_not_items() -> None:
+    for parsed in (
+        _text("kpi_scorecard"),
+        parse_source(
+            read_pdf_bytes(layout_pdf("kpi_scorecard"), "k.pdf"),
+            profile=load_profile(FIXTURES / "kpi_scorecard.toml"),
+        ),
+    ):
+        texts = " ".join(i.text for i in parsed.items)
+        assert "Bulky" not in texts and "Fly-tipping" not in texts and "Latest:" not in texts
+
+
+def test_a_column_name_that_drifts_between_quarters_is_read_both_ways() -> None:
+    q1, q2 = _text("flat_kpi_q1"), _text("flat_kpi_q2")
+    assert [i.ref for i in q1.items] == [i.ref for i in q2.items]
+    assert all(i.direction is None for i in q1.items)  # no trend column that quarter
+    assert [i.direction for i in q2.items] == ["improving", "declining", "sustained", "improving"]
+
+
+def test_builtin_profile_chosen_by_evidence_and_recorded() -> None:
+    parsed = parse_source(read_text_file(FIXTURES / "flat_kpi_q2.txt"))
+    assert parsed.layout == "generic-table"
+    assert [i.ref for i in parsed.items] == ["1.1.2.PI", "1.2.1.KR", "1.2.3.PI", "2.1.1.PI"]
+    blocks = parse_source(read_text_file(FIXTURES / "action_blocks.txt"))
+    assert blocks.layout == "generic-blocks" and len(blocks.items) == 4
+    assert {p.name for p in builtin_profiles()} >= {"generic-table", "generic-blocks"}
+
+
+def test_cumbria_samples_keep_their_parsers_and_record_the_layout() -> None:
+    samples = sorted(Path("samples").glob("*.txt"))
+    layouts = {parse_source(read_text_file(p)).layout for p in samples}
+    assert layouts == {"cumbria-progress", "cumbria-plan"}
+
+
+# ---------------------------------------------------------------- vocabularies
+
+RAG_CASES = [
+    ("GREEN", "green", "rag"),
+    ("Amber", "amber", "rag"),
+    ("red", "red", "rag"),
+    ("Blue", None, "complete"),
+    ("Complete", None, "complete"),
+    ("Ungraded", None, "not_rated"),
+    ("On track", "green", "rag"),
+    ("Delayed under 3 months", "amber", "rag"),
+    ("Will not be met", "red", "rag"),
+    ("✓", "green", "rag"),
+    ("!", "amber", "rag"),
+    ("✗", "red", "rag"),
+    ("★", "green", "rag"),
+    ("●", "amber", "rag"),
+    ("▲", "red", "rag"),
+    ("Red (currently not met)", "red", "rag"),
+    ("Purple", None, "unknown"),
+    ("Redevelopment", None, "unknown"),
+]
+
+
+@pytest.mark.parametrize(("raw", "rag", "meaning"), RAG_CASES)
+def test_status_words_are_mapped_or_reported_unknown_with_the_raw_kept(
+    raw: str, rag: str | None, meaning: str
+) -> None:
+    reading = read_status(raw)
+    assert reading is not None
+    assert (reading.rag, reading.meaning, reading.raw) == (rag, meaning, raw)
+
+
+TREND_CASES = [
+    ("Getting better", "improving"),
+    ("Getting worse", "declining"),
+    ("Better", "improving"),
+    ("Worse", "declining"),
+    ("No change", "sustained"),
+    ("é", "improving"),
+    ("ê", "declining"),
+    ("è", "sustained"),
+    ("↑", "improving"),
+]
+
+
+@pytest.mark.parametrize(("raw", "direction"), TREND_CASES)
+def test_trend_words_and_wingdings_letters(raw: str, direction: str) -> None:
+    assert read_trend(raw) == (direction, True)
+
+
+def test_an_unknown_trend_is_reported_and_a_profile_can_add_words() -> None:
+    assert read_trend("Sideways") == (None, False)
+    assert read_trend("Sideways", {"Sideways": "sustained"}) == ("sustained", True)
+    assert read_status("Exceeded", {"Exceeded": "green"}).rag == "green"  # type: ignore[union-attr]
+
+
+@given(st.sampled_from(sorted(STATUS_WORDS)), st.sampled_from(sorted(TREND_WORDS)))
+def test_canonical_values_read_back_as_themselves(status: str, trend: str) -> None:
+    first = read_status(status)
+    assert first is not None
+    if first.rag is not None:
+        again = read_status(first.rag)
+        assert again is not None and again.rag == first.rag
+    direction, _known = read_trend(trend)
+    if direction is not None:
+        assert read_trend(direction) == (direction, True)
+
+
+@given(st.text(max_size=40))
+def test_any_printed_status_keeps_its_text(raw: str) -> None:
+    reading = read_status(raw)
+    if raw.strip():
+        assert reading is not None and reading.raw == " ".join(raw.split())
+    else:
+        assert reading is None
+
+
+# ---------------------------------------------------------------- profiles that do not fit
+
+
+def test_a_profile_that_does_not_fit_names_what_was_not_found() -> None:
+    source = read_text_file(FIXTURES / "milestone_tracker.txt")
+    with pytest.raises(ParseError) as err:
+        parse_source(source, profile=load_profile(FIXTURES / "flat_kpi.toml"))
+    assert str(err.value).startswith("milestone_tracker.txt: profile 'flat-kpi': no table header")
+    assert "\n" not in str(err.value)
+    source = read_text_file(FIXTURES / "flat_kpi_q1.txt")
+    with pytest.raises(ParseError, match="no row starts with a ref matching"):
+        parse_source(source, profile=load_profile(FIXTURES / "milestone_tracker.toml"))
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("name = 'x'\nform = 'grid'", "form must be table or blocks"),
+        ("colour = 1", "unknown profile setting 'colour'"),
+        ("[columns]\nsize = ['Size']", "unknown field 'size'"),
+        ("ref = '(['", "ref is not a valid regular expression"),
+        ("name = ", "not a valid profile (TOML)"),
+    ],
+)
+def test_a_bad_profile_file_is_one_clear_error(toml: str, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)) as err:
+        profile_from_toml(toml, "mine.toml")
+    assert str(err.value).startswith("mine.toml")
+
+
+# ---------------------------------------------------------------- no false positives
+
+
+def _spec() -> str:
+    section = (
+        "Each learner record holds the identifier, the provider, the start and end dates and "
+        "the funding stream; records are validated nightly against the reference tables. "
+    )
+    return (
+        "Learner Records Service: data model specification\nVersion 3.2\n\n"
+        "1 Introduction\n\nThis document describes the data model.\n\n"
+        "2 Data model\n\n2.1 LRS model\n\n" + section * 120 + "\n\n2.2 Validation rules\n\n"
+        "Rules are listed in appendix A.\n"
+    )
+
+
+COUNTS = (
+    "Housing statistics, table 4\n\nArea\tApr\tMay\tJun\tTotal\nNorth\t12\t15\t9\t36\n"
+    "South\t20\t18\t22\t60\nEast\t7\t5\t11\t23\n"
+)
+FORM = (
+    "Application for a parking permit\n\nName: ________\nAddress: ________\n"
+    "Vehicle registration: ________\nStatus: resident / visitor\nSignature: ________\n"
+    "Date: ________\n"
+)
+CORPUS = {"spec.txt": _spec(), "counts.txt": COUNTS, "form.txt": FORM}
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_documents_that_are_no_report_give_no_items_and_a_clear_error(name: str) -> None:
+    source = read_text_bytes(CORPUS[name].encode(), name)
+    with pytest.raises(ParseError) as err:
+        parse_source(source)
+    assert str(err.value).startswith(name) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_documents_that_are_no_report_refused_as_pdfs_too(name: str) -> None:
+    from report_pdf import Para, render
+
+    lines = [line for line in CORPUS[name].splitlines() if line.strip()]
+    data = render([Para(line.replace("\t", "   ")) for line in lines])
+    with pytest.raises(ParseError):
+        parse_source(read_pdf_bytes(data, name.replace(".txt", ".pdf")))
+
+
+def test_an_item_of_thousands_of_characters_is_refused_not_stored() -> None:
+    """A numbered heading of a specification read as a ref, its section as the item's text:
+    shaped like a Cumbria report so its parser accepts the table."""
+    body = "The model holds each learner's records and their validation history. " * 280
+    text = (
+        "Progress to 31 December 2019\n\nOUTCOME 2: DATA\n\nKey Action Updates\n"
+        f"Ref\tAction\tMilestone\tRAG\tDoT\n2.1\tLRS model {body}\tBy March 2020\tG\t↑\n"
+    )
+    assert len(body) > 19_000
+    with pytest.raises(ParseError, match="runs to 19,"):
+        parse_source(read_text_bytes(text.encode(), "spec.txt"))
+
+
+def test_a_profile_sets_its_own_limits() -> None:
+    profile = profile_from_toml(
+        (FIXTURES / "aligned_older.toml").read_text() + "\n[limits]\nmax_item_chars = 40\n",
+        "tight.toml",
+    )
+    with pytest.raises(ParseError, match="CS1 runs to 74 characters"):
+        parse_source(read_text_file(FIXTURES / "aligned_older.txt"), profile=profile)
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_ingest_with_a_profile_from_a_relative_path_then_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ragtrack
+    from ragtrack.cli import app
+
+    for name in ("aligned_older.txt", "aligned_older.toml", "kpi_scorecard.txt"):
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", "aligned_older.txt", "--profile", "aligned_older.toml"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["ingest", "kpi_scorecard.txt"])  # auto: generic-table
+    assert result.exit_code == 0, result.output
+    tables = ragtrack.load("ragtrack-data")
+    docs = tables["documents"].set_index("source_name")
+    assert docs.loc["aligned_older.txt", "layout"] == "aligned-older"
+    assert docs.loc["kpi_scorecard.txt", "layout"] == "generic-table"
+    items = tables["items"]
+    cs1 = items[items["ref"] == "CS1"].iloc[0]
+    assert (cs1["rag"], cs1["rag_raw"]) == ("red", "Red (currently not met)")
+    assert str(tables["items"]["printed_previous_rag"].dtype) == "category"
+
+
+def test_ingest_with_a_missing_profile_says_so(tmp_path: Path) -> None:
+    from ragtrack.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["ingest", str(FIXTURES / "aligned_older.txt"), "--profile", str(tmp_path / "no.toml")],
+    )
+    assert result.exit_code == 1
+    assert not (tmp_path / "ragtrack-data").exists()
+
+
+def test_inspect_shows_layout_columns_and_rows() -> None:
+    from ragtrack.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "inspect",
+            str(FIXTURES / "kpi_scorecard.txt"),
+            "--profile",
+            str(FIXTURES / "kpi_scorecard.toml"),
+            "--rows",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "kpi_scorecard.txt: layout kpi-scorecard, 5 items"
+    assert "  RAG rating Latest -> rag" in lines
+    assert "  Previous          -> previous_rag" in lines
+    assert lines[-1].startswith("  lines 11-13: text='Percentage of household waste")
+
+
+def test_inspect_of_a_document_no_layout_fits_exits_1(tmp_path: Path) -> None:
+    from ragtrack.cli import app
+
+    (tmp_path / "counts.txt").write_text(COUNTS)
+    result = CliRunner().invoke(app, ["inspect", str(tmp_path / "counts.txt")])
+    assert result.exit_code == 1
+    assert "layout (none fits), 0 items" in result.output
+
+
+def test_a_dataset_written_before_the_profile_columns_still_loads(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    import ragtrack
+    from ragtrack.api import IngestOptions, ingest
+    from ragtrack.store import Store
+    from ragtrack.store.schema import PRINTED_COLUMNS
+
+    out = tmp_path / "data"
+    options = IngestOptions(profile=FIXTURES / "aligned_older.toml")
+    assert ingest([FIXTURES / "aligned_older.txt"], out, options).ok
+    for table, dropped in (("items", list(PRINTED_COLUMNS)), ("documents", ["layout"])):
+        [path] = (out / table).rglob("*.parquet")
+        pq.write_table(pq.read_table(path).drop_columns(dropped), path)
+    (out / "_manifest.sqlite").unlink()  # as a rebuilt manifest registers the files it finds
+    with Store(out):
+        pass
+    tables = ragtrack.load(out)
+    assert tables["documents"]["layout"].isna().all()
+    assert len(tables["items"]) == 3 and tables["items"]["rag_raw"].isna().all()
+
+
+@pytest.mark.parametrize("text", ["\x1b\x0b0", "Ref\t--\tStatus", "Ref  ...  Status", "—"])
+def test_a_header_cell_of_punctuation_only_is_no_header(text: str) -> None:
+    """Regression: a cell with no word in it crashed the header reader (IndexError)."""
+    from ragtrack.extract.tables.columns import DEFAULT_ALIASES, read_header
+    from ragtrack.records import Line
+
+    assert read_header(Line(1, 1, text), DEFAULT_ALIASES) is None
+
+
+# ---------------------------------------------------------------- one table, three shapes
+
+_WORDS = ["homes", "waste", "roads", "libraries", "parks", "housing", "grants", "schools"]
+_ROW = st.tuples(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6).map(
+        lambda w: " ".join([w[0].capitalize(), *w[1:]])
+    ),
+    st.integers(0, 999).map(str),
+    st.integers(0, 999).map(lambda n: f"{n}%"),
+    st.sampled_from(["Green", "Amber", "Red", "On track", "Will not be met", "Blue"]),
+)
+_PROFILE = profile_from_toml(
+    "name = 'p'\nkind = 'measure'\nref = 'KP\\d{3}'\n[columns]\nvalue = ['Actual']\n",
+    "p.toml",
+)
+_HEADER = ["Ref", "Measure", "Actual", "Target", "Status"]
+
+
+def _shaped(rows: list[tuple[str, str, str, str]], shape: str) -> str:
+    table = [_HEADER] + [[f"KP{n:03d}", *row] for n, row in enumerate(rows)]
+    if shape == "tabbed":
+        lines = ["\t".join(cells) for cells in table]
+    elif shape == "flat":
+        lines = [" ".join(cells) for cells in table]
+    else:
+        widths = [max(len(r[c]) for r in table) + 2 for c in range(len(_HEADER))]
+        lines = ["".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in table]
+    return "Example Council\nQuarter 1 2025/26\n\n" + "\n".join(lines) + "\n"
+
+
+@given(st.lists(_ROW, min_size=1, max_size=8))
+def test_a_table_reads_the_same_tabbed_aligned_or_flat(
+    rows: list[tuple[str, str, str, str]],
+) -> None:
+    read = {}
+    for shape in ("tabbed", "aligned", "flat"):
+        source = read_text_bytes(_shaped(rows, shape).encode(), f"{shape}.txt")
+        parsed = parse_source(source, profile=_PROFILE)
+        read[shape] = _rows(parsed)
+    assert read["tabbed"] == read["aligned"] == read["flat"]
+    assert [(r[1], r[6], r[7], r[3]) for r in read["tabbed"]] == rows
+
+
+def test_a_folder_of_profiles_reads_each_report_by_the_best_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backfill across councils: one folder of profiles, each report read by the one that
+    finds most evidence in it, recorded per document."""
+    import ragtrack
+    from ragtrack.cli import app
+
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for name in ("aligned_older", "milestone_tracker", "flat_kpi", "action_blocks"):
+        (profiles / f"{name}.toml").write_bytes((FIXTURES / f"{name}.toml").read_bytes())
+    reports = ["aligned_older.txt", "milestone_tracker.txt", "flat_kpi_q1.txt"]
+    for name in reports:
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["ingest", *reports, "--profile", "profiles"])
+    assert result.exit_code == 0, result.output
+    layouts = ragtrack.load("ragtrack-data")["documents"].set_index("source_name")["layout"]
+    assert layouts.to_dict() == {
+        "aligned_older.txt": "aligned-older",
+        "milestone_tracker.txt": "milestone-tracker",
+        "flat_kpi_q1.txt": "flat-kpi",
+    }
+    result = CliRunner().invoke(app, ["inspect", "flat_kpi_q1.txt", "--profile", "profiles"])
+    assert result.exit_code == 0 and "layout flat-kpi, 4 items" in result.output
+    empty = tmp_path / "none"
+    empty.mkdir()
+    result = CliRunner().invoke(app, ["ingest", "flat_kpi_q1.txt", "--profile", "none"])
+    assert result.exit_code == 1
+
+
+def test_a_unit_printed_in_its_own_column_is_kept() -> None:
+    text = (
+        "Example District Council\nQuarter 4 2024/25\n\n"
+        "Ref\tIndicator\tUnit\tActual\tTarget\tStatus\n"
+        "KP001\tDays to process a benefit claim\tdays\t18\t20\tGreen\n"
+        "KP002\tCouncil tax collected\t%\t96.1\t97\tAmber\n"
+    )
+    parsed = parse_source(read_text_bytes(text.encode(), "units.txt"), profile=_PROFILE)
+    printed = [parsed.printed[i.item_id] for i in parsed.items]
+    assert [(p.unit, p.value, p.target) for p in printed] == [
+        ("days", "18", "20"),
+        ("%", "96.1", "97"),
+    ]
+    assert parsed.document.period_end == dt.date(2025, 3, 31)
+
+
+def test_sections_and_document_settings_of_a_profile() -> None:
+    base = (FIXTURES / "kpi_scorecard.toml").read_text()
+    only_waste = profile_from_toml(base + '\n[sections]\nexclude = ["^Housing$"]\n', "w.toml")
+    parsed = parse_source(read_text_file(FIXTURES / "kpi_scorecard.txt"), profile=only_waste)
+    assert {i.outcome for i in parsed.items} == {"Waste and Recycling"}
+    printed_elsewhere = profile_from_toml(
+        base.replace('kind = "measure"', 'kind = "measure"\n')
+        + "\n[document]\n"
+        + "council = '(?P<name>Northfield)'\n"
+        + "period = 'Scorecard'\n",
+        "d.toml",
+    )
+    parsed = parse_source(read_text_file(FIXTURES / "kpi_scorecard.txt"), profile=printed_elsewhere)
+    assert parsed.document.council == "Northfield"
+    assert parsed.document.period_end is None  # the pattern finds no date: left empty
+    assert parsed.document.warnings == (
+        "no reporting period found in the first lines (profile's pattern 'Scorecard'); left empty",
+    )
