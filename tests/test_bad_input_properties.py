@@ -86,6 +86,25 @@ def test_parsers_never_crash_on_any_text(
     assert impossible_values(parsed, text) == []
 
 
+def test_a_second_header_under_a_row_is_never_joined_into_its_ref() -> None:
+    """Found by the property test above: a header of other columns under a ref-only row was
+    read as that row's continuation by the generic table reader, giving an item '1.1 Ref'."""
+    lines = [
+        "Ref\tMeasure\tRAG\tDirection",
+        "1.1",
+        "Ref\tAction for 2019/20\tMilestone\tRAG\tDirection of travel",
+        "0.3%).",
+        "Ref\tAction for 2019/20\tMilestone\tRAG\tDirection of travel",
+    ]
+    text = "\n".join(lines)
+    for doc_type in (None, "progress_report", "delivery_plan"):
+        try:
+            parsed = parse_source(read_text_bytes(text.encode(), "any.txt"), doc_type=doc_type)  # type: ignore[arg-type]
+        except RagtrackError:
+            continue
+        assert impossible_values(parsed, text) == []
+
+
 @pytest.mark.parametrize(
     "line",
     [

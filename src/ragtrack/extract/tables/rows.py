@@ -73,8 +73,8 @@ def _starts_row(table: _Open, cells: Mapping[Field, str], vocab: Vocab) -> bool:
 
 def _continues(table: _Open, line: Line, cells: Mapping[Field, str]) -> bool:
     """Whether a line that starts no row belongs to the open one."""
-    if not table.lines:
-        return False
+    if not table.lines or cells.get("ref"):
+        return False  # text in the ref column that is no ref starts nothing: a ref never wraps
     text = line.text.strip()
     if _is_bullet(text) or text[:1].islower() or not text[:1].isalnum() or "\t" in line.text:
         return True
