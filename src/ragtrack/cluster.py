@@ -57,9 +57,7 @@ def require_dask() -> None:
     """Raise :class:`MissingExtra` unless Dask distributed can be imported (without
     importing it)."""
     if importlib.util.find_spec("distributed") is None:
-        raise MissingExtra(
-            "parsing on a Dask cluster needs Dask: pip install 'ragtrack[dask]'"
-        )
+        raise MissingExtra("parsing on a Dask cluster needs Dask: pip install 'ragtrack[dask]'")
 
 
 def parse_task(
@@ -99,6 +97,8 @@ def _client(options: IngestOptions) -> Iterator[Client]:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                # no dashboard; the health endpoint on a free loopback port, not 8787
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             )
         with cluster, Client(cluster) as client:

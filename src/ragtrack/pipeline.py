@@ -320,7 +320,11 @@ def parse_bytes(
     client sees it: a worker on another machine needs no copy of the file)."""
     try:
         source = read_source(
-            data, path, max_bytes=options.max_bytes, pdf_backend=options.pdf_backend, ocr=options.ocr
+            data,
+            path,
+            max_bytes=options.max_bytes,
+            pdf_backend=options.pdf_backend,
+            ocr=options.ocr,
         )
         parser = parse or default_parser()
         parsed = parser(source, doc_type=options.doc_type, plan_year=options.plan_year)
