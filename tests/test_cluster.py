@@ -25,6 +25,8 @@ from cluster_parsers import DEATHS, parse_or_die
 from fake_reports import parse_fake, write_report
 from ragtrack import api
 from ragtrack.cli import app
+from ragtrack.pipeline import ParseFailure
+from ragtrack.version import PARSER_VERSION
 from sample_dataset import SAMPLES
 
 
@@ -202,3 +204,17 @@ def test_a_local_ingest_does_not_import_dask(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_worker_with_another_parser_version_refuses(tmp_path: Path) -> None:
+    from ragtrack.cluster import parse_task
+
+    path = write_report(tmp_path / "q3.txt")
+    options = api.IngestOptions()
+    result = parse_task(path.read_bytes(), path, options, parse_fake, "0.0-older")
+    assert isinstance(result, ParseFailure)
+    assert result.error.startswith(f"{path}: the Dask worker runs ragtrack parser ")
+    assert "install the same ragtrack version on every worker" in result.error
+    parsed = parse_task(path.read_bytes(), path, options, parse_fake, PARSER_VERSION)
+    assert not isinstance(parsed, ParseFailure)
+    assert parsed.document.source_name == "q3.txt"

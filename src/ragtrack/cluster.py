@@ -35,6 +35,7 @@ from ragtrack.pipeline import (
     read_limit,
 )
 from ragtrack.records import ParsedDocument
+from ragtrack.version import PARSER_VERSION
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -61,10 +62,17 @@ def require_dask() -> None:
 
 
 def parse_task(
-    data: bytes, path: Path, options: IngestOptions, parse: ParseFn | None
+    data: bytes, path: Path, options: IngestOptions, parse: ParseFn | None, parser: str
 ) -> ParsedDocument | ParseFailure:
-    """What a worker runs for one file. One document at a time per worker process: PDFium is
-    not thread-safe, and the parsers hold the GIL anyway (run workers with one thread each)."""
+    """What a worker runs for one file. A worker with another parser version than the ingest
+    (``parser``) refuses: its rows would not be what the manifest records. One document at a
+    time per worker process: PDFium is not thread-safe, and the parsers hold the GIL anyway
+    (run workers with one thread each)."""
+    if parser != PARSER_VERSION:
+        return ParseFailure(
+            f"{path_text(path)}: the Dask worker runs ragtrack parser {PARSER_VERSION}, the "
+            f"ingest parser {parser}; install the same ragtrack version on every worker"
+        )
     with _parsing:
         return parse_bytes(data, path, options, parse)
 
@@ -133,7 +141,9 @@ def _submit(
     except Exception as err:  # one bad file must never stop the batch
         return one_line_failure(err, path)
     # pure=False: a fresh key per task, so two runs never share a result
-    return client.submit(parse_task, data, path, options, parse, pure=False, retries=1)
+    return client.submit(
+        parse_task, data, path, options, parse, PARSER_VERSION, pure=False, retries=1
+    )
 
 
 def _parse_in_order(

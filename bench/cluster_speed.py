@@ -11,7 +11,7 @@ and prints the wall time of the ingest (cluster start-up included), the speed-up
 ``--jobs 1`` (target for the cluster: >= 1.7x with two workers) and the ingest process's peak
 memory (``ru_maxrss``; with a LocalCluster the scheduler lives in that process too).
 
-    python bench/distributed.py [--reports 400] [--keep FOLDER]
+    python bench/cluster_speed.py [--reports 400] [--keep FOLDER]
 """
 
 from __future__ import annotations
