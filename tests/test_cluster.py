@@ -11,13 +11,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dask
 import pandas as pd
 import pytest
 from distributed import LocalCluster
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import ragtrack
@@ -218,3 +221,77 @@ def test_a_worker_with_another_parser_version_refuses(tmp_path: Path) -> None:
     parsed = parse_task(path.read_bytes(), path, options, parse_fake, PARSER_VERSION)
     assert not isinstance(parsed, ParseFailure)
     assert parsed.document.source_name == "q3.txt"
+
+
+class _Task:
+    """A finished task of :class:`_Client`: its result, or the error its workers died with."""
+
+    def __init__(self, client: _Client, value: object) -> None:
+        self.client, self.value = client, value
+
+    def result(self) -> object:
+        if isinstance(self.value, BaseException):
+            raise self.value
+        return self.value
+
+    def release(self) -> None:
+        self.client.held -= 1
+
+
+class _Client:
+    """Stands in for a ``distributed.Client``: runs each task at once, counts what is held."""
+
+    def __init__(self, workers: int, killers: set[str]) -> None:
+        self.workers, self.killers = workers, killers
+        self.held = self.peak = self.submitted = 0
+
+    def nthreads(self) -> dict[str, int]:
+        return {f"tcp://10.0.0.{n}:1234": 1 for n in range(self.workers)}
+
+    def submit(self, fn: Callable[..., object], *args: object, **kwargs: object) -> _Task:
+        from distributed.scheduler import KilledWorker
+
+        self.held += 1
+        self.submitted += 1
+        self.peak = max(self.peak, self.held)
+        path = args[1]
+        assert isinstance(path, Path)
+        if path.name in self.killers:
+            return _Task(self, KilledWorker("task", "tcp://10.0.0.1:1234", 2))
+        return _Task(self, fn(*args))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    kinds=st.lists(st.sampled_from(["ok", "ok", "killer", "missing"]), max_size=25),
+    workers=st.integers(1, 4),
+)
+def test_results_come_in_input_order_with_a_bounded_number_in_flight(
+    kinds: list[str], workers: int
+) -> None:
+    from ragtrack.cluster import IN_FLIGHT_PER_WORKER, _parse_in_order
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for n, kind in enumerate(kinds):
+            path = Path(tmp) / f"{kind}-{n:02d}.txt"
+            if kind != "missing":
+                write_report(path, council=f"Council {n}")
+            paths.append(path)
+        client = _Client(workers, {p.name for p in paths if p.name.startswith("killer")})
+        results = list(
+            _parse_in_order(client, paths, api.IngestOptions(), parse_fake)  # type: ignore[arg-type]
+        )
+    assert len(results) == len(paths)
+    for path, result in zip(paths, results, strict=True):
+        if path.name.startswith("ok"):
+            assert not isinstance(result, ParseFailure)
+            assert result.document.source_name == path.name
+        else:
+            assert isinstance(result, ParseFailure)
+            assert result.error.startswith(f"{path}: ")
+            word = "KilledWorker" if path.name.startswith("killer") else "cannot read"
+            assert word in result.error
+    assert client.submitted == sum(kind != "missing" for kind in kinds)
+    assert client.peak <= IN_FLIGHT_PER_WORKER * workers
+    assert client.held == 0  # every task let go once its result is taken
