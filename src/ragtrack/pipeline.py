@@ -1,8 +1,9 @@
 """The ingest pipeline: files and folders in, reports written to the dataset.
 
 expand paths -> hash each file -> skip what the manifest already holds -> read and parse
-(in worker processes with ``jobs > 1``) -> stage each report from this one process -> link
-across years and commit the run's reports with their lineage at once. One bad file never
+(in worker processes with ``jobs > 1``, or on a Dask cluster with ``scheduler``) -> stage
+each report from this one process -> link across years and commit the run's reports with
+their lineage at once. One bad file never
 stops the batch: it becomes a failed :class:`FileResult` with a one-line error naming the
 file, recorded in the manifest, and the dataset keeps what it held. A run that is stopped
 (killed, a full disk) before its commit leaves the dataset exactly as it was.
@@ -458,9 +459,9 @@ def ingest(
     """Ingest files and folders into the dataset at ``out_dir``; never raises for bad input.
 
     ``parse`` replaces ``ragtrack.extract.parse_source`` (it must be a module-level function
-    when ``jobs > 1``). ``on_start`` gets the number of files, ``on_result`` each file's
-    result as soon as it is known (the CLI prints and advances its progress bar there).
-    Raises :class:`~ragtrack.errors.LockTimeout` when another ingest holds the dataset, and
+    when ``jobs > 1`` or with a ``scheduler``). ``on_start`` gets the number of files,
+    ``on_result`` each file's result as soon as it is known (the CLI prints and advances its
+    progress bar there). Raises :class:`~ragtrack.errors.LockTimeout` when another ingest holds the dataset, and
     :class:`~ragtrack.errors.StoreError` when the dataset directory cannot be used at all.
     """
     options = options or IngestOptions()
