@@ -461,8 +461,9 @@ def ingest(
     ``parse`` replaces ``ragtrack.extract.parse_source`` (it must be a module-level function
     when ``jobs > 1`` or with a ``scheduler``). ``on_start`` gets the number of files,
     ``on_result`` each file's result as soon as it is known (the CLI prints and advances its
-    progress bar there). Raises :class:`~ragtrack.errors.LockTimeout` when another ingest holds the dataset, and
-    :class:`~ragtrack.errors.StoreError` when the dataset directory cannot be used at all.
+    progress bar there). Raises :class:`~ragtrack.errors.LockTimeout` when another ingest
+    holds the dataset, and :class:`~ragtrack.errors.StoreError` when the dataset directory
+    cannot be used at all.
     """
     options = options or IngestOptions()
     if options.scheduler is not None:
