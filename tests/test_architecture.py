@@ -40,7 +40,8 @@ def test_starting_the_cli_loads_nothing_heavy() -> None:
     code = (
         "import sys, ragtrack.cli; "
         "heavy = ('pandas', 'pyarrow', 'scipy', 'sklearn', 'ragtrack.extract.dispatch', "
-        "'ragtrack.link.lineage', 'ragtrack.store.dataset', 'matplotlib'); "
+        "'ragtrack.link.lineage', 'ragtrack.store.dataset', 'matplotlib', 'dask', "
+        "'distributed'); "
         "print([m for m in heavy if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -60,6 +61,7 @@ FLAGS = (
     "--jobs",
     "--pdf-backend",
     "--dry-run",
+    "--scheduler",
 )
 
 

@@ -503,9 +503,12 @@ def inspect(
     from ragtrack.extract.dispatch import parse_source
     from ragtrack.extract.profiles.inspect import InspectedRow, Inspection, inspect_source
     from ragtrack.extract.profiles.profile import load_profiles
-    from ragtrack.pipeline import read_source
+    from ragtrack.extract.reader import read_file_bytes
+    from ragtrack.pipeline import read_limit, read_source
 
-    source = read_source(Path(path), pdf_backend=pdf_backend)
+    file = Path(path)
+    data = read_file_bytes(file, read_limit(file))
+    source = read_source(data, file, pdf_backend=pdf_backend)
     if profile is not None:
         return inspect_source(source, load_profiles(profile), rows=rows)
     try:

@@ -18,7 +18,7 @@ import typer
 
 from ragtrack import api
 from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
-from ragtrack.errors import InputError, LockTimeout, NoDataset, RagtrackError
+from ragtrack.errors import InputError, LockTimeout, MissingExtra, NoDataset, RagtrackError
 from ragtrack.lineage_cli import lineage_app
 from ragtrack.version import version_line
 
@@ -117,6 +117,13 @@ def ingest(
         typer.Option("--json", help="Write a JSON summary of the run to this file (- for stdout)."),
     ] = None,
     jobs: Annotated[int, typer.Option(min=1, help="Parse this many files at once.")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or 'local' "
+            "for --jobs worker processes here. Needs pip install 'ragtrack[dask]'.",
+        ),
+    ] = None,
     lock_timeout: Annotated[
         float,
         typer.Option(min=0, help="Seconds to wait for another ingest to finish (then exit 3)."),
@@ -185,6 +192,7 @@ def ingest(
         pdf_backend=pdf_backend.value,
         ocr=ocr,
         profile=profile,
+        scheduler=scheduler,
     )
     progress = Progress(
         TextColumn("ingesting"),
@@ -219,7 +227,7 @@ def ingest(
     except RagtrackError as err:
         progress.stop()
         logging.getLogger("ragtrack").error("%s", err)
-        raise typer.Exit(EXIT_FAILED) from None
+        raise typer.Exit(EXIT_USAGE if isinstance(err, MissingExtra) else EXIT_FAILED) from None
     progress.stop()
     if _to_stdout(json_file):
         typer.echo(json.dumps(summary.to_dict(), indent=2, default=str))

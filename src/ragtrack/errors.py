@@ -72,3 +72,18 @@ class LockTimeout(StoreError):
 
 class NoDataset(StoreError):
     """A command that reads a dataset was pointed at a directory that holds none."""
+
+
+class MissingExtra(RagtrackError):
+    """An option needs an optional dependency that is not installed; the message says which
+    ``pip install`` brings it."""
+
+    def __str__(self) -> str:
+        return self.message if self.file is None else super().__str__()
+
+
+class ClusterError(RagtrackError):
+    """The Dask cluster a run was asked to parse on cannot be used (unreachable, no workers)."""
+
+    def __str__(self) -> str:
+        return self.message if self.file is None else super().__str__()

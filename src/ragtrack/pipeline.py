@@ -1,8 +1,9 @@
 """The ingest pipeline: files and folders in, reports written to the dataset.
 
 expand paths -> hash each file -> skip what the manifest already holds -> read and parse
-(in worker processes with ``jobs > 1``) -> stage each report from this one process -> link
-across years and commit the run's reports with their lineage at once. One bad file never
+(in worker processes with ``jobs > 1``, or on a Dask cluster with ``scheduler``) -> stage
+each report from this one process -> link across years and commit the run's reports with
+their lineage at once. One bad file never
 stops the batch: it becomes a failed :class:`FileResult` with a one-line error naming the
 file, recorded in the manifest, and the dataset keeps what it held. A run that is stopped
 (killed, a full disk) before its commit leaves the dataset exactly as it was.
@@ -26,7 +27,8 @@ from pathlib import Path
 from typing import Literal, TypedDict, Unpack
 
 from ragtrack.errors import RagtrackError, StoreError
-from ragtrack.extract.reader import DEFAULT_MAX_BYTES, read_text_file
+from ragtrack.extract.reader import DEFAULT_MAX_BYTES, read_file_bytes, read_text_bytes
+from ragtrack.limits import PDF_MAX_BYTES
 from ragtrack.records import ParsedDocument, SourceText
 from ragtrack.store.dataset import DEFAULT_LOCK_TIMEOUT, StagedReport, Store
 from ragtrack.store.layout import MANIFEST_NAME, report_key
@@ -56,7 +58,11 @@ class IngestOptions:
     json_path: Path | None = None
     pdf_backend: str | None = None  # None: the PDF reader's default (pypdfium2)
     ocr: bool = False
-    profile: Path | None = None  # a layout profile (TOML), or a folder of them, to read by
+    #: a layout profile (TOML), or a folder of them (each report read by the best fit)
+    profile: Path | None = None
+    #: parse on a Dask cluster: a scheduler's address (``tcp://host:8786``), or ``"local"``
+    #: for a cluster of ``jobs`` worker processes on this machine; None parses here
+    scheduler: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -239,24 +245,35 @@ def _sha256(path: Path) -> str:
 # -- reading and parsing (runs in worker processes) -----------------------------------------
 
 
+def read_limit(path: Path, max_bytes: int | None = None) -> int:
+    """The size limit for ``path``: ``max_bytes``, else the default of its reader (text or PDF,
+    chosen by the file's ending)."""
+    if max_bytes:
+        return max_bytes
+    return PDF_MAX_BYTES if path.suffix.lower() == ".pdf" else DEFAULT_MAX_BYTES
+
+
 def read_source(
+    data: bytes,
     path: Path,
     *,
     max_bytes: int | None = None,
     pdf_backend: str | None = None,
     ocr: bool = False,
 ) -> SourceText:
-    """Read a text or PDF source (chosen by the file's ending).
+    """Turn a text or PDF source's bytes into lines (the reader is chosen by the ending of
+    ``path``, which only names the file: it need not exist here).
 
     ``max_bytes`` bounds the file size (None: the reader's default limit); ``pdf_backend``
     and ``ocr`` go to the PDF reader.
     """
+    limit = read_limit(path, max_bytes)
     if path.suffix.lower() == ".pdf":
-        from ragtrack.extract.pdf import DEFAULT_BACKEND, read_pdf_file
+        from ragtrack.extract.pdf import DEFAULT_BACKEND, read_pdf_bytes
 
-        limits = {} if max_bytes is None else {"max_bytes": max_bytes}
-        return read_pdf_file(path, backend=pdf_backend or DEFAULT_BACKEND, ocr=ocr, **limits)
-    return read_text_file(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+        backend = pdf_backend or DEFAULT_BACKEND
+        return read_pdf_bytes(data, path.name, backend=backend, ocr=ocr, max_bytes=limit)
+    return read_text_bytes(data, path.name, max_bytes=limit)
 
 
 def default_parser() -> ParseFn:
@@ -275,7 +292,8 @@ class ParseFailure:
     remedy: str | None = None
 
 
-def _one_line(err: BaseException, path: Path) -> ParseFailure:
+def one_line_failure(err: BaseException, path: Path) -> ParseFailure:
+    """Why ``path`` failed, as one line naming it (and the remedy, when the error has one)."""
     remedy = None
     if isinstance(err, RagtrackError):
         if err.file in (None, path.name):
@@ -292,15 +310,31 @@ def parse_file(
 ) -> ParsedDocument | ParseFailure:
     """Read and parse one file; return the parsed document or why it failed."""
     try:
+        data = read_file_bytes(path, read_limit(path, options.max_bytes))
+    except Exception as err:  # one bad file must never stop the batch
+        return one_line_failure(err, path)
+    return parse_bytes(data, path, options, parse)
+
+
+def parse_bytes(
+    data: bytes, path: Path, options: IngestOptions, parse: ParseFn | None = None
+) -> ParsedDocument | ParseFailure:
+    """Parse one file's bytes (``path`` names it in the document and in errors, as the
+    client sees it: a worker on another machine needs no copy of the file)."""
+    try:
         source = read_source(
-            path, max_bytes=options.max_bytes, pdf_backend=options.pdf_backend, ocr=options.ocr
+            data,
+            path,
+            max_bytes=options.max_bytes,
+            pdf_backend=options.pdf_backend,
+            ocr=options.ocr,
         )
         parser = parse or default_parser()
         layout = {"profile": _load_profile(options.profile)} if options.profile else {}
         parsed = parser(source, doc_type=options.doc_type, plan_year=options.plan_year, **layout)
     except Exception as err:  # one bad file must never stop the batch
         log.debug("%s: parse failed", path, exc_info=True)
-        return _one_line(err, path)
+        return one_line_failure(err, path)
     document = parsed.document
     if options.council is not None:
         document = dataclasses.replace(document, council=options.council)
@@ -344,7 +378,13 @@ def _exit_with(parent: int, every: float = 0.5) -> None:
 def _parse_all(
     paths: Sequence[Path], options: IngestOptions, parse: ParseFn | None
 ) -> Iterator[ParsedDocument | ParseFailure]:
-    """Parse in order, in ``options.jobs`` worker processes when there is more than one file."""
+    """Parse in order, in ``options.jobs`` worker processes when there is more than one file,
+    or on the Dask cluster ``options.scheduler`` names (see :mod:`ragtrack.cluster`)."""
+    if options.scheduler is not None:
+        from ragtrack.cluster import parse_on_cluster
+
+        yield from parse_on_cluster(paths, options, parse)
+        return
     if options.jobs <= 1 or len(paths) <= 1:
         for path in paths:
             yield parse_file(path, options, parse)
@@ -431,12 +471,17 @@ def ingest(
     """Ingest files and folders into the dataset at ``out_dir``; never raises for bad input.
 
     ``parse`` replaces ``ragtrack.extract.parse_source`` (it must be a module-level function
-    when ``jobs > 1``). ``on_start`` gets the number of files, ``on_result`` each file's
-    result as soon as it is known (the CLI prints and advances its progress bar there).
-    Raises :class:`~ragtrack.errors.LockTimeout` when another ingest holds the dataset, and
-    :class:`~ragtrack.errors.StoreError` when the dataset directory cannot be used at all.
+    when ``jobs > 1`` or with a ``scheduler``). ``on_start`` gets the number of files,
+    ``on_result`` each file's result as soon as it is known (the CLI prints and advances its
+    progress bar there). Raises :class:`~ragtrack.errors.LockTimeout` when another ingest
+    holds the dataset, and :class:`~ragtrack.errors.StoreError` when the dataset directory
+    cannot be used at all.
     """
     options = options or IngestOptions()
+    if options.scheduler is not None:
+        from ragtrack.cluster import require_dask
+
+        require_dask()  # before anything is read, even when nothing will need parsing
     root = Path(out_dir)
     summary = IngestSummary(
         out_dir=str(root),
