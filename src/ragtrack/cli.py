@@ -17,7 +17,13 @@ from typing import Annotated, Literal
 import typer
 
 from ragtrack import api
-from ragtrack.cli_params import DEFAULT_DATA, DataDir, configure_logging, plan_year_param
+from ragtrack.cli_params import (
+    DEFAULT_DATA,
+    DataDir,
+    DataDirOnly,
+    configure_logging,
+    plan_year_param,
+)
 from ragtrack.errors import InputError, LockTimeout, MissingExtra, NoDataset, RagtrackError
 from ragtrack.lineage_cli import lineage_app
 from ragtrack.version import version_line
@@ -466,12 +472,7 @@ def export(
             "--format", "-f", help="csv or xlsx [default: xlsx for a .xlsx --out, else csv]."
         ),
     ] = None,
-    data: Annotated[
-        Path,
-        typer.Option(
-            "--data", "-d", envvar="RAGTRACK_DATA", show_envvar=True, help="Dataset directory."
-        ),
-    ] = DEFAULT_DATA,
+    data: DataDirOnly = DEFAULT_DATA,
     quiet: Quiet = False,
 ) -> None:
     """Export every table, timeline first, for a spreadsheet: CSV files (UTF-8 with BOM, so
@@ -514,12 +515,7 @@ def report(
         typer.Option("--to", help="Last report, named the same way [default: the latest]."),
     ] = None,
     council: CouncilOption = None,
-    data: Annotated[
-        Path,
-        typer.Option(
-            "--data", "-d", envvar="RAGTRACK_DATA", show_envvar=True, help="Dataset directory."
-        ),
-    ] = DEFAULT_DATA,
+    data: DataDirOnly = DEFAULT_DATA,
     quiet: Quiet = False,
 ) -> None:
     """Write one self-contained HTML page to read offline, print or send: the latest

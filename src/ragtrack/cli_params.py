@@ -51,6 +51,19 @@ DataDir = Annotated[
         help="Dataset directory.",
     ),
 ]
+#: The same option for the commands whose ``--out`` names the file they write (export,
+#: report): ``--data``/``-d`` only.
+DataDirOnly = Annotated[
+    Path,
+    typer.Option(
+        "--data",
+        "-d",
+        envvar="RAGTRACK_DATA",
+        show_envvar=True,
+        parser=data_dir_param,
+        help="Dataset directory.",
+    ),
+]
 DEFAULT_DATA = Path("ragtrack-data")
 
 
