@@ -6,7 +6,6 @@ install it. The cluster is real: a LocalCluster of two worker processes on 127.0
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -15,7 +14,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import dask
 import pandas as pd
 import pytest
 from distributed import LocalCluster
@@ -28,6 +26,7 @@ from cluster_parsers import DEATHS, parse_or_die
 from fake_reports import parse_fake, write_report
 from ragtrack import api
 from ragtrack.cli import app
+from ragtrack.cluster import local_cluster
 from ragtrack.pipeline import ParseFailure
 from ragtrack.version import PARSER_VERSION
 from sample_dataset import SAMPLES
@@ -39,19 +38,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
     deaths = tmp_path_factory.mktemp("deaths")
     os.environ[DEATHS] = str(deaths)  # the workers inherit it
     try:
-        with (
-            dask.config.set({"distributed.scheduler.allowed-failures": 1}),
-            LocalCluster(
-                n_workers=2,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                # no dashboard; the health endpoint on a free loopback port, not 8787
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                silence_logs=logging.ERROR,
-            ) as local,
-        ):
+        with local_cluster(2) as local:  # what `--scheduler local --jobs 2` starts
             yield local
     finally:
         del os.environ[DEATHS]

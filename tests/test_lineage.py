@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lineage_frames import action_items
 from lineage_key_scoring import precision_recall
 from ragtrack.link.lineage import LineageSettings, Override, link_items, masked_text
 from sample_items import parsed_sample_items
@@ -75,14 +76,7 @@ def test_confidence_tells_a_clear_lead_from_a_tie() -> None:
         ("b2", "2021/22", "2.2", "Resurfacing at Keswick and Ambleside completed"),
         ("b3", "2021/22", "2.3", "Publish the annual report on adult education"),
     ]
-    frame = pd.DataFrame(
-        [
-            {"document_id": f"doc-{year}", "item_id": item, "plan_year": year}
-            | {"kind": "action", "ref": ref, "text": text}
-            for item, year, ref, text in rows
-        ]
-    )
-    table = link_items(frame).table.set_index("item_id")
+    table = link_items(action_items(rows)).table.set_index("item_id")
     lead, tie = table.loc["b1"], table.loc["b2"]
     assert abs(lead["score"] - tie["score"]) < 0.05
     assert lead["status"] == "auto" and lead["previous_item_id"] == "a1"

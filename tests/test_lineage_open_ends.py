@@ -10,6 +10,7 @@ import logging
 import pandas as pd
 import pytest
 
+from lineage_frames import action_items
 from ragtrack.link import open_ends
 from ragtrack.link.lineage import Override, link_items
 from ragtrack.link.review import review_queue
@@ -27,19 +28,7 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def items() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "document_id": f"doc-{year}",
-                "item_id": item_id,
-                "plan_year": year,
-                "kind": "action",
-                "ref": ref,
-                "text": text,
-            }
-            for item_id, year, ref, text in ROWS
-        ]
-    )
+    return action_items(ROWS)
 
 
 def _pairs(queue: list) -> set[tuple[str, str, str]]:

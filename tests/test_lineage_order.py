@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from lineage_frames import action_items
 from ragtrack.link.lineage import LineageSettings, Override, link_items
 from sample_items import SAMPLE_FILES, parsed_sample_items
 
@@ -101,22 +102,6 @@ def test_overrides_give_the_same_lineages_in_any_order(by_prefix: dict[str, pd.D
     assert partition(batch) == partition(one_by_one)
 
 
-def _tiny(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "document_id": f"doc-{year}",
-                "item_id": item_id,
-                "plan_year": year,
-                "kind": "action",
-                "ref": ref,
-                "text": text,
-            }
-            for item_id, year, ref, text in rows
-        ]
-    )
-
-
 WORDS = [
     "library",
     "carers",
@@ -141,7 +126,7 @@ def test_row_order_never_changes_the_lineages(seed: int, shuffle: int) -> None:
         for n in range(4):
             words = rng.sample(WORDS, 4)
             rows.append((f"{y}-{n}", year, f"1.{rng.randint(1, 3)}", " ".join(words)))
-    frame = _tiny(rows)
+    frame = action_items(rows)
     shuffled = frame.sample(frac=1, random_state=shuffle)
     quiet = LineageSettings(weight_semantic=0.0)
     assert partition(link_items(frame, settings=quiet).table) == partition(

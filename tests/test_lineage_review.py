@@ -4,7 +4,6 @@ several decisions at once, and a round trip through a spreadsheet (CSV export/im
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,23 +14,22 @@ from ragtrack import api
 from ragtrack.cli import app
 from ragtrack.link.review import ReviewCandidate, expected_change
 from ragtrack.store.lineage_table import read_lineage, read_overrides
+from sample_dataset import copy_of_sample_dataset, sample_dataset
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("dataset")
-    api.ingest([SAMPLES], root)
-    return root
+def linked() -> Path:
+    """The dataset built from the samples (shared: tests that change one use ``dataset``)."""
+    return sample_dataset()
 
 
 @pytest.fixture
-def dataset(linked: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "data"
-    shutil.copytree(linked, copy, ignore=shutil.ignore_patterns("_ingest.lock"))
-    return copy
+def dataset(tmp_path: Path) -> Path:
+    """A private copy of the linked dataset a test may change."""
+    return copy_of_sample_dataset(tmp_path)
 
 
 def _same_lineage(root: Path, cand: ReviewCandidate) -> bool:

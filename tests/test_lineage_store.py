@@ -3,7 +3,6 @@ review decisions that stick, overrides.csv, and lineage_id joined onto items."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,32 +13,28 @@ from ragtrack.api import item_history, review_candidates, review_links
 from ragtrack.api import link as link_dataset
 from ragtrack.cli import app
 from ragtrack.errors import InputError
-from ragtrack.pipeline import ingest
 from ragtrack.store.lineage_table import (
     OVERRIDES_NAME,
     attach_lineage,
     read_lineage,
     read_overrides,
 )
+from sample_dataset import copy_of_sample_dataset, sample_dataset
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def linked(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("dataset")
-    ingest([SAMPLES], root)
-    link_dataset(root)
-    return root
+def linked() -> Path:
+    """The dataset built from the samples (shared: tests that change one use ``dataset``)."""
+    return sample_dataset()
 
 
 @pytest.fixture
-def dataset(linked: Path, tmp_path: Path) -> Path:
+def dataset(tmp_path: Path) -> Path:
     """A private copy of the linked dataset a test may change."""
-    copy = tmp_path / "data"
-    shutil.copytree(linked, copy, ignore=shutil.ignore_patterns("_ingest.lock"))
-    return copy
+    return copy_of_sample_dataset(tmp_path)
 
 
 def _lineage_of(root: Path, plan_year: str, ref: str) -> str:

@@ -38,7 +38,7 @@ from ragtrack.records import ParsedDocument
 from ragtrack.version import PARSER_VERSION
 
 if TYPE_CHECKING:
-    from distributed import Client, Future
+    from distributed import Client, Future, LocalCluster
 
 log = logging.getLogger(__name__)
 
@@ -89,27 +89,34 @@ def parse_on_cluster(
         yield from _parse_in_order(client, paths, options, parse)
 
 
+def local_cluster(workers: int) -> LocalCluster:
+    """A Dask cluster of ``workers`` single-threaded processes on this machine, on loopback
+    with no dashboard; a task whose worker dies is tried once more."""
+    import dask
+    from distributed import LocalCluster
+
+    # the scheduler runs in this process and reads its failure allowance as it starts
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        return LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            # no dashboard; the health endpoint on a free loopback port, not 8787
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        )
+
+
 @contextlib.contextmanager
 def _client(options: IngestOptions) -> Iterator[Client]:
     """A client of the scheduler ``options.scheduler``, or of a local cluster it starts."""
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     address = options.scheduler
     if address == LOCAL:
-        # one retry for a task whose worker dies; the scheduler runs in this process
-        with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-            cluster = LocalCluster(
-                n_workers=max(1, options.jobs),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                # no dashboard; the health endpoint on a free loopback port, not 8787
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                silence_logs=logging.ERROR,
-            )
-        with cluster, Client(cluster) as client:
+        with local_cluster(options.jobs) as cluster, Client(cluster) as client:
             yield client
         return
     try:
