@@ -45,7 +45,7 @@ def new_state(store: Store, staged: Sequence[StagedReport], forget: Collection[s
     frames = {}
     for name in ("documents", "items"):
         kept = [t for entry, t in committed[name] if entry.report_key not in replaced]
-        kept += [report.tables[name] for report in staged]
+        kept += [store.staged_table(report, name) for report in staged]
         frames[name] = to_pandas(_unify(kept, SCHEMAS[name]))
     return NewState(frames["documents"], frames["items"])
 

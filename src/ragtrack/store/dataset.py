@@ -135,10 +135,13 @@ class Problem:
 
 @dataclass(slots=True)
 class StagedReport:
-    """A report written to the staging area, waiting for :meth:`Store.commit`."""
+    """A report written to the staging area, waiting for :meth:`Store.commit`.
+
+    It holds the names of its staged files, not their tables, so a long batch keeps no
+    report in memory between parsing it and committing it (:meth:`Store.staged_table` reads
+    one back)."""
 
     row: ManifestRow
-    tables: dict[str, pa.Table]
     files: list[tuple[str, FileEntry]] = field(default_factory=list)
 
 
@@ -410,11 +413,21 @@ class Store:
             ingested_at=when.isoformat(),
             source_raw=source_raw,
         )
-        staged = StagedReport(row, tables)
+        staged = StagedReport(row)
         for name in TABLES:
             rel = table_file(self.root, name, year, report_key).relative_to(self.root).as_posix()
             staged.files.append(self._stage(tables[name], rel, name, report_key))
         return staged
+
+    def staged_table(self, report: StagedReport, name: str) -> pa.Table:
+        """Table ``name`` of a report staged in this store's open transaction, read back."""
+        staged = next(s for s, entry in report.files if entry.table_name == name)
+        if self._txn is None:
+            raise StoreError("no staged reports to read", file=str(self.root))
+        try:
+            return pq.read_table(self._txn / staged)
+        except OSError as err:
+            raise _os_error("cannot read a staged report", err, self._txn / staged) from None
 
     def _stage_derived(self, name: str, table: pa.Table) -> tuple[str, FileEntry]:
         if name in TABLES or not is_safe_key(name):
