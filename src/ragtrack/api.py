@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ragtrack.limits import PDF_MAX_BYTES, TEXT_MAX_BYTES
+from ragtrack.limits import CHECKPOINT_SECONDS, PDF_MAX_BYTES, TEXT_MAX_BYTES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +58,8 @@ def __getattr__(name: str) -> object:
 #: Default size limits of input files, text and PDF (``IngestOptions.max_bytes`` overrides).
 DEFAULT_MAX_BYTES = TEXT_MAX_BYTES
 DEFAULT_PDF_MAX_BYTES = PDF_MAX_BYTES
+#: How often a long ingest commits what it has parsed, by default (seconds).
+DEFAULT_CHECKPOINT_SECONDS = CHECKPOINT_SECONDS
 
 #: The dataset directory used when none is given (``RAGTRACK_DATA`` overrides it in the CLI).
 DEFAULT_DATA_DIR = Path("ragtrack-data")

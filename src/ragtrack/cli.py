@@ -134,6 +134,15 @@ def ingest(
         float,
         typer.Option(min=0, help="Seconds to wait for another ingest to finish (then exit 3)."),
     ] = 300.0,
+    checkpoint: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            metavar="SECONDS",
+            help="On a long run, commit what is parsed at least every this many seconds, so "
+            "a run that is stopped keeps it.",
+        ),
+    ] = api.DEFAULT_CHECKPOINT_SECONDS,
     max_bytes: Annotated[
         int | None,
         typer.Option(
@@ -199,6 +208,7 @@ def ingest(
         ocr=ocr,
         profile=profile,
         scheduler=scheduler,
+        checkpoint_seconds=checkpoint,
     )
     progress = Progress(
         TextColumn("ingesting"),

@@ -3,10 +3,10 @@
 expand paths -> hash each file -> skip what the manifest already holds -> read and parse
 (in worker processes with ``jobs > 1``, or on a Dask cluster with ``scheduler``) -> stage
 each report from this one process -> link across years and commit the run's reports with
-their lineage at once. One bad file never
-stops the batch: it becomes a failed :class:`FileResult` with a one-line error naming the
-file, recorded in the manifest, and the dataset keeps what it held. A run that is stopped
-(killed, a full disk) before its commit leaves the dataset exactly as it was.
+their lineage at once (a long run also commits at checkpoints, every few minutes). One bad
+file never stops the batch: it becomes a failed :class:`FileResult` with a one-line error
+naming the file, recorded in the manifest, and the dataset keeps what it held. A run that is
+stopped (killed, a full disk) leaves the dataset exactly as its last commit made it.
 """
 
 from __future__ import annotations
@@ -24,22 +24,29 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal, TypedDict, Unpack
+from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
 
 from ragtrack.errors import RagtrackError, StoreError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES, read_file_bytes, read_text_bytes
-from ragtrack.limits import PDF_MAX_BYTES
+from ragtrack.limits import CHECKPOINT_SECONDS, PDF_MAX_BYTES
 from ragtrack.records import ParsedDocument, SourceText
 from ragtrack.store.dataset import DEFAULT_LOCK_TIMEOUT, StagedReport, Store
 from ragtrack.store.layout import MANIFEST_NAME, report_key
 from ragtrack.store.manifest import Manifest, ManifestRow
 from ragtrack.version import PARSER_VERSION
 
+if TYPE_CHECKING:
+    from ragtrack.link.outcomes import OutcomeOverride
+    from ragtrack.link.settings import Override
+
 log = logging.getLogger(__name__)
 
 Status = Literal["new", "changed", "unchanged", "reparsed", "repaired", "failed"]
 ParseFn = Callable[..., ParsedDocument]
 SUFFIXES = (".txt", ".pdf")
+#: checkpoints are at least this many times the last commit's duration apart, so relinking
+#: the dataset at each stays a small part of a long run
+CHECKPOINT_SPACING = 10
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -63,6 +70,9 @@ class IngestOptions:
     #: parse on a Dask cluster: a scheduler's address (``tcp://host:8786``), or ``"local"``
     #: for a cluster of ``jobs`` worker processes on this machine; None parses here
     scheduler: str | None = None
+    #: on a long run, commit what is parsed at least this often (seconds), so a run that is
+    #: stopped keeps it; None commits once, at the end
+    checkpoint_seconds: float | None = CHECKPOINT_SECONDS
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -524,7 +534,8 @@ def _ingest_into(
     on_start: Callable[[int], None] | None,
     emit: Callable[[FileResult], None],
 ) -> None:
-    """Repair, stage every file's report, then commit them with their lineage at once."""
+    """Repair, stage every file's report, and commit them with their lineage: at the end,
+    and on a long run at checkpoints too."""
     from ragtrack.store.lineage_table import read_overrides
     from ragtrack.store.outcome_overrides import read_outcome_overrides
 
@@ -535,7 +546,7 @@ def _ingest_into(
     for failure in store.manifest.failures():
         if not Path(failure.source_path).exists():  # gone from the inbox: forget it
             store.manifest.forget_failure(failure.source_path)
-    staged: list[StagedReport] = []
+    commits = _Commits(store, options.checkpoint_seconds, plan.forget, overrides, outcome_overrides)
     _run(
         files,
         path_errors,
@@ -546,18 +557,55 @@ def _ingest_into(
         plan.repaired,
         on_start,
         emit,
-        staged,
+        commits,
     )
-    if staged or plan.forget or plan.derived_lost or not _has_lineage(store):
+    if commits.staged or commits.forget or plan.derived_lost or not _has_lineage(store):
+        commits.commit()
+
+
+class _Commits:
+    """The run's staged reports, committed with the dataset's lineage at the end of the run
+    and, on a long run, at checkpoints: once ``every`` seconds have passed since the last
+    commit, so a backfill that is stopped keeps what it had parsed by then. Each commit links
+    the whole dataset again, so checkpoints are also spaced at least
+    :data:`CHECKPOINT_SPACING` times the last commit's own duration apart."""
+
+    def __init__(
+        self,
+        store: Store,
+        every: float | None,
+        forget: set[str],
+        overrides: Sequence[Override],
+        outcome_overrides: Sequence[OutcomeOverride],
+    ) -> None:
+        self.store, self.every, self.forget = store, every, set(forget)
+        self.overrides, self.outcome_overrides = overrides, outcome_overrides
+        self.staged: list[StagedReport] = []
+        self.due = time.monotonic() + (every if every is not None else 0.0)
+        self.count = 0
+
+    def checkpoint(self) -> None:
+        """Commit what is staged when a checkpoint is due."""
+        if self.every is not None and self.staged and time.monotonic() >= self.due:
+            count = len(self.staged)
+            reports = "report" if count == 1 else "reports"
+            log.info("%s: checkpoint: committing %d %s", self.store.root, count, reports)
+            self.commit()
+
+    def commit(self) -> None:
         from ragtrack.relink import commit_with_lineage
 
+        start = time.monotonic()
         commit_with_lineage(
-            store,
-            staged,
-            forget=plan.forget,
-            overrides=overrides,
-            outcome_overrides=outcome_overrides,
+            self.store,
+            self.staged,
+            forget=self.forget,
+            overrides=self.overrides,
+            outcome_overrides=self.outcome_overrides,
         )
+        took = time.monotonic() - start
+        self.staged, self.forget, self.count = [], set(), self.count + 1
+        self.due = time.monotonic() + max(self.every or 0.0, CHECKPOINT_SPACING * took)
 
 
 def _has_lineage(store: Store) -> bool:
@@ -616,7 +664,7 @@ def _run(
     repaired: set[str],
     on_start: Callable[[int], None] | None,
     emit: Callable[[FileResult], None],
-    staged: list[StagedReport] | None = None,
+    commits: _Commits | None = None,
 ) -> None:
     if on_start:
         on_start(len(files) + len(path_errors))
@@ -690,7 +738,10 @@ def _run(
             _record_failure(store, path, sha, result)
             emit(result)
             continue
+        staged = commits.staged if commits is not None else None
         emit(_stage(path, sha, parsed, manifest, store, repaired, batch_keys, staged))
+        if commits is not None:
+            commits.checkpoint()
 
 
 def _stage(
