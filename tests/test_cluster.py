@@ -282,3 +282,50 @@ def test_results_come_in_input_order_with_a_bounded_number_in_flight(
     assert client.submitted == sum(kind != "missing" for kind in kinds)
     assert client.peak <= IN_FLIGHT_PER_WORKER * workers
     assert client.held == 0  # every task let go once its result is taken
+
+
+PROFILES = Path(__file__).resolve().parent / "fixtures" / "profiles"
+
+
+def test_a_worker_parses_by_the_profile_it_is_sent(tmp_path: Path) -> None:
+    """A worker on another machine has no copy of the ``--profile`` file: it parses by the
+    profile the client loaded and sent with the task."""
+    from ragtrack.cluster import parse_task
+    from ragtrack.pipeline import load_layout, parse_file
+
+    report = PROFILES / "aligned_older.txt"
+    here = parse_file(report, api.IngestOptions(profile=PROFILES / "aligned_older.toml"))
+    assert not isinstance(here, ParseFailure) and here.items
+    elsewhere = api.IngestOptions(profile=tmp_path / "on-the-client-only.toml")
+    sent = load_layout(PROFILES / "aligned_older.toml")
+    parsed = parse_task(report.read_bytes(), report, elsewhere, None, PARSER_VERSION, sent)
+    assert not isinstance(parsed, ParseFailure)
+    assert parsed.items == here.items
+    unsent = parse_task(report.read_bytes(), report, elsewhere, None, PARSER_VERSION)
+    assert isinstance(unsent, ParseFailure) and "on-the-client-only.toml" in unsent.error
+
+
+@pytest.mark.slow
+def test_a_profile_read_by_the_client_alone_parses_on_the_cluster(
+    cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profile file is gone once the client has loaded it: the workers never read it."""
+    import ragtrack.cluster
+
+    shutil.copy(PROFILES / "aligned_older.toml", tmp_path / "mine.toml")
+    shutil.copy(PROFILES / "aligned_older.txt", tmp_path / "report.txt")
+    loads = ragtrack.cluster.load_layout
+
+    def load_then_remove(path: Path) -> object:
+        profile = loads(path)
+        path.unlink()
+        return profile
+
+    monkeypatch.setattr(ragtrack.cluster, "load_layout", load_then_remove)
+    options = api.IngestOptions(scheduler=cluster.scheduler_address, profile=tmp_path / "mine.toml")
+    summary = api.ingest([tmp_path / "report.txt"], tmp_path / "cluster", options)
+    assert summary.counts() == {"new": 1}, summary.failed
+    assert not (tmp_path / "mine.toml").exists()
+    local = api.IngestOptions(profile=PROFILES / "aligned_older.toml")
+    api.ingest([tmp_path / "report.txt"], tmp_path / "here", local)
+    assert_same_dataset(tmp_path / "here", tmp_path / "cluster")

@@ -29,6 +29,7 @@ from ragtrack.pipeline import (
     IngestOptions,
     ParseFailure,
     ParseFn,
+    load_layout,
     one_line_failure,
     parse_bytes,
     path_text,
@@ -62,11 +63,17 @@ def require_dask() -> None:
 
 
 def parse_task(
-    data: bytes, path: Path, options: IngestOptions, parse: ParseFn | None, parser: str
+    data: bytes,
+    path: Path,
+    options: IngestOptions,
+    parse: ParseFn | None,
+    parser: str,
+    profile: object | None = None,
 ) -> ParsedDocument | ParseFailure:
     """What a worker runs for one file. A worker with another parser version than the ingest
-    (``parser``) refuses: its rows would not be what the manifest records. One document at a
-    time per worker process: PDFium is not thread-safe, and the parsers hold the GIL anyway
+    (``parser``) refuses: its rows would not be what the manifest records. The layout profile
+    comes loaded (``profile``), so workers need no copy of the profile file. One document at
+    a time per worker process: PDFium is not thread-safe, and the parsers hold the GIL anyway
     (run workers with one thread each)."""
     if parser != PARSER_VERSION:
         return ParseFailure(
@@ -74,7 +81,7 @@ def parse_task(
             f"ingest parser {parser}; install the same ragtrack version on every worker"
         )
     with _parsing:
-        return parse_bytes(data, path, options, parse)
+        return parse_bytes(data, path, options, parse, profile)
 
 
 def parse_on_cluster(
@@ -85,8 +92,9 @@ def parse_on_cluster(
     Nothing to parse connects to nothing (an unchanged re-run submits no task)."""
     if not paths:
         return
+    profile = load_layout(options.profile) if options.profile is not None else None
     with _client(options) as client:
-        yield from _parse_in_order(client, paths, options, parse)
+        yield from _parse_in_order(client, paths, options, parse, profile)
 
 
 def local_cluster(workers: int) -> LocalCluster:
@@ -140,7 +148,7 @@ def _in_flight(client: Client) -> int:
 
 
 def _submit(
-    client: Client, path: Path, options: IngestOptions, parse: ParseFn | None
+    client: Client, path: Path, options: IngestOptions, parse: ParseFn | None, profile: object
 ) -> Future | ParseFailure:
     """Read one file and send its bytes as a task; a file that cannot be read fails here."""
     try:
@@ -149,12 +157,16 @@ def _submit(
         return one_line_failure(err, path)
     # pure=False: a fresh key per task, so two runs never share a result
     return client.submit(
-        parse_task, data, path, options, parse, PARSER_VERSION, pure=False, retries=1
+        parse_task, data, path, options, parse, PARSER_VERSION, profile, pure=False, retries=1
     )
 
 
 def _parse_in_order(
-    client: Client, paths: Sequence[Path], options: IngestOptions, parse: ParseFn | None
+    client: Client,
+    paths: Sequence[Path],
+    options: IngestOptions,
+    parse: ParseFn | None,
+    profile: object = None,
 ) -> Iterator[ParsedDocument | ParseFailure]:
     """Keep a bounded window of tasks on the cluster; yield their results in input order."""
     window: collections.deque[tuple[Path, Future | ParseFailure]] = collections.deque()
@@ -162,7 +174,7 @@ def _parse_in_order(
     while True:
         limit = _in_flight(client)
         while len(window) < limit and (path := next(todo, None)) is not None:
-            window.append((path, _submit(client, path, options, parse)))
+            window.append((path, _submit(client, path, options, parse, profile)))
         if not window:
             return
         path, task = window.popleft()

@@ -327,10 +327,16 @@ def parse_file(
 
 
 def parse_bytes(
-    data: bytes, path: Path, options: IngestOptions, parse: ParseFn | None = None
+    data: bytes,
+    path: Path,
+    options: IngestOptions,
+    parse: ParseFn | None = None,
+    profile: object | None = None,
 ) -> ParsedDocument | ParseFailure:
     """Parse one file's bytes (``path`` names it in the document and in errors, as the
-    client sees it: a worker on another machine needs no copy of the file)."""
+    client sees it: a worker on another machine needs no copy of the file). ``profile`` is
+    the layout ``options.profile`` names, already loaded (so a worker needs no copy of that
+    file either); None loads it here."""
     try:
         source = read_source(
             data,
@@ -340,7 +346,9 @@ def parse_bytes(
             ocr=options.ocr,
         )
         parser = parse or default_parser()
-        layout = {"profile": _load_profile(options.profile)} if options.profile else {}
+        if options.profile is not None and profile is None:
+            profile = load_layout(options.profile)
+        layout = {"profile": profile} if profile is not None else {}
         parsed = parser(source, doc_type=options.doc_type, plan_year=options.plan_year, **layout)
     except Exception as err:  # one bad file must never stop the batch
         log.debug("%s: parse failed", path, exc_info=True)
@@ -355,9 +363,8 @@ def parse_bytes(
     return parsed
 
 
-def _load_profile(path: Path) -> object:
-    """The layout profile at ``path``, or those in a folder (loaded per file: workers share
-    no state)."""
+def load_layout(path: Path) -> object:
+    """The layout profile at ``path``, or those in a folder."""
     from ragtrack.extract.profiles.profile import load_profiles
 
     found = load_profiles(path)
