@@ -9,9 +9,11 @@ run each of
   * ``--scheduler local --jobs 2``: a LocalCluster of two worker processes (one thread each),
 and prints the wall time of the ingest (cluster start-up included), the speed-up over
 ``--jobs 1`` (target for the cluster: >= 1.7x with two workers) and the ingest process's peak
-memory (``ru_maxrss``; with a LocalCluster the scheduler lives in that process too): once every
-document is parsed and staged, and in all (linking every report at the end comes on top, in
-every mode alike).
+memory (``ru_maxrss``; with a LocalCluster the scheduler lives in that process too): when a
+quarter, half, three quarters and all of the documents are parsed and staged (flat: no
+parsed report is held in memory), and in all (linking every report at the one commit at the
+end comes on top, in every mode alike; the runs make no checkpoint commits, so that the
+figures compare).
 
     python bench/cluster_speed.py [--reports 400] [--keep FOLDER]
 """
@@ -42,8 +44,9 @@ PLACES = ["Ash", "Bram", "Cal", "Dun", "Eld", "Fen", "Gar", "Hol", "Ing", "Kel",
 ENDINGS = ["ford", "ton", "by", "wick", "ham", "stead", "field", "bury", "mouth", "dale"]
 KINDS = ["County", "Borough", "District"]
 
-#: one ingest in a fresh process: prints its wall time and peak memory as JSON, the peak both
-#: when the last document has been parsed and staged, and at the end (after linking all the
+#: one ingest in a fresh process: prints its wall time and peak memory as JSON: the peak when
+#: a quarter, half, three quarters and all of the documents have been parsed and staged (no
+#: checkpoint commits, so these are the parsing alone), and at the end (after linking all the
 #: reports and committing)
 RUN = """
 import json, resource, sys, time
@@ -54,13 +57,12 @@ def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 parsed = []
 start = time.perf_counter()
-summary = ragtrack.ingest(
-    [folder], data, IngestOptions(jobs=jobs, scheduler=scheduler),
-    on_result=lambda result: parsed.append(peak()),
-)
+options = IngestOptions(jobs=jobs, scheduler=scheduler, checkpoint_seconds=None)
+summary = ragtrack.ingest([folder], data, options, on_result=lambda result: parsed.append(peak()))
 elapsed = time.perf_counter() - start
+quarters = [parsed[max(0, len(parsed) * q // 4 - 1)] for q in (1, 2, 3, 4)]
 print(json.dumps({"seconds": elapsed, "counts": summary.counts(),
-                  "parsing_mb": parsed[-1], "maxrss_mb": peak()}))
+                  "parsing_mb": quarters, "maxrss_mb": peak()}))
 """
 
 
@@ -129,9 +131,10 @@ def main() -> None:
         base = float(runs["--jobs 1"]["seconds"])  # type: ignore[arg-type]
         for label, result in runs.items():
             seconds = float(result["seconds"])  # type: ignore[arg-type]
+            quarters = "/".join(f"{mb:.0f}" for mb in result["parsing_mb"])  # type: ignore[attr-defined]
             print(
                 f"{label:28} {seconds:7.1f} s  speed-up {base / seconds:4.2f}x  "
-                f"peak memory {float(result['parsing_mb']):5.0f} MB parsing, "  # type: ignore[arg-type]
+                f"peak memory {quarters} MB at 1/4, 1/2, 3/4, all parsed; "
                 f"{float(result['maxrss_mb']):5.0f} MB in all  "  # type: ignore[arg-type]
                 f"{result['counts']}"
             )
