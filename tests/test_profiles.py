@@ -478,13 +478,102 @@ def test_a_column_name_that_drifts_between_quarters_is_read_both_ways() -> None:
     assert [i.direction for i in q2.items] == ["improving", "declining", "sustained", "improving"]
 
 
-def test_builtin_profile_chosen_by_evidence_and_recorded() -> None:
-    parsed = parse_source(read_text_file(FIXTURES / "flat_kpi_q2.txt"))
-    assert parsed.layout == "generic-table"
-    assert [i.ref for i in parsed.items] == ["1.1.2.PI", "1.2.1.KR", "1.2.3.PI", "2.1.1.PI"]
-    blocks = parse_source(read_text_file(FIXTURES / "action_blocks.txt"))
-    assert blocks.layout == "generic-blocks" and len(blocks.items) == 4
-    assert {p.name for p in builtin_profiles()} >= {"generic-table", "generic-blocks"}
+#: The built-in profile each layout is read by when no profile is given.
+AUTOMATIC = {
+    "kpi_scorecard": "kpi-scorecard",
+    "flat_kpi_q1": "kpi-table",
+    "flat_kpi_q2": "kpi-table",
+    "action_blocks": "generic-blocks",
+    "aligned_older": "action-table",
+    "milestone_tracker": "action-table",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+@pytest.mark.parametrize("form", ["text", "pdf"])
+def test_each_layout_read_without_a_profile_by_the_builtin_that_fits(name: str, form: str) -> None:
+    """No --profile: the built-in profiles are tried and the one with most evidence reads
+    the document into the same rows its own profile gives, its name recorded."""
+    source = (
+        read_text_file(FIXTURES / LAYOUTS[name][0])
+        if form == "text"
+        else read_pdf_bytes(layout_pdf(name), f"{name}.pdf")
+    )
+    parsed = parse_source(source)
+    assert parsed.layout == AUTOMATIC[name]
+    assert _rows(parsed) == GOLDEN[name]
+    own = load_profile(FIXTURES / LAYOUTS[name][1])
+    assert {i.kind for i in parsed.items} == {own.kind}
+    assert parsed.document.warnings == ()
+
+
+def _auto(text: str, name: str = "report.txt") -> ParsedDocument:
+    return parse_source(read_text_bytes(text.encode(), name))
+
+
+def test_a_scorecard_whose_previous_column_prints_figures_reads_them_as_figures() -> None:
+    """Varied: tab-separated, other column names, the previous period as a figure."""
+    parsed = _auto(
+        "Lakeside Borough Council\nPerformance scorecard, Quarter 4 2023/24\n\nAdult Care\n\n"
+        "Key performance indicator\tLatest\tTarget\tPrevious\tRating\tTrend\n"
+        "Reviews completed on time\t88%\t90%\t84%\tAmber\tGetting better\n"
+        "Delayed discharges per 100,000\t12.1\t10\t9.8\tRed\tGetting worse\n"
+    )
+    assert parsed.layout == "kpi-scorecard"
+    printed = [parsed.printed[i.item_id] for i in parsed.items]
+    assert [(i.text, i.rag, i.direction) for i in parsed.items] == [
+        ("Reviews completed on time", "amber", "improving"),
+        ("Delayed discharges per 100,000", "red", "declining"),
+    ]
+    assert [(p.value, p.target, p.previous_value, p.printed_previous_rag) for p in printed] == [
+        ("88%", "90%", "84%", None),
+        ("12.1", "10", "9.8", None),
+    ]
+    assert parsed.document.period_end == dt.date(2024, 3, 31)
+
+
+def test_a_milestone_table_with_codes_and_a_due_date_reads_as_actions() -> None:
+    """Varied: aligned in spaces, codes with letters and a hyphen, Deadline for the date."""
+    parsed = _auto(
+        "Riverside City Council\nDelivery plan milestones, Quarter 1 2025/26\n\n"
+        "Ref      Milestone                         Deadline       RAG\n"
+        "ENV-3    Plant 2,000 street trees          March 2026     G\n"
+        "ENV-4    Open the reuse shop               October 2025   Amber\n"
+        "ENV-5    Adopt the climate action plan     July 2025      Complete\n"
+    )
+    assert parsed.layout == "action-table"
+    assert [(i.ref, i.text, i.milestone, i.kind) for i in parsed.items] == [
+        ("ENV-3", "Plant 2,000 street trees", "March 2026", "action"),
+        ("ENV-4", "Open the reuse shop", "October 2025", "action"),
+        ("ENV-5", "Adopt the climate action plan", "July 2025", "action"),
+    ]
+    assert [i.milestone_date for i in parsed.items][:1] == [dt.date(2026, 3, 31)]
+
+
+def test_a_kpi_table_with_refs_reads_as_measures() -> None:
+    """Varied: refs KP012, Indicator / Actual / Target / RAG status / DoT with arrows."""
+    parsed = _auto(
+        "Hillside District Council\nQuarter 3 2024/25\n\n"
+        "Ref\tIndicator\tActual\tTarget\tRAG status\tDoT\n"
+        "KP012\tCouncil tax collected\t82.5%\t84%\tA\t↓\n"
+        "KP013\tInvoices paid in 30 days\t97%\t95%\tG\t↑\n"
+    )
+    assert parsed.layout == "kpi-table"
+    assert [(i.ref, i.rag, i.direction, i.kind) for i in parsed.items] == [
+        ("KP012", "amber", "declining", "measure"),
+        ("KP013", "green", "improving", "measure"),
+    ]
+
+
+def test_builtin_profiles_ship_as_toml() -> None:
+    assert {p.name for p in builtin_profiles()} == {
+        "action-table",
+        "generic-blocks",
+        "generic-table",
+        "kpi-scorecard",
+        "kpi-table",
+    }
+    assert all(p.source.endswith(".toml") for p in builtin_profiles())
 
 
 def test_cumbria_samples_keep_their_parsers_and_record_the_layout() -> None:
@@ -626,7 +715,23 @@ FORM = (
     "Vehicle registration: ________\nStatus: resident / visitor\nSignature: ________\n"
     "Date: ________\n"
 )
-CORPUS = {"spec.txt": _spec(), "counts.txt": COUNTS, "form.txt": FORM}
+ERROR_CODES = (
+    "Interface specification\n\n3 Error codes\n\nCode\tDescription\tStatus\n"
+    "E101\tRecord not found\tActive\nE102\tDuplicate key\tActive\nE103\tTimeout\tDeprecated\n"
+)
+REGISTER = (
+    "Document register\n\nRef   Title               Status\nD-01  Housing strategy    Complete\n"
+    "D-02  Waste strategy      Draft\nD-03  Parking policy      N/A\n"
+)
+STOCK = "Stock list\n\nID\tDescription\tLatest\tTarget\nA1\tChairs\t12\t20\nA2\tTables\t4\t6\n"
+CORPUS = {
+    "spec.txt": _spec(),
+    "counts.txt": COUNTS,
+    "form.txt": FORM,
+    "error_codes.txt": ERROR_CODES,
+    "register.txt": REGISTER,
+    "stock.txt": STOCK,
+}
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
@@ -684,12 +789,12 @@ def test_ingest_with_a_profile_from_a_relative_path_then_load(
     runner = CliRunner()
     result = runner.invoke(app, ["ingest", "aligned_older.txt", "--profile", "aligned_older.toml"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["ingest", "kpi_scorecard.txt"])  # auto: generic-table
+    result = runner.invoke(app, ["ingest", "kpi_scorecard.txt"])  # auto: kpi-scorecard
     assert result.exit_code == 0, result.output
     tables = ragtrack.load("ragtrack-data")
     docs = tables["documents"].set_index("source_name")
     assert docs.loc["aligned_older.txt", "layout"] == "aligned-older"
-    assert docs.loc["kpi_scorecard.txt", "layout"] == "generic-table"
+    assert docs.loc["kpi_scorecard.txt", "layout"] == "kpi-scorecard"
     items = tables["items"]
     cs1 = items[items["ref"] == "CS1"].iloc[0]
     assert (cs1["rag"], cs1["rag_raw"]) == ("red", "Red (currently not met)")

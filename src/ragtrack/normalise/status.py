@@ -25,6 +25,9 @@ from ragtrack.normalise.values import DIRECTION_CANONICAL, canonical_direction, 
 #: What a printed status means: a RAG rating, complete (Blue), not rated, or not known.
 Meaning = Literal["rag", "complete", "not_rated", "unknown"]
 
+#: The statuses that are ratings (a document rating nothing is no RAG report).
+RATED: frozenset[str] = frozenset({"red", "amber", "green"})
+
 #: Status words, marks and icons every profile knows (a profile may add or override).
 STATUS_WORDS: dict[str, Rag | Literal["complete", "not_rated"]] = {
     "red": "red",

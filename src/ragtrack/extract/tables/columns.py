@@ -170,10 +170,26 @@ def read_header(line: Line, aliases: Mapping[Field, Sequence[str]] | ColumnNames
         if mode != "flat":  # one cell, one column: named by its first name ("RAG rating Latest")
             names = [(names[0][0], cell)]
         columns.extend(Column(f, label, start) for f, label in names)
+    columns = _milestone_as_name(columns)
     fields = {c.field for c in columns}
     if len(columns) < 2 or not (fields & _NAMES) or not (fields & _REPORTED):
         return None
     return Header(line, tuple(columns), mode)
+
+
+_DATE_WORDS = frozenset({"date", "due", "deadline", "by", "when"})
+
+
+def _milestone_as_name(columns: list[Column]) -> list[Column]:
+    """In a table with no name column, a column named as milestones (not as a date) names
+    each row: a milestone tracker's ``Milestone | Due | Status`` lists the milestones
+    themselves, each with its due date."""
+    if any(c.field == "text" for c in columns):
+        return columns
+    for n, column in enumerate(columns):
+        if column.field == "milestone" and not _DATE_WORDS & set(fold(column.label).split()):
+            return [*columns[:n], Column("text", column.label, column.start), *columns[n + 1 :]]
+    return columns
 
 
 def merged_aliases(extra: Mapping[Field, Sequence[str]] | None) -> dict[Field, tuple[str, ...]]:
