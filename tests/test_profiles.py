@@ -231,7 +231,7 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
         (
             "7.001",
             "Replace the finance system",
-            None,
+            "blue",
             "Complete",
             None,
             None,
@@ -339,7 +339,7 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
         (
             "HC-04",
             "Publish the tree strategy",
-            None,
+            "blue",
             "Blue",
             None,
             "sustained",
@@ -391,7 +391,7 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
         (
             "HC-08",
             "Agree the new youth offer",
-            None,
+            "not_rated",
             "Ungraded",
             None,
             None,
@@ -588,9 +588,11 @@ RAG_CASES = [
     ("GREEN", "green", "rag"),
     ("Amber", "amber", "rag"),
     ("red", "red", "rag"),
-    ("Blue", None, "complete"),
-    ("Complete", None, "complete"),
-    ("Ungraded", None, "not_rated"),
+    ("Blue", "blue", "complete"),
+    ("Complete", "blue", "complete"),
+    ("Acceptable", "blue", "complete"),
+    ("Ungraded", "not_rated", "not_rated"),
+    ("N/A", "not_rated", "not_rated"),
     ("On track", "green", "rag"),
     ("Delayed under 3 months", "amber", "rag"),
     ("Will not be met", "red", "rag"),
@@ -983,3 +985,99 @@ def test_sections_and_document_settings_of_a_profile() -> None:
     assert parsed.document.warnings == (
         "no reporting period found in the first lines (profile's pattern 'Scorecard'); left empty",
     )
+
+
+# ---------------------------------------------------------------- the canonical RAG order
+
+
+def test_the_canonical_rag_reads_back_as_itself() -> None:
+    from ragtrack.normalise.status import RAG_ORDER
+    from ragtrack.normalise.values import canonical_rag
+
+    for rag in RAG_ORDER:
+        assert canonical_rag(rag) == rag
+        reading = read_status(rag)
+        assert reading is not None and reading.rag == rag
+        again = read_status(reading.rag)
+        assert again is not None and again.rag == rag
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "change"),
+    [
+        ("blue", "green", "unchanged"),
+        ("green", "blue", "unchanged"),
+        ("red", "blue", "improved"),
+        ("blue", "amber", "worsened"),
+        ("green", "not_rated", None),
+        ("not_rated", "red", None),
+        ("not_rated", "not_rated", None),
+        ("amber", "red", "worsened"),
+        (None, "red", None),
+    ],
+)
+def test_blue_is_level_with_green_and_not_rated_is_no_change(
+    before: str | None, after: str | None, change: str | None
+) -> None:
+    from ragtrack.normalise.status import rag_change
+
+    assert rag_change(before, after) == change
+
+
+def _quarter(q: int, statuses: list[str]) -> str:
+    rows = "".join(
+        f"AC{n}\t{name}\tMarch 2026\t{status}\n"
+        for n, (name, status) in enumerate(
+            zip(
+                [
+                    "Open the new swimming pool",
+                    "Publish the local plan",
+                    "Recruit twenty social workers",
+                    "Replace the street lights",
+                ],
+                statuses,
+                strict=True,
+            ),
+            start=1,
+        )
+    )
+    return (
+        f"Brookfield Borough Council\nCouncil plan progress, Quarter {q} 2025/26\n\n"
+        f"Ref\tAction\tDue date\tStatus\n{rows}"
+    )
+
+
+def test_worsened_since_last_quarter_never_counts_blue_to_green_or_not_rated(
+    tmp_path: Path,
+) -> None:
+    """Two quarters read by the built-in action table: complete (Blue) -> Green is no
+    worsening, Green -> Ungraded no change of RAG, Red -> Complete an improvement, and the
+    diff names the completed and not-rated moves."""
+    import ragtrack
+    from ragtrack.api import ingest
+
+    for q, statuses in (
+        (1, ["Blue", "Green", "Red", "Amber"]),
+        (2, ["Green", "Ungraded", "Complete", "Red"]),
+    ):
+        (tmp_path / f"q{q}.txt").write_text(_quarter(q, statuses), encoding="utf-8")
+    out = tmp_path / "data"
+    assert ingest([tmp_path / "q1.txt", tmp_path / "q2.txt"], out).ok
+    timeline = ragtrack.load(out)["timeline"]
+    q2 = timeline[timeline["quarter"] == 2].set_index("ref")
+    assert q2["rag"].astype("object").to_dict() == {
+        "AC1": "green",
+        "AC2": "not_rated",
+        "AC3": "blue",
+        "AC4": "red",
+    }
+    changes = q2["change"].astype("object").where(q2["change"].notna(), None).to_dict()
+    assert changes == {"AC1": "unchanged", "AC2": None, "AC3": "improved", "AC4": "worsened"}
+    diff = ragtrack.diff(out)
+    moved = diff.rag_changes.set_index("ref_to")["change"].to_dict()
+    assert moved == {"AC1": "reopened", "AC2": "not_rated", "AC3": "improved", "AC4": "worsened"}
+    page = ragtrack.report(out, tmp_path / "report.html").read_text(encoding="utf-8")
+    # blue and not rated are counted in columns of their own and drawn with their letters
+    assert '<span class="rag rag-blue" title="blue">B</span> blue</th>' in page
+    assert '<span class="rag rag-not_rated" title="not rated">N</span> not rated</th>' in page
+    assert "rag-cells-blue" in page and "rag-cells-not_rated" in page

@@ -289,7 +289,10 @@ def status(
     console.print(docs)
     rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
     console.print(f"rows: {rows}", markup=False)
-    rag = ", ".join(f"{report.rag.get(k, 0)} {k}" for k in ("red", "amber", "green", "none"))
+    # blue (complete) and not_rated only where the dataset has them (Cumbria's never do)
+    shown = [k for k in ("red", "amber", "green", "blue", "not_rated", "none")]
+    shown = [k for k in shown if k in ("red", "amber", "green", "none") or report.rag.get(k)]
+    rag = ", ".join(f"{report.rag.get(k, 0)} {k.replace('_', ' ')}" for k in shown)
     console.print(f"RAG: {rag}", markup=False)
     versions = ", ".join(f"{v} ({n})" for v, n in sorted(report.parser_versions.items()))
     console.print(f"warnings: {report.warnings}; parser versions: {versions or '-'}", markup=False)
