@@ -47,9 +47,9 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
             "RED",
             "red",
             None,
-            None,
-            None,
-            None,
+            "52",  # from its tile on a later page
+            "60",
+            "61",
             None,
             None,
         ),
@@ -89,6 +89,33 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
             None,
             None,
             None,
+            None,
+            None,
+        ),
+        # KPI tiles: a name, then Latest / Target, Floor / Previous (rating)
+        (
+            None,
+            "Percentage of household waste sent for reuse",
+            None,
+            None,
+            "amber",
+            None,
+            "41.2%",
+            "45%",
+            "39.8%",
+            None,
+            None,
+        ),
+        (
+            None,
+            "Average days to re-let council homes",
+            None,
+            None,
+            "amber",
+            None,
+            "31 days",
+            "28 days",
+            "35 days",
             None,
             None,
         ),
@@ -446,7 +473,9 @@ def test_document_fields_and_sections() -> None:
         dt.date(2024, 9, 30),
         2,
     )
-    assert [i.outcome for i in kpi.items] == ["Waste and Recycling"] * 3 + ["Housing"] * 2
+    assert [i.outcome for i in kpi.items] == ["Waste and Recycling"] * 3 + ["Housing"] * 2 + [
+        "Indicator detail"
+    ] * 2
     assert all(i.kind == "measure" for i in kpi.items)
     blocks = _text("action_blocks")
     assert blocks.document.period_end == dt.date(2024, 12, 31)
@@ -459,7 +488,7 @@ def test_document_fields_and_sections() -> None:
     assert (older.items[0].line_start, older.items[0].line_end) == (7, 9)
 
 
-def test_activity_counts_and_tiles_are_not_items() -> None:
+def test_kpi_tiles_give_floor_and_unit_and_activity_counts_are_not_items() -> None:
     for parsed in (
         _text("kpi_scorecard"),
         parse_source(
@@ -469,6 +498,13 @@ def test_activity_counts_and_tiles_are_not_items() -> None:
     ):
         texts = " ".join(i.text for i in parsed.items)
         assert "Bulky" not in texts and "Fly-tipping" not in texts and "Latest:" not in texts
+        printed = {i.text: parsed.printed[i.item_id] for i in parsed.items}
+        floors = {t: (p.floor, p.unit) for t, p in printed.items() if p.floor}
+        assert floors == {
+            "Missed bins per 100,000 collections": ("80", None),
+            "Percentage of household waste sent for reuse": ("40%", "%"),
+            "Average days to re-let council homes": ("40 days", "days"),
+        }
 
 
 def test_a_column_name_that_drifts_between_quarters_is_read_both_ways() -> None:
@@ -563,6 +599,41 @@ def test_a_kpi_table_with_refs_reads_as_measures() -> None:
         ("KP012", "amber", "declining", "measure"),
         ("KP013", "green", "improving", "measure"),
     ]
+
+
+def test_tiles_with_other_key_names_one_pair_to_a_line_and_prose_that_is_no_tile() -> None:
+    """Varied tiles: Current / Target / Threshold / Last quarter, one pair to a line; a
+    sentence naming a target and a contact block are no tiles."""
+    parsed = _auto(
+        "Moorland District Council\nQuarter 1 2025/26 scorecard\n\nLeisure\n\n"
+        "KPI\tRAG\tPrevious\nGym memberships\tGreen\tAmber\nPool visits\tRed\tRed\n\n"
+        "Leisure indicators in detail\n\nGym memberships\nCurrent: 4,210\nTarget: 4,000\n"
+        "Threshold: 3,500\nLast quarter: 3,950 (Amber)\n\nSwimming lessons booked\n"
+        "Current: 880 Target: 1,000 Last quarter: 910 (Green)\n\n"
+        "The service set itself a new target. Target: to be agreed in July.\n\n"
+        "Contact\nName: Leisure team\nTarget date: none\n"
+    )
+    assert parsed.layout == "kpi-scorecard"
+    rows = [
+        (i.text, i.rag, p.value, p.target, p.floor, p.previous_value, p.printed_previous_rag)
+        for i in parsed.items
+        for p in [parsed.printed[i.item_id]]
+    ]
+    assert rows == [
+        ("Gym memberships", "green", "4,210", "4,000", "3,500", "3,950", "amber"),
+        ("Pool visits", "red", None, None, None, None, "red"),
+        ("Swimming lessons booked", None, "880", "1,000", None, "910", "green"),
+    ]
+
+
+def test_a_profile_without_tiles_reads_no_tiles() -> None:
+    base = (FIXTURES / "kpi_scorecard.toml").read_text().replace("tiles = true", "tiles = false")
+    parsed = parse_source(
+        read_text_file(FIXTURES / "kpi_scorecard.txt"), profile=profile_from_toml(base, "t.toml")
+    )
+    assert len(parsed.items) == 5
+    with pytest.raises(InputError, match="tiles must be true or false"):
+        profile_from_toml("tiles = 'yes'", "t.toml")
 
 
 def test_builtin_profiles_ship_as_toml() -> None:
@@ -830,7 +901,7 @@ def test_inspect_shows_layout_columns_and_rows() -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "kpi_scorecard.txt: layout kpi-scorecard, 5 items"
+    assert lines[0] == "kpi_scorecard.txt: layout kpi-scorecard, 7 items"
     assert "  RAG rating Latest -> rag" in lines
     assert "  Previous          -> previous_rag" in lines
     assert lines[-1].startswith("  lines 11-13: text='Percentage of household waste")
@@ -969,7 +1040,9 @@ def test_a_unit_printed_in_its_own_column_is_kept() -> None:
 
 def test_sections_and_document_settings_of_a_profile() -> None:
     base = (FIXTURES / "kpi_scorecard.toml").read_text()
-    only_waste = profile_from_toml(base + '\n[sections]\nexclude = ["^Housing$"]\n', "w.toml")
+    only_waste = profile_from_toml(
+        base + '\n[sections]\nexclude = ["^Housing$", "detail"]\n', "w.toml"
+    )
     parsed = parse_source(read_text_file(FIXTURES / "kpi_scorecard.txt"), profile=only_waste)
     assert {i.outcome for i in parsed.items} == {"Waste and Recycling"}
     printed_elsewhere = profile_from_toml(

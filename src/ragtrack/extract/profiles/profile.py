@@ -22,7 +22,7 @@ from ragtrack.records import Kind
 
 _KEYS = frozenset(
     {"name", "description", "form", "kind", "ref", "columns", "status", "trend", "document"}
-    | {"sections", "limits"}
+    | {"sections", "limits", "tiles"}
 )
 
 
@@ -53,6 +53,8 @@ class Profile:
     include: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
     limits: Limits = Limits()
+    #: also read KPI tiles (a name, then ``Latest: 97% Target: 97%`` lines) as items
+    tiles: bool = False
     source: str = ""
 
     @property
@@ -106,6 +108,8 @@ def profile_from_toml(text: str, name: str) -> Profile:
     form, kind = raw.get("form", "table"), raw.get("kind", "action")
     if form not in ("table", "blocks") or kind not in ("action", "measure"):
         raise InputError("form must be table or blocks, kind action or measure", file=name)
+    if not isinstance(raw.get("tiles", False), bool):
+        raise InputError("tiles must be true or false", file=name)
     return Profile(
         name=str(raw.get("name") or Path(name).stem),
         description=str(raw.get("description", "")),
@@ -126,6 +130,7 @@ def profile_from_toml(text: str, name: str) -> Profile:
             for p in sections.get("exclude", [])
         ),
         limits=Limits(**{k: int(v) for k, v in limits.items()}),
+        tiles=raw.get("tiles", False),
         source=name,
     )
 

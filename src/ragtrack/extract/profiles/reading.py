@@ -12,6 +12,7 @@ from ragtrack.extract.tables.blocks import read_blocks
 from ragtrack.extract.tables.cells import VALUE, Vocab
 from ragtrack.extract.tables.columns import Field, Header, fold
 from ragtrack.extract.tables.rows import TableRow, read_tables, split_at_refs
+from ragtrack.extract.tables.tiles import read_tiles
 from ragtrack.normalise.status import RATED, STATUS_WORDS, TREND_WORDS, read_status, read_trend
 from ragtrack.normalise.values import DIRECTION_CANONICAL
 from ragtrack.records import SourceText
@@ -69,7 +70,7 @@ def _evidence(row: TableRow, profile: Profile) -> tuple[bool, bool]:
     """Whether a row prints a status or trend the layout knows, and whether it is a rating
     (red, amber or green) or a trend: what a RAG report prints and a register, a form or a
     table of counts does not."""
-    status = read_status(row.cells.get("rag"), profile.status)
+    status = read_status(row.cells.get("rag") or row.cells.get("previous_rag"), profile.status)
     direction, known = read_trend(row.cells.get("direction"), profile.trend)
     trend = direction is not None and known
     rated = status is not None and status.rag in RATED
@@ -117,6 +118,20 @@ def _settled(row: TableRow, is_status: Callable[[str], bool]) -> TableRow:
     return row if cells == row.cells else replace(row, cells=cells)
 
 
+def with_tiles(rows: Sequence[TableRow], tiles: Sequence[TableRow]) -> list[TableRow]:
+    """Table rows and KPI tiles in reading order; a tile naming a KPI a table row names adds
+    its figures to that row (the row keeps its place and lines) rather than repeating it."""
+    by_name = {fold(r.cells.get("text", "")): n for n, r in enumerate(rows)}
+    out = list(rows)
+    for tile in tiles:
+        n = by_name.get(fold(tile.cells["text"]))
+        if n is None:
+            out.append(tile)
+        else:
+            out[n] = replace(out[n], cells={**tile.cells, **out[n].cells})
+    return sorted(out, key=lambda r: (r.lines[0].page, r.lines[0].number))
+
+
 def _named(headers: Sequence[Header], profile: Profile) -> int:
     own = {fold(name) for names in profile.columns.values() for name in names}
     return sum(fold(c.label) in own for h in headers for c in h.columns)
@@ -134,7 +149,10 @@ def read_with(profile: Profile, source: SourceText) -> Reading:
     lines = split_at_refs(source.lines, profile.ref) if profile.ref else list(source.lines)
     vocab = vocab_of(profile)
     tables = read_tables(lines, aliases, vocab)
-    rows = tuple(_settled(r, vocab.is_status) for t in tables for r in t.rows if _kept(r, profile))
+    found = [_settled(r, vocab.is_status) for t in tables for r in t.rows]
+    if profile.tiles:
+        found = with_tiles(found, read_tiles(lines, aliases))
+    rows = tuple(r for r in found if _kept(r, profile))
     headers = tuple(t.header for t in tables)
     return Reading(profile, headers, rows, *_score(rows, profile), _named(headers, profile))
 
