@@ -636,6 +636,57 @@ def test_a_profile_without_tiles_reads_no_tiles() -> None:
         profile_from_toml("tiles = 'yes'", "t.toml")
 
 
+WRAPPED_ALIGNED = """Ashby Borough Council
+Quarter 2 2024/25
+
+Ref     Measure                        Last      This      Target   RAG
+                                       quarter   quarter            rating
+PI-01   Rent collected                 96%       97%       98%      Amber
+PI-02   Repairs done on time           88%       91%       90%      Green
+\fAshby Borough Council
+Ref     Measure                        Last      This      Target   RAG
+                                       quarter   quarter            rating
+PI-03   Empty homes re-let in 28 days  61%       64%       75%      Red
+"""
+WRAPPED_TABBED = (
+    "Ashby Borough Council\nQuarter 2 2024/25\n\nRef\tAction\tDue\tRAG\tDirection of\n"
+    "\t\tdate\trating\ttravel\nA1\tBuild 300 homes\tMarch 2025\tG\t↑\n"
+    "A2\tOpen the youth hub\tJune 2025\tR\t↓\n"
+)
+
+
+def test_a_header_whose_names_wrap_onto_a_second_line() -> None:
+    """Last / quarter, This / quarter and RAG / rating (RAG alone is a name too): the second
+    line joins the names above it, also where the header repeats on a new page."""
+    kpi = _auto(WRAPPED_ALIGNED)
+    assert [
+        (i.ref, i.text, i.rag, p.value, p.previous_value, p.target)
+        for i in kpi.items
+        for p in [kpi.printed[i.item_id]]
+    ] == [
+        ("PI-01", "Rent collected", "amber", "97%", "96%", "98%"),
+        ("PI-02", "Repairs done on time", "green", "91%", "88%", "90%"),
+        ("PI-03", "Empty homes re-let in 28 days", "red", "64%", "61%", "75%"),
+    ]
+    assert kpi.document.warnings == ()
+    actions = _auto(WRAPPED_TABBED)
+    assert [(i.ref, i.text, i.milestone, i.rag, i.direction) for i in actions.items] == [
+        ("A1", "Build 300 homes", "March 2025", "green", "improving"),
+        ("A2", "Open the youth hub", "June 2025", "red", "declining"),
+    ]
+
+
+def test_a_data_row_under_a_header_is_never_taken_as_its_second_line() -> None:
+    from ragtrack.extract.tables.columns import DEFAULT_ALIASES, read_wrapped_header
+    from ragtrack.records import Line
+
+    top = Line(1, 1, "Ref\tMeasure\tStatus")
+    assert (
+        read_wrapped_header(top, Line(2, 1, "KP1\tRent collected\tGreen"), DEFAULT_ALIASES) is None
+    )
+    assert read_wrapped_header(top, Line(2, 1, "\t\trating"), DEFAULT_ALIASES) is not None
+
+
 def test_builtin_profiles_ship_as_toml() -> None:
     assert {p.name for p in builtin_profiles()} == {
         "action-table",

@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ragtrack.extract.tables.cells import Vocab, line_cells
-from ragtrack.extract.tables.columns import ColumnNames, Field, Header, read_header
+from ragtrack.extract.tables.columns import (
+    ColumnNames,
+    Field,
+    Header,
+    read_header,
+    read_wrapped_header,
+)
 from ragtrack.records import Line
 
 _BULLETS = ("•", "●", "▪", "◦", "- ", "* ", "o ", "–")
@@ -157,6 +163,15 @@ def is_heading(lines: Sequence[Line], n: int, aliases: ColumnNames | None = None
     return before and after
 
 
+def _header_at(lines: Sequence[Line], n: int, names: ColumnNames) -> tuple[Header | None, int]:
+    """The header starting at line ``n`` and the index of a second line its names wrap onto
+    (-1 when they do not): a wrapped header is preferred, as ``RAG`` alone is a header too."""
+    below = n + 1
+    if below < len(lines) and (wrapped := read_wrapped_header(lines[n], lines[below], names)):
+        return wrapped, below
+    return read_header(lines[n], names), -1
+
+
 def read_tables(
     lines: Sequence[Line], aliases: Mapping[Field, Sequence[str]], vocab: Vocab
 ) -> list[FoundTable]:
@@ -165,11 +180,12 @@ def read_tables(
     tables: list[FoundTable] = []
     table: _Open | None = None
     heading: str | None = None
+    skip = -1
     for n, line in enumerate(lines):
         text = line.text.strip()
-        if not text:
+        if not text or n == skip:
             continue
-        header = read_header(line, names)
+        header, skip = _header_at(lines, n, names)
         if header is not None:
             if table is not None and header.fields == table.header.fields:
                 continue  # the header repeated on a new page: the table goes on
