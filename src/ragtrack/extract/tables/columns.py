@@ -183,7 +183,7 @@ def read_wrapped_header(
     cells = split_cells(top.text, mode)
     labels = [cell for _start, cell in cells]
     starts = [start for start, _cell in cells]
-    below_mode = "tabbed" if mode == "tabbed" else "aligned"
+    below_mode: Mode = "tabbed" if mode == "tabbed" else "aligned"
     for n, (start, cell) in enumerate(split_cells(below.text, below_mode)):
         if not cell:
             continue
