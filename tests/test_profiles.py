@@ -1205,3 +1205,30 @@ def test_worsened_since_last_quarter_never_counts_blue_to_green_or_not_rated(
     assert '<span class="rag rag-blue" title="blue">B</span> blue</th>' in page
     assert '<span class="rag rag-not_rated" title="not rated">N</span> not rated</th>' in page
     assert "rag-cells-blue" in page and "rag-cells-not_rated" in page
+
+
+@pytest.mark.parametrize("backend", ["pypdfium2", "pdfplumber"])
+def test_inspect_reads_a_pdf_with_the_backend_asked_for(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ragtrack.cli import app
+
+    (tmp_path / "tracker.pdf").write_bytes(layout_pdf("milestone_tracker"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        app, ["inspect", "tracker.pdf", "--pdf-backend", backend, "--rows", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "tracker.pdf: layout action-table, 8 items"
+    assert "  Milestone -> text" in lines and "  Due       -> milestone" in lines
+    assert lines[-1].startswith("  lines ") and "ref='HC-01'" in lines[-1]
+
+
+def test_inspect_refuses_an_unknown_pdf_backend(tmp_path: Path) -> None:
+    from ragtrack.cli import app
+
+    result = CliRunner().invoke(
+        app, ["inspect", str(FIXTURES / "kpi_scorecard.txt"), "--pdf-backend", "acrobat"]
+    )
+    assert result.exit_code == 2

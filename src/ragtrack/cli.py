@@ -44,6 +44,13 @@ class PdfBackend(enum.StrEnum):
     pdfplumber = "pdfplumber"
 
 
+#: ``--pdf-backend``, for every command that reads a report.
+PdfBackendOption = Annotated[
+    PdfBackend,
+    typer.Option(help="How to read PDFs: pypdfium2 (fast) or pdfplumber (reference)."),
+]
+
+
 class DocType(enum.StrEnum):
     progress_report = "progress_report"
     delivery_plan = "delivery_plan"
@@ -143,10 +150,7 @@ def ingest(
             "for PDF].",
         ),
     ] = None,
-    pdf_backend: Annotated[
-        PdfBackend,
-        typer.Option(help="How to read PDFs: pypdfium2 (fast) or pdfplumber (reference)."),
-    ] = PdfBackend.pypdfium2,
+    pdf_backend: PdfBackendOption = PdfBackend.pypdfium2,
     ocr: Annotated[
         bool,
         typer.Option(
@@ -643,13 +647,14 @@ def inspect(
         typer.Option(help="Read it by this layout profile (TOML), or the best of a folder."),
     ] = None,
     rows: Annotated[int, typer.Option(min=1, help="How many rows to show.")] = 5,
+    pdf_backend: PdfBackendOption = PdfBackend.pypdfium2,
     quiet: Quiet = False,
 ) -> None:
     """Show how a report would be read: the layout chosen, the header's columns and what each
     is mapped to, and the first rows. Writes nothing; exit 1 when no layout fits."""
     configure_logging(0, quiet)
     try:
-        found = api.inspect(file, profile, rows=rows)
+        found = api.inspect(file, profile, rows=rows, pdf_backend=pdf_backend.value)
     except RagtrackError as err:
         raise _exit_for(err) from None
     for line in _describe_inspection(found):

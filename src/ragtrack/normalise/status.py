@@ -18,6 +18,7 @@ way, and is never better or worse than anything (a change to or from it is no ch
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -112,13 +113,18 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("\u2013", "-").split()).casefold()
 
 
+@functools.lru_cache(maxsize=64)
+def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
 def _leading(text: str, words: Mapping[str, object]) -> str | None:
     """The longest vocabulary phrase ``text`` starts with (a wrapped ``Red (currently not
     met)`` is read by its first word), at a word boundary."""
     folded = _fold(text)
-    for phrase in sorted(words, key=len, reverse=True):
-        if folded == phrase:
-            return phrase
+    if folded in words:
+        return folded  # no longer phrase can start it
+    for phrase in _longest_first(tuple(words)):
         if folded.startswith(phrase) and not folded[len(phrase)].isalnum() and phrase[-1].isalnum():
             return phrase
     return None

@@ -8,6 +8,7 @@ headings hold items, and limits on what one item may be. Built-in profiles ship 
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -156,8 +157,9 @@ def load_profiles(path: str | Path) -> tuple[Profile, ...]:
     return found
 
 
+@functools.cache
 def builtin_profiles() -> tuple[Profile, ...]:
-    """The profiles shipped with ragtrack, by name."""
+    """The profiles shipped with ragtrack, by name (read once per process: they are frozen)."""
     folder = resources.files("ragtrack.extract.profiles") / "builtin"
     found = sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
     return tuple(profile_from_toml(p.read_text(encoding="utf-8"), p.name) for p in found)

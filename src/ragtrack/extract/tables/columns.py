@@ -68,6 +68,7 @@ _NAMES = frozenset({"ref", "text"})
 _REPORTED = frozenset({"rag", "value", "direction", "milestone", "commentary", "target"})
 
 _SPLIT_ALIGNED = re.compile(r"\S+(?: \S+)*")
+_NOT_NAME = re.compile(r"[^\w%/]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ class Header:
 
 def fold(text: str) -> str:
     """A name compared case, punctuation and spacing aside."""
-    return " ".join(re.sub(r"[^\w%/]+", " ", text.casefold()).split())
+    return " ".join(_NOT_NAME.sub(" ", text.casefold()).split())
 
 
 def line_mode(text: str) -> Mode:
@@ -241,7 +242,8 @@ def merged_aliases(extra: Mapping[Field, Sequence[str]] | None) -> dict[Field, t
     taken from every other field (``Milestone`` as the name column, ``Due`` the milestone)."""
     out: dict[Field, tuple[str, ...]] = dict(DEFAULT_ALIASES)
     for field, names in (extra or {}).items():
+        taken = {fold(n) for n in names}
         for other in list(out):
-            out[other] = tuple(n for n in out[other] if fold(n) not in map(fold, names))
+            out[other] = tuple(n for n in out[other] if fold(n) not in taken)
         out[field] = tuple(names) + out.get(field, ())
     return out
