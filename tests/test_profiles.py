@@ -1232,3 +1232,65 @@ def test_inspect_refuses_an_unknown_pdf_backend(tmp_path: Path) -> None:
         app, ["inspect", str(FIXTURES / "kpi_scorecard.txt"), "--pdf-backend", "acrobat"]
     )
     assert result.exit_code == 2
+
+
+def _unruled_kpi_pdf(refs: list[str]) -> bytes:
+    from report_pdf import Options, Para, Table, render
+
+    names = [
+        "Rent collected from tenants of council homes",
+        "Repairs done on time",
+        "Empty homes re-let within 28 days of the tenancy ending",
+    ]
+    rows = [
+        [ref, name, last, this, target, rag]
+        for ref, name, (last, this, target, rag) in zip(
+            refs,
+            names,
+            [
+                ("96%", "97%", "98%", "Amber"),
+                ("88", "91", "90", "Green"),
+                ("61%", "64%", "75%", "Red"),
+            ],
+            strict=True,
+        )
+    ]
+    blocks = [
+        Para("Ashby Borough Council", heading=True),
+        Para("Quarter 2 2024/25"),
+        Para("Housing", heading=True),
+        Table(
+            ["Ref", "Measure", "Last quarter", "This quarter", "Target", "RAG status"],
+            rows,
+            widths=[60, 200, 80, 80, 60, 80],
+        ),
+    ]
+    return render(blocks, Options(ruled=False))
+
+
+@pytest.mark.parametrize("backend", ["pypdfium2", "pdfplumber"])
+@pytest.mark.parametrize(
+    "refs", [["PI-01", "PI-02", "PI-03"], ["1.1.2.PI", "1.2.1.KR", "2.1.1.PI"]]
+)
+def test_an_unruled_pdf_table_is_read_from_word_positions(backend: str, refs: list[str]) -> None:
+    """No rulings: each word goes to the header column it starts under, so a name that wraps
+    is joined in its own cell, not appended after the status."""
+    source = read_pdf_bytes(_unruled_kpi_pdf(refs), "unruled.pdf", backend=backend)
+    parsed = parse_source(source)
+    assert parsed.layout == "kpi-table"
+    assert [
+        (i.ref, i.text, i.rag, p.previous_value, p.value, p.target)
+        for i in parsed.items
+        for p in [parsed.printed[i.item_id]]
+    ] == [
+        (refs[0], "Rent collected from tenants of council homes", "amber", "96%", "97%", "98%"),
+        (refs[1], "Repairs done on time", "green", "88", "91", "90"),
+        (
+            refs[2],
+            "Empty homes re-let within 28 days of the tenancy ending",
+            "red",
+            "61%",
+            "64%",
+            "75%",
+        ),
+    ]

@@ -9,6 +9,7 @@ behind a row's line in a band is that cell's colour (a RAG shown only by colour)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ragtrack.extract.pdf.colours import rag_of_fill
@@ -80,6 +81,23 @@ def _continues_header(table: _Table, texts: list[str], line: TextLine) -> bool:
     return not texts[0] or is_header_fragment(line.text)
 
 
+#: A ref of another council's shape standing alone in the first band (``PI-01``, ``KP012``,
+#: ``1.1.2.PI``, ``CS1``): a row starts there when the line has cells in other bands too.
+_OTHER_REF = re.compile(r"[A-Za-z]{0,4}[-.]?\d{1,3}(?:[.-]\d{1,3}){0,3}(?:\.[A-Za-z]{1,3})?")
+
+
+def _starts_row(texts: list[str]) -> bool:
+    """Whether a line's first band holds a ref alone: Cumbria's (``1.17``, ``M1.11``), or one
+    of another shape with more of the row in the other bands."""
+    first = texts[0].strip()
+    if not first:
+        return False
+    ref = row_ref(first)
+    if ref is not None and first == ref:
+        return True
+    return _OTHER_REF.fullmatch(first) is not None and sum(bool(t) for t in texts[1:]) >= 2
+
+
 def apply_bands(pages: list[PageLayout]) -> None:
     """Turn free lines under an unruled table header into rows, in place."""
     table: _Table | None = None
@@ -120,8 +138,7 @@ def apply_bands(pages: list[PageLayout]) -> None:
                 _extend(table.header, texts)  # the header's cells wrap onto more lines
                 continue
             table.in_header = False
-            ref = row_ref(texts[0]) if texts[0] else None
-            if ref is not None and texts[0].strip() == ref:
+            if _starts_row(texts):
                 table.row = Row([Cell(t) for t in texts], line.top, page.number, source="bands")
                 _take_fills(table.row, line, table.starts, page)
                 out.append(table.row)
