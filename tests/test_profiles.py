@@ -626,6 +626,18 @@ def test_tiles_with_other_key_names_one_pair_to_a_line_and_prose_that_is_no_tile
     ]
 
 
+def test_figures_of_a_tile_with_no_name_above_are_warned_about_not_dropped() -> None:
+    parsed = _auto(
+        "Moorland District Council\nQuarter 1 2025/26 scorecard\n\n"
+        "KPI\tRAG\tPrevious\nGym memberships\tGreen\tAmber\nPool visits\tRed\tRed\n\n"
+        "The figures for the quarter were these.\nLatest: 12 Target: 15, Floor: 20\n"
+    )
+    assert [i.text for i in parsed.items] == ["Gym memberships", "Pool visits"]
+    assert parsed.document.warnings == (
+        "line 9: figures printed as a KPI tile with no name above them; not read as an item",
+    )
+
+
 def test_a_profile_without_tiles_reads_no_tiles() -> None:
     base = (FIXTURES / "kpi_scorecard.toml").read_text().replace("tiles = true", "tiles = false")
     parsed = parse_source(

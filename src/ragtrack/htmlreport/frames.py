@@ -228,7 +228,8 @@ def attention(series: Series, commentary: pd.DataFrame) -> dict[str, pd.DataFram
     latest = series.rows[series.rows["report_key"] == series.latest]
     latest = latest.sort_values("line").drop_duplicates("row_key")
     notes = latest_commentary(series, commentary)
-    latest = latest.assign(commentary=latest["row_key"].map(notes).fillna(""))
+    found = latest["row_key"].map(notes).astype("object")  # float when nothing was found
+    latest = latest.assign(commentary=found.where(found.notna(), ""))
     cols = ["row_key", "ref", "kind", "outcome_theme", "previous_rag", "change", "rag", "text"]
     cols.append("commentary")
     worsened = latest[latest["change"].astype("object") == "worsened"]

@@ -15,7 +15,7 @@ from ragtrack.extract.tables.rows import TableRow, read_tables, split_at_refs
 from ragtrack.extract.tables.tiles import read_tiles
 from ragtrack.normalise.status import RATED, STATUS_WORDS, TREND_WORDS, read_status, read_trend
 from ragtrack.normalise.values import DIRECTION_CANONICAL
-from ragtrack.records import SourceText
+from ragtrack.records import Line, SourceText
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,8 @@ class Reading:
     #: header columns found by names the profile itself gives (not the common vocabulary):
     #: between profiles with equal evidence, the one written for the layout fits better
     named: int = 0
+    #: what the reading passed over that a user should hear of: (line, message)
+    notes: tuple[tuple[Line, str], ...] = ()
 
 
 def _tail_finder(words: Sequence[str]) -> re.Pattern[str]:
@@ -150,11 +152,18 @@ def read_with(profile: Profile, source: SourceText) -> Reading:
     vocab = vocab_of(profile)
     tables = read_tables(lines, aliases, vocab)
     found = [_settled(r, vocab.is_status) for t in tables for r in t.rows]
+    notes: tuple[tuple[Line, str], ...] = ()
     if profile.tiles:
-        found = with_tiles(found, read_tiles(lines, aliases))
+        tiles, unnamed = read_tiles(lines, aliases)
+        found = with_tiles(found, tiles)
+        notes = tuple((line, _UNNAMED) for line in unnamed)
     rows = tuple(r for r in found if _kept(r, profile))
     headers = tuple(t.header for t in tables)
-    return Reading(profile, headers, rows, *_score(rows, profile), _named(headers, profile))
+    score, rated = _score(rows, profile)
+    return Reading(profile, headers, rows, score, rated, _named(headers, profile), notes)
+
+
+_UNNAMED = "figures printed as a KPI tile with no name above them; not read as an item"
 
 
 #: Evidence a profile needs before it is chosen: two rows with a known status or trend

@@ -77,6 +77,16 @@ def _starts_row(table: _Open, cells: Mapping[Field, str], vocab: Vocab) -> bool:
     return not table.cells or bool(_COMPLETE & set(table.cells))
 
 
+def _is_sentence(table: _Open, line: Line, cells: Mapping[Field, str]) -> bool:
+    """A line of prose where a table without refs would start a row: only a name, ending
+    in a full stop."""
+    return (
+        "ref" not in table.header.fields
+        and set(cells) <= {"text"}
+        and (line.text.rstrip().endswith("."))
+    )
+
+
 def _continues(table: _Open, line: Line, cells: Mapping[Field, str]) -> bool:
     """Whether a line that starts no row belongs to the open one."""
     if not table.lines or cells.get("ref"):
@@ -111,6 +121,8 @@ def _feed(table: _Open, line: Line, vocab: Vocab) -> bool:
     if _is_bullet(line.text) and table.lines:
         _add(table, line, cells)
     elif _starts_row(table, cells, vocab):
+        if _is_sentence(table, line, cells):
+            return False  # a paragraph after a table without refs: the table has ended
         table.close_row()
         _add(table, line, cells)
     elif _continues(table, line, cells):

@@ -91,16 +91,20 @@ def _name(lines: Sequence[Line], n: int, taken: set[int]) -> tuple[str, int] | N
     return text, start
 
 
-def read_tiles(lines: Sequence[Line], aliases: Mapping[Field, Sequence[str]]) -> list[TableRow]:
+def read_tiles(
+    lines: Sequence[Line], aliases: Mapping[Field, Sequence[str]]
+) -> tuple[list[TableRow], list[Line]]:
     """Every tile in ``lines`` as a row (cells ``text`` and its figures), under the heading
-    printed last before its name."""
+    printed last before its name; and the first line of each run of figures that looked
+    like a tile but had no name above it (so the caller can warn)."""
     keys = {fold(a): f for f, names in aliases.items() if f in _TILE_FIELDS for a in names}
     keys = {k: f for k, f in keys.items() if k}
     if not keys:
-        return []
+        return [], []
     finder = _key_pattern(keys)
     pairs = [_pairs(line.text, finder, keys) if ":" in line.text else [] for line in lines]
     rows: list[TableRow] = []
+    unnamed: list[Line] = []
     taken: set[int] = set()
     filled = [n for n, line in enumerate(lines) if line.text.strip()]
     k = 0
@@ -114,12 +118,16 @@ def read_tiles(lines: Sequence[Line], aliases: Mapping[Field, Sequence[str]]) ->
         n, end = filled[first], filled[k]
         cells = _cells([p for at in filled[first : k + 1] for p in pairs[at]])
         named = _name(lines, n, taken)
-        if named is not None and len(_FIGURES & set(cells)) >= 2:
+        if len(_FIGURES & set(cells)) < 2:
+            pass  # one figure ("Target: to be agreed"): prose or a form, no tile
+        elif named is None:
+            unnamed.append(lines[n])
+        else:
             text, start = named
             taken.update(range(start, end + 1))
             rows.append(TableRow({"text": text, **cells}, tuple(lines[start : end + 1]), None))
         k += 1
-    return _with_headings(lines, rows)
+    return _with_headings(lines, rows), unnamed
 
 
 def _with_headings(lines: Sequence[Line], rows: list[TableRow]) -> list[TableRow]:
