@@ -1306,3 +1306,20 @@ def test_an_unruled_pdf_table_is_read_from_word_positions(backend: str, refs: li
             "75%",
         ),
     ]
+
+
+@pytest.mark.parametrize("backend", ["pypdfium2", "pdfplumber"])
+@pytest.mark.parametrize("name", ["aligned_older", "milestone_tracker"])
+def test_unruled_pdf_tables_of_other_headers_give_the_same_rows(name: str, backend: str) -> None:
+    """The same layouts drawn without rulings: the header (Ref / Objective / Lead / Rating /
+    Commentary; Code / Milestone / Due / Status / Direction / Update) is told by the column
+    vocabulary, and each line's words are placed under it by position."""
+    from dataclasses import replace
+
+    from report_pdf import render
+
+    _text, _profile, blocks, options = LAYOUTS[name]
+    data = render(blocks(), replace(options, ruled=False))
+    parsed = parse_source(read_pdf_bytes(data, f"{name}.pdf", backend=backend))
+    assert parsed.layout == AUTOMATIC[name]
+    assert _rows(parsed) == GOLDEN[name]

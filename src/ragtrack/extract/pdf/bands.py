@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from ragtrack.extract.pdf.colours import rag_of_fill
 from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
 from ragtrack.extract.pdf.text_lines import TextLine
+from ragtrack.extract.profiles.profile import builtin_column_names
 from ragtrack.extract.structure import LineKind, classify_line, is_header_fragment, row_ref
+from ragtrack.extract.tables.columns import read_header
 from ragtrack.normalise.text import join_wrapped
+from ragtrack.records import Line
 
 #: A gap between words wider than this share of the font size separates two columns.
 _COLUMN_GAP = 0.6
@@ -98,6 +101,16 @@ def _starts_row(texts: list[str]) -> bool:
     return _OTHER_REF.fullmatch(first) is not None and sum(bool(t) for t in texts[1:]) >= 2
 
 
+def _other_header(line: TextLine) -> bool:
+    """A header of another council's table with a ref column first (``Ref  Objective  Lead
+    Rating``, ``Code  Milestone  Due  Status``): its widely spaced phrases all column names."""
+    starts = _phrase_starts(line)
+    if len(starts) < 3:
+        return False
+    header = read_header(Line(0, 0, "\t".join(_split(line, starts))), builtin_column_names())
+    return header is not None and header.fields[0] == "ref"
+
+
 def apply_bands(pages: list[PageLayout]) -> None:
     """Turn free lines under an unruled table header into rows, in place."""
     table: _Table | None = None
@@ -110,7 +123,7 @@ def apply_bands(pages: list[PageLayout]) -> None:
                 continue
             line = entry.line
             kind = classify_line(line.text).kind
-            if kind is LineKind.TABLE_HEADER:
+            if kind is LineKind.TABLE_HEADER or _other_header(line):
                 starts = _phrase_starts(line)
                 if len(starts) >= 2:
                     header = Row(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal, cast
 
 from ragtrack.errors import InputError
-from ragtrack.extract.tables.columns import DEFAULT_ALIASES, Field, merged_aliases
+from ragtrack.extract.tables.columns import DEFAULT_ALIASES, ColumnNames, Field, merged_aliases
 from ragtrack.records import Kind
 
 _KEYS = frozenset(
@@ -163,3 +163,14 @@ def builtin_profiles() -> tuple[Profile, ...]:
     folder = resources.files("ragtrack.extract.profiles") / "builtin"
     found = sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
     return tuple(profile_from_toml(p.read_text(encoding="utf-8"), p.name) for p in found)
+
+
+@functools.cache
+def builtin_column_names() -> ColumnNames:
+    """Every column name the common vocabulary or a built-in profile knows: what a PDF's
+    unruled table header is recognised by before any profile reads the document."""
+    names: dict[Field, tuple[str, ...]] = dict(DEFAULT_ALIASES)
+    for profile in builtin_profiles():
+        for kind, more in profile.columns.items():
+            names[kind] = (*names.get(kind, ()), *more)
+    return ColumnNames.of(names)
