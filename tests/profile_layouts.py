@@ -57,8 +57,16 @@ def kpi_scorecard() -> list[Para | Table | NewPage]:
             ],
             widths=[330, 100, 100, 100],
         ),
+        NewPage(),
+        Para("Indicator detail", heading=True),
+        Para("Missed bins per 100,000 collections"),
+        Para("Latest: 52 Target: 60, Floor: 80 Previous: 61 (Red)"),
         Para("Percentage of household waste sent for reuse"),
         Para("Latest: 41.2% Target: 45%, Floor: 40% Previous: 39.8% (Amber)"),
+        Para("Average days to re-let council homes"),
+        Para("Latest: 31 days"),
+        Para("Target: 28 days, Floor: 40 days"),
+        Para("Previous: 35 days (Amber)"),
     ]
 
 

@@ -14,7 +14,7 @@ from sample_dataset import sample_dataset
 def test_rag_is_ordered_so_comparisons_work() -> None:
     items = ragtrack.load(sample_dataset())["items"]
     assert items["rag"].cat.ordered
-    assert list(items["rag"].cat.categories) == ["red", "amber", "green"]
+    assert list(items["rag"].cat.categories) == ["red", "amber", "green", "blue", "not_rated"]
     below_green = items[items["rag"] < "green"]
     assert set(below_green["rag"].dropna()) == {"red", "amber"}
     assert items["rag"].dropna().max() == "green"

@@ -47,9 +47,9 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
             "RED",
             "red",
             None,
-            None,
-            None,
-            None,
+            "52",  # from its tile on a later page
+            "60",
+            "61",
             None,
             None,
         ),
@@ -89,6 +89,33 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
             None,
             None,
             None,
+            None,
+            None,
+        ),
+        # KPI tiles: a name, then Latest / Target, Floor / Previous (rating)
+        (
+            None,
+            "Percentage of household waste sent for reuse",
+            None,
+            None,
+            "amber",
+            None,
+            "41.2%",
+            "45%",
+            "39.8%",
+            None,
+            None,
+        ),
+        (
+            None,
+            "Average days to re-let council homes",
+            None,
+            None,
+            "amber",
+            None,
+            "31 days",
+            "28 days",
+            "35 days",
             None,
             None,
         ),
@@ -231,7 +258,7 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
         (
             "7.001",
             "Replace the finance system",
-            None,
+            "blue",
             "Complete",
             None,
             None,
@@ -339,7 +366,7 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
         (
             "HC-04",
             "Publish the tree strategy",
-            None,
+            "blue",
             "Blue",
             None,
             "sustained",
@@ -391,7 +418,7 @@ GOLDEN: dict[str, list[tuple[str | None, ...]]] = {
         (
             "HC-08",
             "Agree the new youth offer",
-            None,
+            "not_rated",
             "Ungraded",
             None,
             None,
@@ -446,7 +473,9 @@ def test_document_fields_and_sections() -> None:
         dt.date(2024, 9, 30),
         2,
     )
-    assert [i.outcome for i in kpi.items] == ["Waste and Recycling"] * 3 + ["Housing"] * 2
+    assert [i.outcome for i in kpi.items] == ["Waste and Recycling"] * 3 + ["Housing"] * 2 + [
+        "Indicator detail"
+    ] * 2
     assert all(i.kind == "measure" for i in kpi.items)
     blocks = _text("action_blocks")
     assert blocks.document.period_end == dt.date(2024, 12, 31)
@@ -459,7 +488,7 @@ def test_document_fields_and_sections() -> None:
     assert (older.items[0].line_start, older.items[0].line_end) == (7, 9)
 
 
-def test_activity_counts_and_tiles_are_not_items() -> None:
+def test_kpi_tiles_give_floor_and_unit_and_activity_counts_are_not_items() -> None:
     for parsed in (
         _text("kpi_scorecard"),
         parse_source(
@@ -469,6 +498,13 @@ def test_activity_counts_and_tiles_are_not_items() -> None:
     ):
         texts = " ".join(i.text for i in parsed.items)
         assert "Bulky" not in texts and "Fly-tipping" not in texts and "Latest:" not in texts
+        printed = {i.text: parsed.printed[i.item_id] for i in parsed.items}
+        floors = {t: (p.floor, p.unit) for t, p in printed.items() if p.floor}
+        assert floors == {
+            "Missed bins per 100,000 collections": ("80", None),
+            "Percentage of household waste sent for reuse": ("40%", "%"),
+            "Average days to re-let council homes": ("40 days", "days"),
+        }
 
 
 def test_a_column_name_that_drifts_between_quarters_is_read_both_ways() -> None:
@@ -478,13 +514,200 @@ def test_a_column_name_that_drifts_between_quarters_is_read_both_ways() -> None:
     assert [i.direction for i in q2.items] == ["improving", "declining", "sustained", "improving"]
 
 
-def test_builtin_profile_chosen_by_evidence_and_recorded() -> None:
-    parsed = parse_source(read_text_file(FIXTURES / "flat_kpi_q2.txt"))
-    assert parsed.layout == "generic-table"
-    assert [i.ref for i in parsed.items] == ["1.1.2.PI", "1.2.1.KR", "1.2.3.PI", "2.1.1.PI"]
-    blocks = parse_source(read_text_file(FIXTURES / "action_blocks.txt"))
-    assert blocks.layout == "generic-blocks" and len(blocks.items) == 4
-    assert {p.name for p in builtin_profiles()} >= {"generic-table", "generic-blocks"}
+#: The built-in profile each layout is read by when no profile is given.
+AUTOMATIC = {
+    "kpi_scorecard": "kpi-scorecard",
+    "flat_kpi_q1": "kpi-table",
+    "flat_kpi_q2": "kpi-table",
+    "action_blocks": "generic-blocks",
+    "aligned_older": "action-table",
+    "milestone_tracker": "action-table",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+@pytest.mark.parametrize("form", ["text", "pdf"])
+def test_each_layout_read_without_a_profile_by_the_builtin_that_fits(name: str, form: str) -> None:
+    """No --profile: the built-in profiles are tried and the one with most evidence reads
+    the document into the same rows its own profile gives, its name recorded."""
+    source = (
+        read_text_file(FIXTURES / LAYOUTS[name][0])
+        if form == "text"
+        else read_pdf_bytes(layout_pdf(name), f"{name}.pdf")
+    )
+    parsed = parse_source(source)
+    assert parsed.layout == AUTOMATIC[name]
+    assert _rows(parsed) == GOLDEN[name]
+    own = load_profile(FIXTURES / LAYOUTS[name][1])
+    assert {i.kind for i in parsed.items} == {own.kind}
+    assert parsed.document.warnings == ()
+
+
+def _auto(text: str, name: str = "report.txt") -> ParsedDocument:
+    return parse_source(read_text_bytes(text.encode(), name))
+
+
+def test_a_scorecard_whose_previous_column_prints_figures_reads_them_as_figures() -> None:
+    """Varied: tab-separated, other column names, the previous period as a figure."""
+    parsed = _auto(
+        "Lakeside Borough Council\nPerformance scorecard, Quarter 4 2023/24\n\nAdult Care\n\n"
+        "Key performance indicator\tLatest\tTarget\tPrevious\tRating\tTrend\n"
+        "Reviews completed on time\t88%\t90%\t84%\tAmber\tGetting better\n"
+        "Delayed discharges per 100,000\t12.1\t10\t9.8\tRed\tGetting worse\n"
+    )
+    assert parsed.layout == "kpi-scorecard"
+    printed = [parsed.printed[i.item_id] for i in parsed.items]
+    assert [(i.text, i.rag, i.direction) for i in parsed.items] == [
+        ("Reviews completed on time", "amber", "improving"),
+        ("Delayed discharges per 100,000", "red", "declining"),
+    ]
+    assert [(p.value, p.target, p.previous_value, p.printed_previous_rag) for p in printed] == [
+        ("88%", "90%", "84%", None),
+        ("12.1", "10", "9.8", None),
+    ]
+    assert parsed.document.period_end == dt.date(2024, 3, 31)
+
+
+def test_a_milestone_table_with_codes_and_a_due_date_reads_as_actions() -> None:
+    """Varied: aligned in spaces, codes with letters and a hyphen, Deadline for the date."""
+    parsed = _auto(
+        "Riverside City Council\nDelivery plan milestones, Quarter 1 2025/26\n\n"
+        "Ref      Milestone                         Deadline       RAG\n"
+        "ENV-3    Plant 2,000 street trees          March 2026     G\n"
+        "ENV-4    Open the reuse shop               October 2025   Amber\n"
+        "ENV-5    Adopt the climate action plan     July 2025      Complete\n"
+    )
+    assert parsed.layout == "action-table"
+    assert [(i.ref, i.text, i.milestone, i.kind) for i in parsed.items] == [
+        ("ENV-3", "Plant 2,000 street trees", "March 2026", "action"),
+        ("ENV-4", "Open the reuse shop", "October 2025", "action"),
+        ("ENV-5", "Adopt the climate action plan", "July 2025", "action"),
+    ]
+    assert [i.milestone_date for i in parsed.items][:1] == [dt.date(2026, 3, 31)]
+
+
+def test_a_kpi_table_with_refs_reads_as_measures() -> None:
+    """Varied: refs KP012, Indicator / Actual / Target / RAG status / DoT with arrows."""
+    parsed = _auto(
+        "Hillside District Council\nQuarter 3 2024/25\n\n"
+        "Ref\tIndicator\tActual\tTarget\tRAG status\tDoT\n"
+        "KP012\tCouncil tax collected\t82.5%\t84%\tA\t↓\n"
+        "KP013\tInvoices paid in 30 days\t97%\t95%\tG\t↑\n"
+    )
+    assert parsed.layout == "kpi-table"
+    assert [(i.ref, i.rag, i.direction, i.kind) for i in parsed.items] == [
+        ("KP012", "amber", "declining", "measure"),
+        ("KP013", "green", "improving", "measure"),
+    ]
+
+
+def test_tiles_with_other_key_names_one_pair_to_a_line_and_prose_that_is_no_tile() -> None:
+    """Varied tiles: Current / Target / Threshold / Last quarter, one pair to a line; a
+    sentence naming a target and a contact block are no tiles."""
+    parsed = _auto(
+        "Moorland District Council\nQuarter 1 2025/26 scorecard\n\nLeisure\n\n"
+        "KPI\tRAG\tPrevious\nGym memberships\tGreen\tAmber\nPool visits\tRed\tRed\n\n"
+        "Leisure indicators in detail\n\nGym memberships\nCurrent: 4,210\nTarget: 4,000\n"
+        "Threshold: 3,500\nLast quarter: 3,950 (Amber)\n\nSwimming lessons booked\n"
+        "Current: 880 Target: 1,000 Last quarter: 910 (Green)\n\n"
+        "The service set itself a new target. Target: to be agreed in July.\n\n"
+        "Contact\nName: Leisure team\nTarget date: none\n"
+    )
+    assert parsed.layout == "kpi-scorecard"
+    rows = [
+        (i.text, i.rag, p.value, p.target, p.floor, p.previous_value, p.printed_previous_rag)
+        for i in parsed.items
+        for p in [parsed.printed[i.item_id]]
+    ]
+    assert rows == [
+        ("Gym memberships", "green", "4,210", "4,000", "3,500", "3,950", "amber"),
+        ("Pool visits", "red", None, None, None, None, "red"),
+        ("Swimming lessons booked", None, "880", "1,000", None, "910", "green"),
+    ]
+
+
+def test_figures_of_a_tile_with_no_name_above_are_warned_about_not_dropped() -> None:
+    parsed = _auto(
+        "Moorland District Council\nQuarter 1 2025/26 scorecard\n\n"
+        "KPI\tRAG\tPrevious\nGym memberships\tGreen\tAmber\nPool visits\tRed\tRed\n\n"
+        "The figures for the quarter were these.\nLatest: 12 Target: 15, Floor: 20\n"
+    )
+    assert [i.text for i in parsed.items] == ["Gym memberships", "Pool visits"]
+    assert parsed.document.warnings == (
+        "line 9: figures printed as a KPI tile with no name above them; not read as an item",
+    )
+
+
+def test_a_profile_without_tiles_reads_no_tiles() -> None:
+    base = (FIXTURES / "kpi_scorecard.toml").read_text().replace("tiles = true", "tiles = false")
+    parsed = parse_source(
+        read_text_file(FIXTURES / "kpi_scorecard.txt"), profile=profile_from_toml(base, "t.toml")
+    )
+    assert len(parsed.items) == 5
+    with pytest.raises(InputError, match="tiles must be true or false"):
+        profile_from_toml("tiles = 'yes'", "t.toml")
+
+
+WRAPPED_ALIGNED = """Ashby Borough Council
+Quarter 2 2024/25
+
+Ref     Measure                        Last      This      Target   RAG
+                                       quarter   quarter            rating
+PI-01   Rent collected                 96%       97%       98%      Amber
+PI-02   Repairs done on time           88%       91%       90%      Green
+\fAshby Borough Council
+Ref     Measure                        Last      This      Target   RAG
+                                       quarter   quarter            rating
+PI-03   Empty homes re-let in 28 days  61%       64%       75%      Red
+"""
+WRAPPED_TABBED = (
+    "Ashby Borough Council\nQuarter 2 2024/25\n\nRef\tAction\tDue\tRAG\tDirection of\n"
+    "\t\tdate\trating\ttravel\nA1\tBuild 300 homes\tMarch 2025\tG\t↑\n"
+    "A2\tOpen the youth hub\tJune 2025\tR\t↓\n"
+)
+
+
+def test_a_header_whose_names_wrap_onto_a_second_line() -> None:
+    """Last / quarter, This / quarter and RAG / rating (RAG alone is a name too): the second
+    line joins the names above it, also where the header repeats on a new page."""
+    kpi = _auto(WRAPPED_ALIGNED)
+    assert [
+        (i.ref, i.text, i.rag, p.value, p.previous_value, p.target)
+        for i in kpi.items
+        for p in [kpi.printed[i.item_id]]
+    ] == [
+        ("PI-01", "Rent collected", "amber", "97%", "96%", "98%"),
+        ("PI-02", "Repairs done on time", "green", "91%", "88%", "90%"),
+        ("PI-03", "Empty homes re-let in 28 days", "red", "64%", "61%", "75%"),
+    ]
+    assert kpi.document.warnings == ()
+    actions = _auto(WRAPPED_TABBED)
+    assert [(i.ref, i.text, i.milestone, i.rag, i.direction) for i in actions.items] == [
+        ("A1", "Build 300 homes", "March 2025", "green", "improving"),
+        ("A2", "Open the youth hub", "June 2025", "red", "declining"),
+    ]
+
+
+def test_a_data_row_under_a_header_is_never_taken_as_its_second_line() -> None:
+    from ragtrack.extract.tables.columns import DEFAULT_ALIASES, read_wrapped_header
+    from ragtrack.records import Line
+
+    top = Line(1, 1, "Ref\tMeasure\tStatus")
+    assert (
+        read_wrapped_header(top, Line(2, 1, "KP1\tRent collected\tGreen"), DEFAULT_ALIASES) is None
+    )
+    assert read_wrapped_header(top, Line(2, 1, "\t\trating"), DEFAULT_ALIASES) is not None
+
+
+def test_builtin_profiles_ship_as_toml() -> None:
+    assert {p.name for p in builtin_profiles()} == {
+        "action-table",
+        "generic-blocks",
+        "generic-table",
+        "kpi-scorecard",
+        "kpi-table",
+    }
+    assert all(p.source.endswith(".toml") for p in builtin_profiles())
 
 
 def test_cumbria_samples_keep_their_parsers_and_record_the_layout() -> None:
@@ -499,9 +722,11 @@ RAG_CASES = [
     ("GREEN", "green", "rag"),
     ("Amber", "amber", "rag"),
     ("red", "red", "rag"),
-    ("Blue", None, "complete"),
-    ("Complete", None, "complete"),
-    ("Ungraded", None, "not_rated"),
+    ("Blue", "blue", "complete"),
+    ("Complete", "blue", "complete"),
+    ("Acceptable", "blue", "complete"),
+    ("Ungraded", "not_rated", "not_rated"),
+    ("N/A", "not_rated", "not_rated"),
     ("On track", "green", "rag"),
     ("Delayed under 3 months", "amber", "rag"),
     ("Will not be met", "red", "rag"),
@@ -626,7 +851,23 @@ FORM = (
     "Vehicle registration: ________\nStatus: resident / visitor\nSignature: ________\n"
     "Date: ________\n"
 )
-CORPUS = {"spec.txt": _spec(), "counts.txt": COUNTS, "form.txt": FORM}
+ERROR_CODES = (
+    "Interface specification\n\n3 Error codes\n\nCode\tDescription\tStatus\n"
+    "E101\tRecord not found\tActive\nE102\tDuplicate key\tActive\nE103\tTimeout\tDeprecated\n"
+)
+REGISTER = (
+    "Document register\n\nRef   Title               Status\nD-01  Housing strategy    Complete\n"
+    "D-02  Waste strategy      Draft\nD-03  Parking policy      N/A\n"
+)
+STOCK = "Stock list\n\nID\tDescription\tLatest\tTarget\nA1\tChairs\t12\t20\nA2\tTables\t4\t6\n"
+CORPUS = {
+    "spec.txt": _spec(),
+    "counts.txt": COUNTS,
+    "form.txt": FORM,
+    "error_codes.txt": ERROR_CODES,
+    "register.txt": REGISTER,
+    "stock.txt": STOCK,
+}
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
@@ -684,12 +925,12 @@ def test_ingest_with_a_profile_from_a_relative_path_then_load(
     runner = CliRunner()
     result = runner.invoke(app, ["ingest", "aligned_older.txt", "--profile", "aligned_older.toml"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["ingest", "kpi_scorecard.txt"])  # auto: generic-table
+    result = runner.invoke(app, ["ingest", "kpi_scorecard.txt"])  # auto: kpi-scorecard
     assert result.exit_code == 0, result.output
     tables = ragtrack.load("ragtrack-data")
     docs = tables["documents"].set_index("source_name")
     assert docs.loc["aligned_older.txt", "layout"] == "aligned-older"
-    assert docs.loc["kpi_scorecard.txt", "layout"] == "generic-table"
+    assert docs.loc["kpi_scorecard.txt", "layout"] == "kpi-scorecard"
     items = tables["items"]
     cs1 = items[items["ref"] == "CS1"].iloc[0]
     assert (cs1["rag"], cs1["rag_raw"]) == ("red", "Red (currently not met)")
@@ -723,7 +964,7 @@ def test_inspect_shows_layout_columns_and_rows() -> None:
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "kpi_scorecard.txt: layout kpi-scorecard, 5 items"
+    assert lines[0] == "kpi_scorecard.txt: layout kpi-scorecard, 7 items"
     assert "  RAG rating Latest -> rag" in lines
     assert "  Previous          -> previous_rag" in lines
     assert lines[-1].startswith("  lines 11-13: text='Percentage of household waste")
@@ -862,7 +1103,9 @@ def test_a_unit_printed_in_its_own_column_is_kept() -> None:
 
 def test_sections_and_document_settings_of_a_profile() -> None:
     base = (FIXTURES / "kpi_scorecard.toml").read_text()
-    only_waste = profile_from_toml(base + '\n[sections]\nexclude = ["^Housing$"]\n', "w.toml")
+    only_waste = profile_from_toml(
+        base + '\n[sections]\nexclude = ["^Housing$", "detail"]\n', "w.toml"
+    )
     parsed = parse_source(read_text_file(FIXTURES / "kpi_scorecard.txt"), profile=only_waste)
     assert {i.outcome for i in parsed.items} == {"Waste and Recycling"}
     printed_elsewhere = profile_from_toml(
@@ -878,3 +1121,205 @@ def test_sections_and_document_settings_of_a_profile() -> None:
     assert parsed.document.warnings == (
         "no reporting period found in the first lines (profile's pattern 'Scorecard'); left empty",
     )
+
+
+# ---------------------------------------------------------------- the canonical RAG order
+
+
+def test_the_canonical_rag_reads_back_as_itself() -> None:
+    from ragtrack.normalise.status import RAG_ORDER
+    from ragtrack.normalise.values import canonical_rag
+
+    for rag in RAG_ORDER:
+        assert canonical_rag(rag) == rag
+        reading = read_status(rag)
+        assert reading is not None and reading.rag == rag
+        again = read_status(reading.rag)
+        assert again is not None and again.rag == rag
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "change"),
+    [
+        ("blue", "green", "unchanged"),
+        ("green", "blue", "unchanged"),
+        ("red", "blue", "improved"),
+        ("blue", "amber", "worsened"),
+        ("green", "not_rated", None),
+        ("not_rated", "red", None),
+        ("not_rated", "not_rated", None),
+        ("amber", "red", "worsened"),
+        (None, "red", None),
+    ],
+)
+def test_blue_is_level_with_green_and_not_rated_is_no_change(
+    before: str | None, after: str | None, change: str | None
+) -> None:
+    from ragtrack.normalise.status import rag_change
+
+    assert rag_change(before, after) == change
+
+
+def _quarter(q: int, statuses: list[str]) -> str:
+    rows = "".join(
+        f"AC{n}\t{name}\tMarch 2026\t{status}\n"
+        for n, (name, status) in enumerate(
+            zip(
+                [
+                    "Open the new swimming pool",
+                    "Publish the local plan",
+                    "Recruit twenty social workers",
+                    "Replace the street lights",
+                ],
+                statuses,
+                strict=True,
+            ),
+            start=1,
+        )
+    )
+    return (
+        f"Brookfield Borough Council\nCouncil plan progress, Quarter {q} 2025/26\n\n"
+        f"Ref\tAction\tDue date\tStatus\n{rows}"
+    )
+
+
+def test_worsened_since_last_quarter_never_counts_blue_to_green_or_not_rated(
+    tmp_path: Path,
+) -> None:
+    """Two quarters read by the built-in action table: complete (Blue) -> Green is no
+    worsening, Green -> Ungraded no change of RAG, Red -> Complete an improvement, and the
+    diff names the completed and not-rated moves."""
+    import ragtrack
+    from ragtrack.api import ingest
+
+    for q, statuses in (
+        (1, ["Blue", "Green", "Red", "Amber"]),
+        (2, ["Green", "Ungraded", "Complete", "Red"]),
+    ):
+        (tmp_path / f"q{q}.txt").write_text(_quarter(q, statuses), encoding="utf-8")
+    out = tmp_path / "data"
+    assert ingest([tmp_path / "q1.txt", tmp_path / "q2.txt"], out).ok
+    timeline = ragtrack.load(out)["timeline"]
+    q2 = timeline[timeline["quarter"] == 2].set_index("ref")
+    assert q2["rag"].astype("object").to_dict() == {
+        "AC1": "green",
+        "AC2": "not_rated",
+        "AC3": "blue",
+        "AC4": "red",
+    }
+    changes = q2["change"].astype("object").where(q2["change"].notna(), None).to_dict()
+    assert changes == {"AC1": "unchanged", "AC2": None, "AC3": "improved", "AC4": "worsened"}
+    diff = ragtrack.diff(out)
+    moved = diff.rag_changes.set_index("ref_to")["change"].to_dict()
+    assert moved == {"AC1": "reopened", "AC2": "not_rated", "AC3": "improved", "AC4": "worsened"}
+    page = ragtrack.report(out, tmp_path / "report.html").read_text(encoding="utf-8")
+    # blue and not rated are counted in columns of their own and drawn with their letters
+    assert '<span class="rag rag-blue" title="blue">B</span> blue</th>' in page
+    assert '<span class="rag rag-not_rated" title="not rated">N</span> not rated</th>' in page
+    assert "rag-cells-blue" in page and "rag-cells-not_rated" in page
+
+
+@pytest.mark.parametrize("backend", ["pypdfium2", "pdfplumber"])
+def test_inspect_reads_a_pdf_with_the_backend_asked_for(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ragtrack.cli import app
+
+    (tmp_path / "tracker.pdf").write_bytes(layout_pdf("milestone_tracker"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        app, ["inspect", "tracker.pdf", "--pdf-backend", backend, "--rows", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "tracker.pdf: layout action-table, 8 items"
+    assert "  Milestone -> text" in lines and "  Due       -> milestone" in lines
+    assert lines[-1].startswith("  lines ") and "ref='HC-01'" in lines[-1]
+
+
+def test_inspect_refuses_an_unknown_pdf_backend(tmp_path: Path) -> None:
+    from ragtrack.cli import app
+
+    result = CliRunner().invoke(
+        app, ["inspect", str(FIXTURES / "kpi_scorecard.txt"), "--pdf-backend", "acrobat"]
+    )
+    assert result.exit_code == 2
+
+
+def _unruled_kpi_pdf(refs: list[str]) -> bytes:
+    from report_pdf import Options, Para, Table, render
+
+    names = [
+        "Rent collected from tenants of council homes",
+        "Repairs done on time",
+        "Empty homes re-let within 28 days of the tenancy ending",
+    ]
+    rows = [
+        [ref, name, last, this, target, rag]
+        for ref, name, (last, this, target, rag) in zip(
+            refs,
+            names,
+            [
+                ("96%", "97%", "98%", "Amber"),
+                ("88", "91", "90", "Green"),
+                ("61%", "64%", "75%", "Red"),
+            ],
+            strict=True,
+        )
+    ]
+    blocks = [
+        Para("Ashby Borough Council", heading=True),
+        Para("Quarter 2 2024/25"),
+        Para("Housing", heading=True),
+        Table(
+            ["Ref", "Measure", "Last quarter", "This quarter", "Target", "RAG status"],
+            rows,
+            widths=[60, 200, 80, 80, 60, 80],
+        ),
+    ]
+    return render(blocks, Options(ruled=False))
+
+
+@pytest.mark.parametrize("backend", ["pypdfium2", "pdfplumber"])
+@pytest.mark.parametrize(
+    "refs", [["PI-01", "PI-02", "PI-03"], ["1.1.2.PI", "1.2.1.KR", "2.1.1.PI"]]
+)
+def test_an_unruled_pdf_table_is_read_from_word_positions(backend: str, refs: list[str]) -> None:
+    """No rulings: each word goes to the header column it starts under, so a name that wraps
+    is joined in its own cell, not appended after the status."""
+    source = read_pdf_bytes(_unruled_kpi_pdf(refs), "unruled.pdf", backend=backend)
+    parsed = parse_source(source)
+    assert parsed.layout == "kpi-table"
+    assert [
+        (i.ref, i.text, i.rag, p.previous_value, p.value, p.target)
+        for i in parsed.items
+        for p in [parsed.printed[i.item_id]]
+    ] == [
+        (refs[0], "Rent collected from tenants of council homes", "amber", "96%", "97%", "98%"),
+        (refs[1], "Repairs done on time", "green", "88", "91", "90"),
+        (
+            refs[2],
+            "Empty homes re-let within 28 days of the tenancy ending",
+            "red",
+            "61%",
+            "64%",
+            "75%",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("backend", ["pypdfium2", "pdfplumber"])
+@pytest.mark.parametrize("name", ["aligned_older", "milestone_tracker"])
+def test_unruled_pdf_tables_of_other_headers_give_the_same_rows(name: str, backend: str) -> None:
+    """The same layouts drawn without rulings: the header (Ref / Objective / Lead / Rating /
+    Commentary; Code / Milestone / Due / Status / Direction / Update) is told by the column
+    vocabulary, and each line's words are placed under it by position."""
+    from dataclasses import replace
+
+    from report_pdf import render
+
+    _text, _profile, blocks, options = LAYOUTS[name]
+    data = render(blocks(), replace(options, ruled=False))
+    parsed = parse_source(read_pdf_bytes(data, f"{name}.pdf", backend=backend))
+    assert parsed.layout == AUTOMATIC[name]
+    assert _rows(parsed) == GOLDEN[name]

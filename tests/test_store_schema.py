@@ -81,7 +81,7 @@ def test_load_gives_categoricals_and_the_rows(dataset: Path) -> None:
         (commentary, "category"),
     ):
         assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
-    assert list(items["rag"].cat.categories) == ["red", "amber", "green"]
+    assert list(items["rag"].cat.categories) == ["red", "amber", "green", "blue", "not_rated"]
     assert sorted(documents["plan_year"]) == ["2019/20", "2019/20", "2020/21"]
     stray = documents.loc[documents["source_name"] == "q3.txt", "warnings"].iloc[0]
     assert list(stray) == ["line 10: cannot place this line: stray line"]

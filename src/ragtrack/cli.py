@@ -44,6 +44,13 @@ class PdfBackend(enum.StrEnum):
     pdfplumber = "pdfplumber"
 
 
+#: ``--pdf-backend``, for every command that reads a report.
+PdfBackendOption = Annotated[
+    PdfBackend,
+    typer.Option(help="How to read PDFs: pypdfium2 (fast) or pdfplumber (reference)."),
+]
+
+
 class DocType(enum.StrEnum):
     progress_report = "progress_report"
     delivery_plan = "delivery_plan"
@@ -152,10 +159,7 @@ def ingest(
             "for PDF].",
         ),
     ] = None,
-    pdf_backend: Annotated[
-        PdfBackend,
-        typer.Option(help="How to read PDFs: pypdfium2 (fast) or pdfplumber (reference)."),
-    ] = PdfBackend.pypdfium2,
+    pdf_backend: PdfBackendOption = PdfBackend.pypdfium2,
     ocr: Annotated[
         bool,
         typer.Option(
@@ -299,7 +303,10 @@ def status(
     console.print(docs)
     rows = ", ".join(f"{n} {name}" for name, n in report.rows.items())
     console.print(f"rows: {rows}", markup=False)
-    rag = ", ".join(f"{report.rag.get(k, 0)} {k}" for k in ("red", "amber", "green", "none"))
+    # blue (complete) and not_rated only where the dataset has them (Cumbria's never do)
+    shown = [k for k in ("red", "amber", "green", "blue", "not_rated", "none")]
+    shown = [k for k in shown if k in ("red", "amber", "green", "none") or report.rag.get(k)]
+    rag = ", ".join(f"{report.rag.get(k, 0)} {k.replace('_', ' ')}" for k in shown)
     console.print(f"RAG: {rag}", markup=False)
     versions = ", ".join(f"{v} ({n})" for v, n in sorted(report.parser_versions.items()))
     console.print(f"warnings: {report.warnings}; parser versions: {versions or '-'}", markup=False)
@@ -650,13 +657,14 @@ def inspect(
         typer.Option(help="Read it by this layout profile (TOML), or the best of a folder."),
     ] = None,
     rows: Annotated[int, typer.Option(min=1, help="How many rows to show.")] = 5,
+    pdf_backend: PdfBackendOption = PdfBackend.pypdfium2,
     quiet: Quiet = False,
 ) -> None:
     """Show how a report would be read: the layout chosen, the header's columns and what each
     is mapped to, and the first rows. Writes nothing; exit 1 when no layout fits."""
     configure_logging(0, quiet)
     try:
-        found = api.inspect(file, profile, rows=rows)
+        found = api.inspect(file, profile, rows=rows, pdf_backend=pdf_backend.value)
     except RagtrackError as err:
         raise _exit_for(err) from None
     for line in _describe_inspection(found):

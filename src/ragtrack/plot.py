@@ -39,6 +39,8 @@ RAG_COLOURS: dict[str, tuple[str, str]] = {
     "red": ("#b3261e", "#ffffff"),
     "amber": ("#f2b33d", "#000000"),
     "green": ("#1b6e35", "#ffffff"),
+    "blue": ("#1f4e9c", "#ffffff"),
+    "not_rated": ("#c9c9c9", "#000000"),
     "": ("#e3e3e3", "#000000"),
 }
 _ABSENT = "#ffffff"  # the item is not in that report
@@ -157,13 +159,15 @@ def history(
         from ragtrack.errors import InputError
 
         raise InputError(f"no lineage {lineage_id!r} in the reports")
-    level = {rag: n for n, rag in enumerate(frames.RAGS)}
+    # levels: red, amber, green, blue where the series has it; not rated and no RAG below red
+    shown = [r for r in frames.shown_rags(rows["rag"]) if r != "not_rated"]
+    level = {rag: n for n, rag in enumerate(shown)}
     width, height = max(3.0, 0.7 * len(rows) + 1.0), 1.9
     fig = Figure(figsize=(width, height))  # margins by hand: a layout engine is slow
     ax = fig.add_axes((0.6 / width, 0.7 / height, 1 - 0.7 / width, 1 - 0.85 / height))
     x = np.arange(len(rows))
     rags = rows["rag"].to_numpy(dtype=object)
-    y = np.array([level.get(r, -0.6) for r in rags], dtype=float)  # unrated below red
+    y = np.array([level.get(r, -0.6) for r in rags], dtype=float)
     ax.plot(x, np.where(y < 0, np.nan, y), color="#555555", linewidth=1, zorder=1)
     for rag, (fill, ink) in RAG_COLOURS.items():
         at = np.nonzero(rags == rag)[0] if rag else np.nonzero(~np.isin(rags, frames.RAGS))[0]
@@ -177,8 +181,8 @@ def history(
             refs.iloc[n], (n, y[n]), xytext=(0, 11), textcoords="offset points", ha="center"
         )
     ax.set_xticks(x, list(rows["period"]), rotation=30, ha="right")
-    ax.set_yticks(range(len(frames.RAGS)), [r.capitalize() for r in frames.RAGS])
-    ax.set_ylim(-0.9, len(frames.RAGS) - 0.2)
+    ax.set_yticks(range(len(shown)), [r.capitalize() for r in shown])
+    ax.set_ylim(-0.9, len(shown) - 0.2)
     ax.set_xlim(-0.6, len(rows) - 0.4)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -16,7 +16,7 @@ from typing import Protocol
 import pandas as pd
 
 from ragtrack.errors import InputError
-from ragtrack.store.schema import RAG_ORDER
+from ragtrack.normalise.status import rag_change
 
 SECTIONS: tuple[str, ...] = ("rag_changes", "new", "dropped", "renumbered", "reworded")
 DIFF_COLUMNS = [
@@ -137,15 +137,18 @@ def _side(timeline: pd.DataFrame, key: str) -> pd.DataFrame:
     return rows.drop_duplicates("_lineage")
 
 
-def _rank(rag: object) -> int | None:
-    return RAG_ORDER.index(rag) if isinstance(rag, str) and rag in RAG_ORDER else None
-
-
 def _change(a: object, b: object) -> str:
-    ra, rb = _rank(a), _rank(b)
-    if ra is None or rb is None:
-        return "rag_missing"
-    return "worsened" if rb < ra else "improved"
+    """The kind of a RAG change: worsened or improved by level (blue is level with green);
+    ``completed``/``reopened`` between green and blue; ``not_rated`` when either side is
+    printed as not rated; ``rag_missing`` when either has no RAG."""
+    ra = a if isinstance(a, str) else None
+    rb = b if isinstance(b, str) else None
+    change = rag_change(ra, rb)
+    if change == "unchanged":
+        return "completed" if rb == "blue" else "reopened"
+    if change is not None:
+        return change
+    return "not_rated" if "not_rated" in (ra, rb) else "rag_missing"
 
 
 def diff_reports(timeline: pd.DataFrame, from_key: str, to_key: str) -> ReportDiff:

@@ -11,11 +11,11 @@ import pandas as pd
 
 from ragtrack.analysis.series import PLAN, reports_in_order, series_council
 from ragtrack.link.outcomes import attach_outcomes
-from ragtrack.store.schema import PLAN_BASELINE_SCHEMA, RAG_ORDER, TIMELINE_SCHEMA
+from ragtrack.normalise.status import rag_change
+from ragtrack.store.schema import PLAN_BASELINE_SCHEMA, TIMELINE_SCHEMA
 
 TIMELINE_COLUMNS = [f.name for f in TIMELINE_SCHEMA]
 PLAN_BASELINE_COLUMNS = [f.name for f in PLAN_BASELINE_SCHEMA]
-_RANK = {rag: n for n, rag in enumerate(RAG_ORDER)}
 
 
 def _with_lineage(items: pd.DataFrame, lineage: pd.DataFrame) -> pd.DataFrame:
@@ -60,8 +60,7 @@ def _change(
         return "returned"
     if row_rag is None or prev_rag is None or pd.isna(row_rag) or pd.isna(prev_rag):
         return None
-    delta = _RANK[str(row_rag)] - _RANK[str(prev_rag)]
-    return "improved" if delta > 0 else "worsened" if delta < 0 else "unchanged"
+    return rag_change(str(prev_rag), str(row_rag))  # None when either is not rated
 
 
 def build_timeline(

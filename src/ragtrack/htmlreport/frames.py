@@ -16,11 +16,23 @@ from ragtrack.analysis.diff import latest_pair, resolve_report
 from ragtrack.errors import InputError
 from ragtrack.store.schema import RAG_ORDER
 
-#: The RAG ratings, worst first, as the timeline orders them.
+#: The canonical RAG values in their stored order: red, amber, green, blue (complete), then
+#: not_rated (printed as not rated; no rating, so never above or below another).
 RAGS: tuple[str, ...] = tuple(RAG_ORDER)
-#: What a cell shows besides its colour: the RAG's letter, or a dash for an unrated item.
-RAG_LETTER = {"red": "R", "amber": "A", "green": "G"}
+#: The values every report shows; blue and not_rated are shown where a series has them.
+ALWAYS_SHOWN: tuple[str, ...] = ("red", "amber", "green")
+#: What a cell shows besides its colour: the RAG's letter, or a dash for an item with none.
+RAG_LETTER = {"red": "R", "amber": "A", "green": "G", "blue": "B", "not_rated": "N"}
 NO_RAG_LETTER = "–"
+
+
+def shown_rags(rags: pd.Series) -> tuple[str, ...]:
+    """The RAG values a picture of ``rags`` shows: red, amber and green always, blue and
+    not_rated when any row has them (a Cumbria series has neither)."""
+    present = set(rags.dropna().astype("object"))
+    return tuple(r for r in RAGS if r in ALWAYS_SHOWN or r in present)
+
+
 #: Reports shown when no first report is named: three years of quarterly reports, as many
 #: as an A4 page shows legibly (a longer series is cut from the left; name the first to
 #: see more).
@@ -176,16 +188,18 @@ def _shorten(text: str, width: int = 44) -> str:
 
 def summary(series: Series) -> pd.DataFrame:
     """Per outcome theme, the latest report's RAG counts and the change from the previous
-    report (columns ``red``, ``amber``, ``green``, ``unrated`` and ``*_change``)."""
+    report (columns ``red``, ``amber``, ``green``, ``blue`` and ``not_rated`` where the series
+    has them, ``unrated`` for no RAG, and ``*_change``)."""
     themes = outcome_themes(series)
+    rags = shown_rags(series.rows["rag"])
     out = themes.set_index("outcome_id")[["theme"]]
     for key, suffix in ((series.latest, ""), (series.previous, "_before")):
         rows = series.rows[series.rows["report_key"] == key] if key else series.rows[:0]
         rag = rows["rag"].astype("object").fillna("unrated")
         counts = pd.crosstab(rows["outcome_id"].astype("object").fillna(""), rag)
-        counts = counts.reindex(index=out.index, columns=[*RAGS, "unrated"], fill_value=0)
+        counts = counts.reindex(index=out.index, columns=[*rags, "unrated"], fill_value=0)
         out = out.join(counts.fillna(0).astype(int).add_suffix(suffix))
-    for name in (*RAGS, "unrated"):
+    for name in (*rags, "unrated"):
         out[f"{name}_change"] = out[name] - out[f"{name}_before"]
     out = out.drop(columns=[c for c in out.columns if c.endswith("_before")])
     totals = out.drop(columns="theme").sum().to_frame().T.assign(theme="All outcomes")
@@ -214,7 +228,8 @@ def attention(series: Series, commentary: pd.DataFrame) -> dict[str, pd.DataFram
     latest = series.rows[series.rows["report_key"] == series.latest]
     latest = latest.sort_values("line").drop_duplicates("row_key")
     notes = latest_commentary(series, commentary)
-    latest = latest.assign(commentary=latest["row_key"].map(notes).fillna(""))
+    found = latest["row_key"].map(notes).astype("object")  # float when nothing was found
+    latest = latest.assign(commentary=found.where(found.notna(), ""))
     cols = ["row_key", "ref", "kind", "outcome_theme", "previous_rag", "change", "rag", "text"]
     cols.append("commentary")
     worsened = latest[latest["change"].astype("object") == "worsened"]

@@ -36,6 +36,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .rag-red { background: #b3261e; color: #fff; }
 .rag-amber { background: #f2b33d; color: #000; }
 .rag-green { background: #1b6e35; color: #fff; }
+.rag-blue { background: #1f4e9c; color: #fff; }
+.rag-not_rated { background: #c9c9c9; color: #000; }
 .rag-none { background: #e3e3e3; color: #000; }
 .note { white-space: pre-line; }
 table.attention { width: 100%; }
@@ -64,7 +66,8 @@ def _rag(value: object) -> str:
     """A RAG as a coloured badge that carries its letter and its name (for screen readers)."""
     if not isinstance(value, str) or value not in RAG_LETTER:
         return '<span class="rag rag-none" title="no RAG rating">–</span>'
-    return f'<span class="rag rag-{value}" title="{value}">{RAG_LETTER[value]}</span>'
+    name = value.replace("_", " ")
+    return f'<span class="rag rag-{value}" title="{name}">{RAG_LETTER[value]}</span>'
 
 
 def _was(previous: object, change: object) -> str:
@@ -115,12 +118,12 @@ def heatmap_figures(series: Series, outcome_id: str, theme: str, prefix: str) ->
 def summary_table(series: Series) -> str:
     """The latest report's RAG counts per outcome theme, with the change from the previous."""
     table = frames.summary(series)
-    head = "".join(f"<th>{_rag(r)} {r}</th>" for r in frames.RAGS) + "<th>no rating</th>"
+    rags = [r for r in frames.RAGS if r in table.columns]
+    head = "".join(f"<th>{_rag(r)} {r.replace('_', ' ')}</th>" for r in rags)
+    head += "<th>no rating</th>"
     rows = []
     for _, row in table.iterrows():
-        cells = "".join(
-            _count(int(row[n]), int(row[f"{n}_change"])) for n in (*frames.RAGS, "unrated")
-        )
+        cells = "".join(_count(int(row[n]), int(row[f"{n}_change"])) for n in (*rags, "unrated"))
         rows.append(f"<tr><th>{_text(row['theme'])}</th>{cells}</tr>")
     return f"<table><tr><th>outcome theme</th>{head}</tr>{''.join(rows)}</table>"
 

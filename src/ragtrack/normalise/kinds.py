@@ -13,7 +13,9 @@ from typing import Literal, NewType
 Ref = NewType("Ref", str)
 #: A plan year in canonical form (``2019/20``), made by ``canonical_plan_year``.
 PlanYear = NewType("PlanYear", str)
-#: A RAG status, made by ``canonical_rag``.
-Rag = Literal["red", "amber", "green"]
+#: A RAG status, made by ``canonical_rag`` (letters) or ``read_status`` (printed words):
+#: red, amber, green; ``blue`` (complete, or "acceptable"); ``not_rated`` (printed as not
+#: rated: Ungraded, N/A). Ordered and compared in ``ragtrack.normalise.status``.
+Rag = Literal["red", "amber", "green", "blue", "not_rated"]
 #: A direction of travel, made by ``canonical_direction``.
 Direction = Literal["improving", "sustained", "declining"]

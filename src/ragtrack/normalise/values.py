@@ -21,6 +21,8 @@ RAG_CANONICAL: dict[str, Rag] = {
     "red": "red",
     "amber": "amber",
     "green": "green",
+    "blue": "blue",
+    "not_rated": "not_rated",
 }
 
 #: Glyphs and words for a direction of travel. ``None`` means "printed, but no direction".
@@ -60,7 +62,9 @@ MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 
 def canonical_rag(raw: str | None) -> Rag | None:
-    """``'R'``/``'a'``/``'Green'`` -> ``'red'``/``'amber'``/``'green'``; anything else -> None."""
+    """``'R'``/``'a'``/``'Green'`` -> ``'red'``/``'amber'``/``'green'``; a canonical value
+    (``blue``, ``not_rated`` too) -> itself; anything else -> None. Printed words (Blue,
+    Ungraded, On track) are read by :func:`ragtrack.normalise.status.read_status`."""
     if raw is None:
         return None
     return RAG_CANONICAL.get(raw.strip().strip(".").casefold())

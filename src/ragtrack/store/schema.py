@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 
+from ragtrack.normalise.status import RAG_ORDER as STATUS_RAG_ORDER
 from ragtrack.records import ParsedDocument
 
 #: Bump when a column is added, removed or changes type. Older files stay readable: load()
@@ -27,9 +28,10 @@ META_REPORT_KEY = b"ragtrack.report_key"
 _DICT = pa.dictionary(pa.int32(), pa.string())
 
 #: RAG statuses worst first: ``rag`` (and ``previous_rag``) load as an *ordered* categorical,
-#: so ``items.rag < "green"`` works. Only red, amber and green are RAG statuses; a cell saying
-#: "Complete" or "Not started" is not read as one (``rag`` is null there), so it never ranks.
-RAG_ORDER: tuple[str, ...] = ("red", "amber", "green")
+#: so ``items.rag < "green"`` works. Blue (complete) sorts after green and ``not_rated`` last,
+#: out of the way: it is no rating (see :mod:`ragtrack.normalise.status`). Datasets written
+#: before blue and not_rated existed load with these categories too.
+RAG_ORDER: tuple[str, ...] = tuple(STATUS_RAG_ORDER)
 
 #: How an item's RAG moved since its previous appearance (see the ``timeline`` table).
 CHANGES: tuple[str, ...] = ("worsened", "unchanged", "improved", "new", "returned")

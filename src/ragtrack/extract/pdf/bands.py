@@ -9,13 +9,17 @@ behind a row's line in a band is that cell's colour (a RAG shown only by colour)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ragtrack.extract.pdf.colours import rag_of_fill
 from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
 from ragtrack.extract.pdf.text_lines import TextLine
+from ragtrack.extract.profiles.profile import builtin_column_names
 from ragtrack.extract.structure import LineKind, classify_line, is_header_fragment, row_ref
+from ragtrack.extract.tables.columns import read_header
 from ragtrack.normalise.text import join_wrapped
+from ragtrack.records import Line
 
 #: A gap between words wider than this share of the font size separates two columns.
 _COLUMN_GAP = 0.6
@@ -80,6 +84,33 @@ def _continues_header(table: _Table, texts: list[str], line: TextLine) -> bool:
     return not texts[0] or is_header_fragment(line.text)
 
 
+#: A ref of another council's shape standing alone in the first band (``PI-01``, ``KP012``,
+#: ``1.1.2.PI``, ``CS1``): a row starts there when the line has cells in other bands too.
+_OTHER_REF = re.compile(r"[A-Za-z]{0,4}[-.]?\d{1,3}(?:[.-]\d{1,3}){0,3}(?:\.[A-Za-z]{1,3})?")
+
+
+def _starts_row(texts: list[str]) -> bool:
+    """Whether a line's first band holds a ref alone: Cumbria's (``1.17``, ``M1.11``), or one
+    of another shape with more of the row in the other bands."""
+    first = texts[0].strip()
+    if not first:
+        return False
+    ref = row_ref(first)
+    if ref is not None and first == ref:
+        return True
+    return _OTHER_REF.fullmatch(first) is not None and sum(bool(t) for t in texts[1:]) >= 2
+
+
+def _other_header(line: TextLine) -> bool:
+    """A header of another council's table with a ref column first (``Ref  Objective  Lead
+    Rating``, ``Code  Milestone  Due  Status``): its widely spaced phrases all column names."""
+    starts = _phrase_starts(line)
+    if len(starts) < 3:
+        return False
+    header = read_header(Line(0, 0, "\t".join(_split(line, starts))), builtin_column_names())
+    return header is not None and header.fields[0] == "ref"
+
+
 def apply_bands(pages: list[PageLayout]) -> None:
     """Turn free lines under an unruled table header into rows, in place."""
     table: _Table | None = None
@@ -92,7 +123,7 @@ def apply_bands(pages: list[PageLayout]) -> None:
                 continue
             line = entry.line
             kind = classify_line(line.text).kind
-            if kind is LineKind.TABLE_HEADER:
+            if kind is LineKind.TABLE_HEADER or _other_header(line):
                 starts = _phrase_starts(line)
                 if len(starts) >= 2:
                     header = Row(
@@ -120,8 +151,7 @@ def apply_bands(pages: list[PageLayout]) -> None:
                 _extend(table.header, texts)  # the header's cells wrap onto more lines
                 continue
             table.in_header = False
-            ref = row_ref(texts[0]) if texts[0] else None
-            if ref is not None and texts[0].strip() == ref:
+            if _starts_row(texts):
                 table.row = Row([Cell(t) for t in texts], line.top, page.number, source="bands")
                 _take_fills(table.row, line, table.starts, page)
                 out.append(table.row)

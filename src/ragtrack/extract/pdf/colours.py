@@ -11,13 +11,11 @@ from __future__ import annotations
 import colorsys
 from typing import Literal
 
-from ragtrack.normalise.kinds import Rag
-
 Verdict = Literal["red", "amber", "green", "none", "unknown"]
 
 #: Hue bands in degrees (inclusive) for each RAG colour; the gaps between them are the
 #: tolerance: a hue there is too far from every reference colour to call.
-_BANDS: tuple[tuple[Rag, float, float], ...] = (
+_BANDS: tuple[tuple[Literal["red", "amber", "green"], float, float], ...] = (
     ("red", -18.0, 14.0),
     ("amber", 24.0, 62.0),
     ("green", 75.0, 170.0),

@@ -174,6 +174,8 @@ def parse_reading(
     if not reading.rows:
         raise ParseError(what_was_missing(reading), file=source.name)
     warnings = WarningLog(source.pages)
+    for line, note in reading.notes:
+        warnings.add(line, note)
     items = [_item(r, profile, source.sha256, n, warnings) for n, r in enumerate(reading.rows)]
     check_limits(items, profile, source.name)
     notes = [_commentary(r, i, n) for n, (r, i) in enumerate(zip(reading.rows, items, strict=True))]

@@ -8,6 +8,7 @@ headings hold items, and limits on what one item may be. Built-in profiles ship 
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -17,12 +18,12 @@ from pathlib import Path
 from typing import Literal, cast
 
 from ragtrack.errors import InputError
-from ragtrack.extract.tables.columns import DEFAULT_ALIASES, Field, merged_aliases
+from ragtrack.extract.tables.columns import DEFAULT_ALIASES, ColumnNames, Field, merged_aliases
 from ragtrack.records import Kind
 
 _KEYS = frozenset(
     {"name", "description", "form", "kind", "ref", "columns", "status", "trend", "document"}
-    | {"sections", "limits"}
+    | {"sections", "limits", "tiles"}
 )
 
 
@@ -53,6 +54,8 @@ class Profile:
     include: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
     limits: Limits = Limits()
+    #: also read KPI tiles (a name, then ``Latest: 97% Target: 97%`` lines) as items
+    tiles: bool = False
     source: str = ""
 
     @property
@@ -106,6 +109,8 @@ def profile_from_toml(text: str, name: str) -> Profile:
     form, kind = raw.get("form", "table"), raw.get("kind", "action")
     if form not in ("table", "blocks") or kind not in ("action", "measure"):
         raise InputError("form must be table or blocks, kind action or measure", file=name)
+    if not isinstance(raw.get("tiles", False), bool):
+        raise InputError("tiles must be true or false", file=name)
     return Profile(
         name=str(raw.get("name") or Path(name).stem),
         description=str(raw.get("description", "")),
@@ -126,6 +131,7 @@ def profile_from_toml(text: str, name: str) -> Profile:
             for p in sections.get("exclude", [])
         ),
         limits=Limits(**{k: int(v) for k, v in limits.items()}),
+        tiles=raw.get("tiles", False),
         source=name,
     )
 
@@ -151,8 +157,20 @@ def load_profiles(path: str | Path) -> tuple[Profile, ...]:
     return found
 
 
+@functools.cache
 def builtin_profiles() -> tuple[Profile, ...]:
-    """The profiles shipped with ragtrack, by name."""
+    """The profiles shipped with ragtrack, by name (read once per process: they are frozen)."""
     folder = resources.files("ragtrack.extract.profiles") / "builtin"
     found = sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name)
     return tuple(profile_from_toml(p.read_text(encoding="utf-8"), p.name) for p in found)
+
+
+@functools.cache
+def builtin_column_names() -> ColumnNames:
+    """Every column name the common vocabulary or a built-in profile knows: what a PDF's
+    unruled table header is recognised by before any profile reads the document."""
+    names: dict[Field, tuple[str, ...]] = dict(DEFAULT_ALIASES)
+    for profile in builtin_profiles():
+        for kind, more in profile.columns.items():
+            names[kind] = (*names.get(kind, ()), *more)
+    return ColumnNames.of(names)

@@ -68,6 +68,7 @@ _NAMES = frozenset({"ref", "text"})
 _REPORTED = frozenset({"rag", "value", "direction", "milestone", "commentary", "target"})
 
 _SPLIT_ALIGNED = re.compile(r"\S+(?: \S+)*")
+_NOT_NAME = re.compile(r"[^\w%/]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,7 @@ class Header:
 
 def fold(text: str) -> str:
     """A name compared case, punctuation and spacing aside."""
-    return " ".join(re.sub(r"[^\w%/]+", " ", text.casefold()).split())
+    return " ".join(_NOT_NAME.sub(" ", text.casefold()).split())
 
 
 def line_mode(text: str) -> Mode:
@@ -151,16 +152,60 @@ def _names(text: str, names: ColumnNames) -> list[tuple[Field, str]] | None:
     return out
 
 
+def _names_of(aliases: Mapping[Field, Sequence[str]] | ColumnNames) -> ColumnNames:
+    return aliases if isinstance(aliases, ColumnNames) else ColumnNames.of(aliases)
+
+
+def _may_be_header(text: str, names: ColumnNames) -> bool:
+    first = fold(text[:60]).split()[:1]
+    return bool(first) and first[0] in names.by_first  # most lines: no column name first
+
+
 def read_header(line: Line, aliases: Mapping[Field, Sequence[str]] | ColumnNames) -> Header | None:
     """``line`` as a table header, or None. In cells, each cell is one column (its name may be
     several words); a line with no separators is read as names one after another."""
-    names_of = aliases if isinstance(aliases, ColumnNames) else ColumnNames.of(aliases)
-    first = fold(line.text[:60]).split()[:1]
-    if not first or first[0] not in names_of.by_first:
-        return None  # most lines: the first word is no column name
+    names_of = _names_of(aliases)
+    if not _may_be_header(line.text, names_of):
+        return None
     mode = line_mode(line.text)
+    return _header(line, split_cells(line.text, mode), mode, names_of)
+
+
+def read_wrapped_header(
+    top: Line, below: Line, aliases: Mapping[Field, Sequence[str]] | ColumnNames
+) -> Header | None:
+    """``top`` and ``below`` as one header whose names wrap onto a second line (``RAG`` over
+    ``rating``, ``Last`` over ``quarter``), or None. Each cell of ``below`` joins the column
+    it sits under (by tab, or by where it starts); every joined name must be known."""
+    names_of = _names_of(aliases)
+    mode = line_mode(top.text)
+    if mode == "flat" or not below.text.strip() or not _may_be_header(top.text, names_of):
+        return None
+    cells = split_cells(top.text, mode)
+    labels = [cell for _start, cell in cells]
+    starts = [start for start, _cell in cells]
+    below_mode: Mode = "tabbed" if mode == "tabbed" else "aligned"
+    for n, (start, cell) in enumerate(split_cells(below.text, below_mode)):
+        if not cell:
+            continue
+        under = (
+            n
+            if mode == "tabbed"
+            else max((k for k, s in enumerate(starts) if s <= start + 2), default=-1)
+        )
+        if not 0 <= under < len(labels):
+            return None
+        labels[under] = f"{labels[under]} {cell}".strip()
+    if labels == [cell for _start, cell in cells]:
+        return None
+    return _header(top, list(zip(starts, labels, strict=True)), mode, names_of)
+
+
+def _header(
+    line: Line, cells: Sequence[tuple[int, str]], mode: Mode, names_of: ColumnNames
+) -> Header | None:
     columns: list[Column] = []
-    for start, cell in split_cells(line.text, mode):
+    for start, cell in cells:
         if not cell and mode == "tabbed":
             columns.append(Column("ignore", "", start))
             continue
@@ -170,10 +215,26 @@ def read_header(line: Line, aliases: Mapping[Field, Sequence[str]] | ColumnNames
         if mode != "flat":  # one cell, one column: named by its first name ("RAG rating Latest")
             names = [(names[0][0], cell)]
         columns.extend(Column(f, label, start) for f, label in names)
+    columns = _milestone_as_name(columns)
     fields = {c.field for c in columns}
     if len(columns) < 2 or not (fields & _NAMES) or not (fields & _REPORTED):
         return None
     return Header(line, tuple(columns), mode)
+
+
+_DATE_WORDS = frozenset({"date", "due", "deadline", "by", "when"})
+
+
+def _milestone_as_name(columns: list[Column]) -> list[Column]:
+    """In a table with no name column, a column named as milestones (not as a date) names
+    each row: a milestone tracker's ``Milestone | Due | Status`` lists the milestones
+    themselves, each with its due date."""
+    if any(c.field == "text" for c in columns):
+        return columns
+    for n, column in enumerate(columns):
+        if column.field == "milestone" and not _DATE_WORDS & set(fold(column.label).split()):
+            return [*columns[:n], Column("text", column.label, column.start), *columns[n + 1 :]]
+    return columns
 
 
 def merged_aliases(extra: Mapping[Field, Sequence[str]] | None) -> dict[Field, tuple[str, ...]]:
@@ -181,7 +242,8 @@ def merged_aliases(extra: Mapping[Field, Sequence[str]] | None) -> dict[Field, t
     taken from every other field (``Milestone`` as the name column, ``Due`` the milestone)."""
     out: dict[Field, tuple[str, ...]] = dict(DEFAULT_ALIASES)
     for field, names in (extra or {}).items():
+        taken = {fold(n) for n in names}
         for other in list(out):
-            out[other] = tuple(n for n in out[other] if fold(n) not in map(fold, names))
+            out[other] = tuple(n for n in out[other] if fold(n) not in taken)
         out[field] = tuple(names) + out.get(field, ())
     return out

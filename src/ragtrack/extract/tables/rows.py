@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ragtrack.extract.tables.cells import Vocab, line_cells
-from ragtrack.extract.tables.columns import ColumnNames, Field, Header, read_header
+from ragtrack.extract.tables.columns import (
+    ColumnNames,
+    Field,
+    Header,
+    read_header,
+    read_wrapped_header,
+)
 from ragtrack.records import Line
 
 _BULLETS = ("•", "●", "▪", "◦", "- ", "* ", "o ", "–")
@@ -71,6 +77,16 @@ def _starts_row(table: _Open, cells: Mapping[Field, str], vocab: Vocab) -> bool:
     return not table.cells or bool(_COMPLETE & set(table.cells))
 
 
+def _is_sentence(table: _Open, line: Line, cells: Mapping[Field, str]) -> bool:
+    """A line of prose where a table without refs would start a row: only a name, ending
+    in a full stop."""
+    return (
+        "ref" not in table.header.fields
+        and set(cells) <= {"text"}
+        and (line.text.rstrip().endswith("."))
+    )
+
+
 def _continues(table: _Open, line: Line, cells: Mapping[Field, str]) -> bool:
     """Whether a line that starts no row belongs to the open one."""
     if not table.lines or cells.get("ref"):
@@ -105,6 +121,8 @@ def _feed(table: _Open, line: Line, vocab: Vocab) -> bool:
     if _is_bullet(line.text) and table.lines:
         _add(table, line, cells)
     elif _starts_row(table, cells, vocab):
+        if _is_sentence(table, line, cells):
+            return False  # a paragraph after a table without refs: the table has ended
         table.close_row()
         _add(table, line, cells)
     elif _continues(table, line, cells):
@@ -157,6 +175,15 @@ def is_heading(lines: Sequence[Line], n: int, aliases: ColumnNames | None = None
     return before and after
 
 
+def _header_at(lines: Sequence[Line], n: int, names: ColumnNames) -> tuple[Header | None, int]:
+    """The header starting at line ``n`` and the index of a second line its names wrap onto
+    (-1 when they do not): a wrapped header is preferred, as ``RAG`` alone is a header too."""
+    below = n + 1
+    if below < len(lines) and (wrapped := read_wrapped_header(lines[n], lines[below], names)):
+        return wrapped, below
+    return read_header(lines[n], names), -1
+
+
 def read_tables(
     lines: Sequence[Line], aliases: Mapping[Field, Sequence[str]], vocab: Vocab
 ) -> list[FoundTable]:
@@ -165,11 +192,12 @@ def read_tables(
     tables: list[FoundTable] = []
     table: _Open | None = None
     heading: str | None = None
+    skip = -1
     for n, line in enumerate(lines):
         text = line.text.strip()
-        if not text:
+        if not text or n == skip:
             continue
-        header = read_header(line, names)
+        header, skip = _header_at(lines, n, names)
         if header is not None:
             if table is not None and header.fields == table.header.fields:
                 continue  # the header repeated on a new page: the table goes on
