@@ -243,30 +243,48 @@ def test_drift_guard_stops_a_chain_wandering_off() -> None:
     assert guarded_ids["a"] == guarded_ids["b"] != guarded_ids["c"]
 
 
-def test_one_clear_link_is_not_traded_for_two_weak_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A continues as X (0.60). A and Y, B and X are weak look-alikes (0.36 each): together
-    # they outweigh A-X in a plain sum, and neither leads its runner-up by the margin, so a
-    # sum-maximising assignment dropped the clear link and linked nothing at all.
-    pairs = {("a", "x"): 0.60, ("a", "y"): 0.36, ("b", "x"): 0.36, ("b", "y"): 0.0}
-    rows = [
-        ("a", "2018/19", "action", "1.1", "a"),
-        ("b", "2018/19", "action", "1.2", "b"),
-        ("x", "2019/20", "action", "2.1", "x"),
-        ("y", "2019/20", "action", "2.2", "y"),
-    ]
+def _fixed_scores(monkeypatch: pytest.MonkeyPatch, pairs: dict[tuple[str, str], float]) -> None:
+    """Score items by a table keyed by their texts (one letter each)."""
 
     def fixed_scores(f: Any, a: Sequence[int], b: Sequence[int], settings: Any) -> Any:
-        return np.array([[pairs[(f.text[i], f.text[j])] for j in b] for i in a])
+        return np.array([[pairs.get((f.text[i], f.text[j]), 0.0) for j in b] for i in a])
 
     monkeypatch.setattr("ragtrack.link.matching.score", fixed_scores)
     monkeypatch.setattr("ragtrack.link.lineage.masked_text", lambda text: str(text or "").lower())
-    sure = LineageSettings(join_confidence=0.0, weight_semantic=0.0)
-    plain = LineageSettings(unlinked_share=0.0, join_confidence=0.0, weight_semantic=0.0)
-    plain_ids = _ids(link_items(_frame(rows), settings=plain).table)
-    ids = _ids(link_items(_frame(rows), settings=sure).table)
-    assert plain_ids["a"] != plain_ids["x"]  # the flaw this setting fixes
+
+
+_TWO_BY_TWO = [
+    ("a", "2018/19", "action", "1.1", "a"),
+    ("b", "2018/19", "action", "1.2", "b"),
+    ("x", "2019/20", "action", "2.1", "x"),
+    ("y", "2019/20", "action", "2.2", "y"),
+]
+
+
+def test_one_clear_link_is_not_traded_for_two_weak_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A continues as X (0.60). A and Y, B and X are weak look-alikes (0.36 each): together
+    # they outweigh A-X in a plain sum, and neither leads its runner-up by the margin, so a
+    # sum-maximising assignment dropped the clear link and linked nothing at all. Both the
+    # unlinked share and keeping clear mutual-best pairs whole prevent that.
+    _fixed_scores(monkeypatch, {("a", "x"): 0.60, ("a", "y"): 0.36, ("b", "x"): 0.36})
+    for settings in (
+        LineageSettings(join_confidence=0.0, weight_semantic=0.0),
+        LineageSettings(unlinked_share=0.0, join_confidence=0.0, weight_semantic=0.0),
+    ):
+        ids = _ids(link_items(_frame(_TWO_BY_TWO), settings=settings).table)
+        assert ids["a"] == ids["x"]
+        assert ids["b"] != ids["y"]
+
+
+def test_a_clear_mutual_best_pair_is_kept_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A and X are each other's best by 0.10 and 0.11 (developer contributions / developer
+    # led investment); A-Y and B-X are weaker look-alikes whose worth to the assignment
+    # (0.175 + 0.165) outweighs A-X's (0.275) even with the unlinked share: the assignment
+    # linked A to Y and left X a candidate of B.
+    _fixed_scores(monkeypatch, {("a", "x"): 0.40, ("a", "y"): 0.30, ("b", "x"): 0.29})
+    ids = _ids(link_items(_frame(_TWO_BY_TWO), settings=LineageSettings()).table)
     assert ids["a"] == ids["x"]
-    assert ids["b"] != ids["y"]
+    assert len({ids["a"], ids["b"], ids["y"]}) == 3
 
 
 def test_shared_ref_is_not_enough_across_years() -> None:
