@@ -13,7 +13,13 @@ import pytest
 
 from lineage_frames import action_items
 from lineage_key_scoring import precision_recall
-from ragtrack.link.lineage import LineageSettings, Override, link_items, masked_text
+from ragtrack.link.lineage import (
+    LineageSettings,
+    Override,
+    link_items,
+    masked_text,
+    numbers_in,
+)
 from sample_items import parsed_sample_items
 
 
@@ -309,6 +315,25 @@ def test_numbers_do_not_count_as_wording() -> None:
     assert masked_text("Sickness absence to 10 days by March 2019") == masked_text(
         "Sickness absence to 8 days by March 2020"
     )
+
+
+def test_a_count_and_a_share_are_different_figures() -> None:
+    # 2018/19 "traineeships increased by 25" is not 2019/20 "use 25% of the levy": the
+    # digits agree, the quantities do not, so they are no evidence of a continuation
+    assert numbers_in("Traineeships increased by 25") == {"25"}
+    assert numbers_in("use 25% of the levy, £1.5m, 10 million") == {"25%", "£1.5m", "10m"}
+
+    def link_score(later: str) -> float:
+        rows = [
+            ("a", "2018/19", "action", "3.5", "Traineeships in the council increased by 25"),
+            ("b", "2019/20", "action", "3.2", later),
+        ]
+        table = link_items(_frame(rows), settings=LineageSettings(link_floor=0.0)).table
+        return float(table.set_index("item_id").loc["b", "score"])
+
+    same_unit = link_score("Apprenticeships with partners increased by 25")
+    other_unit = link_score("Apprenticeships with partners increased by 25%")
+    assert same_unit > other_unit
 
 
 def test_reconnects_after_a_missing_year() -> None:
