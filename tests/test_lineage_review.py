@@ -70,9 +70,10 @@ def test_queue_is_short_ordered_by_impact_and_holds_key_errors(linked: Path) -> 
         )
         if pair not in dont_care:
             wrong += (pair not in truth) if cand.status == "auto" else (pair in truth)
-    # 6 of the 20 links the matcher gets wrong on the key (2 of 5 wrong links, 4 of 15
-    # missed ones, one of them an open end the matcher never proposed)
-    assert wrong >= 6
+    # 5 of the 18 links the matcher gets wrong on the key (1 of 4 wrong links, 4 of 14
+    # missed ones, one of them an open end the matcher never proposed); the sixth it held
+    # before, traineeships / 25% of the levy, is no longer linked at all
+    assert wrong >= 5
 
 
 def test_queue_shows_context(linked: Path) -> None:
