@@ -409,5 +409,5 @@ def test_leave_one_document_out_holds_up(items: pd.DataFrame) -> None:
 
     folds = leave_one_document_out(items, (0.0,), JOIN_CONFIDENCES)
     precision, recall = pooled(folds, items)
-    assert precision >= 0.97 and recall >= 0.90
+    assert precision >= 0.975 and recall >= 0.91
     assert all(f["precision"] >= 0.9 and f["recall"] >= 0.85 for f in folds)
