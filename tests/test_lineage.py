@@ -13,7 +13,13 @@ import pytest
 
 from lineage_frames import action_items
 from lineage_key_scoring import precision_recall
-from ragtrack.link.lineage import LineageSettings, Override, link_items, masked_text
+from ragtrack.link.lineage import (
+    LineageSettings,
+    Override,
+    link_items,
+    masked_text,
+    numbers_in,
+)
 from sample_items import parsed_sample_items
 
 
@@ -58,8 +64,8 @@ def test_samples_reach_the_answer_key(items: pd.DataFrame) -> None:
     precision, recall, detail = precision_recall(items, table["lineage_id"].reset_index(drop=True))
     assert not detail["unresolved_key_rows"]
     # naive "same ref = same item" scores about 0.23 / 0.17 on this key; the matcher
-    # reaches 0.978 / 0.904 (links below the join confidence are kept as candidates)
-    assert precision >= 0.97, detail["false_links"]
+    # reaches 0.984 / 0.909 (links below the join confidence are kept as candidates)
+    assert precision >= 0.98, detail["false_links"]
     assert recall >= 0.90, detail["missed_links"]
 
 
@@ -243,30 +249,48 @@ def test_drift_guard_stops_a_chain_wandering_off() -> None:
     assert guarded_ids["a"] == guarded_ids["b"] != guarded_ids["c"]
 
 
-def test_one_clear_link_is_not_traded_for_two_weak_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A continues as X (0.60). A and Y, B and X are weak look-alikes (0.36 each): together
-    # they outweigh A-X in a plain sum, and neither leads its runner-up by the margin, so a
-    # sum-maximising assignment dropped the clear link and linked nothing at all.
-    pairs = {("a", "x"): 0.60, ("a", "y"): 0.36, ("b", "x"): 0.36, ("b", "y"): 0.0}
-    rows = [
-        ("a", "2018/19", "action", "1.1", "a"),
-        ("b", "2018/19", "action", "1.2", "b"),
-        ("x", "2019/20", "action", "2.1", "x"),
-        ("y", "2019/20", "action", "2.2", "y"),
-    ]
+def _fixed_scores(monkeypatch: pytest.MonkeyPatch, pairs: dict[tuple[str, str], float]) -> None:
+    """Score items by a table keyed by their texts (one letter each)."""
 
     def fixed_scores(f: Any, a: Sequence[int], b: Sequence[int], settings: Any) -> Any:
-        return np.array([[pairs[(f.text[i], f.text[j])] for j in b] for i in a])
+        return np.array([[pairs.get((f.text[i], f.text[j]), 0.0) for j in b] for i in a])
 
     monkeypatch.setattr("ragtrack.link.matching.score", fixed_scores)
     monkeypatch.setattr("ragtrack.link.lineage.masked_text", lambda text: str(text or "").lower())
-    sure = LineageSettings(join_confidence=0.0, weight_semantic=0.0)
-    plain = LineageSettings(unlinked_share=0.0, join_confidence=0.0, weight_semantic=0.0)
-    plain_ids = _ids(link_items(_frame(rows), settings=plain).table)
-    ids = _ids(link_items(_frame(rows), settings=sure).table)
-    assert plain_ids["a"] != plain_ids["x"]  # the flaw this setting fixes
+
+
+_TWO_BY_TWO = [
+    ("a", "2018/19", "action", "1.1", "a"),
+    ("b", "2018/19", "action", "1.2", "b"),
+    ("x", "2019/20", "action", "2.1", "x"),
+    ("y", "2019/20", "action", "2.2", "y"),
+]
+
+
+def test_one_clear_link_is_not_traded_for_two_weak_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A continues as X (0.60). A and Y, B and X are weak look-alikes (0.36 each): together
+    # they outweigh A-X in a plain sum, and neither leads its runner-up by the margin, so a
+    # sum-maximising assignment dropped the clear link and linked nothing at all. Both the
+    # unlinked share and keeping clear mutual-best pairs whole prevent that.
+    _fixed_scores(monkeypatch, {("a", "x"): 0.60, ("a", "y"): 0.36, ("b", "x"): 0.36})
+    for settings in (
+        LineageSettings(join_confidence=0.0, weight_semantic=0.0),
+        LineageSettings(unlinked_share=0.0, join_confidence=0.0, weight_semantic=0.0),
+    ):
+        ids = _ids(link_items(_frame(_TWO_BY_TWO), settings=settings).table)
+        assert ids["a"] == ids["x"]
+        assert ids["b"] != ids["y"]
+
+
+def test_a_clear_mutual_best_pair_is_kept_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A and X are each other's best by 0.10 and 0.11 (developer contributions / developer
+    # led investment); A-Y and B-X are weaker look-alikes whose worth to the assignment
+    # (0.175 + 0.165) outweighs A-X's (0.275) even with the unlinked share: the assignment
+    # linked A to Y and left X a candidate of B.
+    _fixed_scores(monkeypatch, {("a", "x"): 0.40, ("a", "y"): 0.30, ("b", "x"): 0.29})
+    ids = _ids(link_items(_frame(_TWO_BY_TWO), settings=LineageSettings()).table)
     assert ids["a"] == ids["x"]
-    assert ids["b"] != ids["y"]
+    assert len({ids["a"], ids["b"], ids["y"]}) == 3
 
 
 def test_shared_ref_is_not_enough_across_years() -> None:
@@ -291,6 +315,25 @@ def test_numbers_do_not_count_as_wording() -> None:
     assert masked_text("Sickness absence to 10 days by March 2019") == masked_text(
         "Sickness absence to 8 days by March 2020"
     )
+
+
+def test_a_count_and_a_share_are_different_figures() -> None:
+    # 2018/19 "traineeships increased by 25" is not 2019/20 "use 25% of the levy": the
+    # digits agree, the quantities do not, so they are no evidence of a continuation
+    assert numbers_in("Traineeships increased by 25") == {"25"}
+    assert numbers_in("use 25% of the levy, £1.5m, 10 million") == {"25%", "£1.5m", "10m"}
+
+    def link_score(later: str) -> float:
+        rows = [
+            ("a", "2018/19", "action", "3.5", "Traineeships in the council increased by 25"),
+            ("b", "2019/20", "action", "3.2", later),
+        ]
+        table = link_items(_frame(rows), settings=LineageSettings(link_floor=0.0)).table
+        return float(table.set_index("item_id").loc["b", "score"])
+
+    same_unit = link_score("Apprenticeships with partners increased by 25")
+    other_unit = link_score("Apprenticeships with partners increased by 25%")
+    assert same_unit > other_unit
 
 
 def test_reconnects_after_a_missing_year() -> None:
@@ -361,10 +404,10 @@ def test_sample_plan_printing_m2_12_twice(items: pd.DataFrame) -> None:
 @pytest.mark.slow
 def test_leave_one_document_out_holds_up(items: pd.DataFrame) -> None:
     # tuned without the left-out document's labels, scored on the pairs that touch it
-    # (python tests/lineage_key_scoring.py prints the table): pooled 0.973 / 0.906
+    # (python tests/lineage_key_scoring.py prints the table): pooled 0.977 / 0.912
     from lineage_key_scoring import JOIN_CONFIDENCES, leave_one_document_out, pooled
 
     folds = leave_one_document_out(items, (0.0,), JOIN_CONFIDENCES)
     precision, recall = pooled(folds, items)
-    assert precision >= 0.97 and recall >= 0.90
+    assert precision >= 0.975 and recall >= 0.91
     assert all(f["precision"] >= 0.9 and f["recall"] >= 0.85 for f in folds)

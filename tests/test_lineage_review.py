@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from lineage_key_scoring import item_nodes, key_pairs
 from ragtrack import api
 from ragtrack.cli import app
-from ragtrack.link.review import ReviewCandidate, expected_change
+from ragtrack.link.review import ReviewCandidate, expected_change, override_key
+from ragtrack.link.settings import LineageSettings
 from ragtrack.store.lineage_table import read_lineage, read_overrides
 from sample_dataset import copy_of_sample_dataset, sample_dataset
 
@@ -70,9 +71,34 @@ def test_queue_is_short_ordered_by_impact_and_holds_key_errors(linked: Path) -> 
         )
         if pair not in dont_care:
             wrong += (pair not in truth) if cand.status == "auto" else (pair in truth)
-    # 6 of the 20 links the matcher gets wrong on the key (2 of 5 wrong links, 4 of 15
-    # missed ones, one of them an open end the matcher never proposed)
-    assert wrong >= 6
+    # 5 of the 18 links the matcher gets wrong on the key (1 of 4 wrong links, 4 of 14
+    # missed ones, one of them an open end the matcher never proposed); the sixth it held
+    # before, traineeships / 25% of the levy, is no longer linked at all
+    assert wrong >= 5
+
+
+def test_a_join_is_offered_once(linked: Path) -> None:
+    # the matcher's candidate names a lineage's first row and an open end its last: the
+    # same join (2019/20 3.10 property asset management strategy -> 2021/22 A1.7) was
+    # offered twice, once at each confidence
+    queue = api.review_candidates(linked, LineageSettings(review_limit=1000))
+    table = read_lineage(linked)
+    lineage = {
+        (r.plan_year, r.kind, override_key(r.ref, r.item_id)): r.lineage_id
+        for r in table.itertuples()
+    }
+    joins = [
+        frozenset(
+            (
+                lineage[(c.plan_year_a, c.kind, c.ref_a)],
+                lineage[(c.plan_year_b, c.kind, c.ref_b)],
+            )
+        )
+        for c in queue
+        if c.status == "candidate"
+    ]
+    assert len(joins) > 30
+    assert len(joins) == len(set(joins))
 
 
 def test_queue_shows_context(linked: Path) -> None:

@@ -251,4 +251,7 @@ def test_each_ingest_rewrites_the_timeline(tmp_path) -> None:
         assert len(tables["timeline"]) == len(tables["items"])
         assert tables["timeline"]["period_end"].nunique() == n
     latest = tables["timeline"][tables["timeline"]["plan_year"] == "2021/22"]
-    assert (latest["change"] == "worsened").sum() == 16
+    # 17 since the matcher keeps clear mutual-best pairs whole: 2019/20 3.1 (Adult and
+    # Community Learning) -> 2021/22 A4.2 (community learning, libraries and digital skills),
+    # a judgement call on the key, links without the plans and A4.2 has worsened
+    assert (latest["change"] == "worsened").sum() == 17

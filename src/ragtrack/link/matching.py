@@ -168,6 +168,7 @@ def _assign_stage(
         if not allowed.any():
             break
         worth = np.where(allowed > 0, allowed - s.unlinked_share * floor + 1e-9, 0.0)
+        worth = _keep_clear_pairs(allowed, worth, s.min_margin)
         row_ind, col_ind = linear_sum_assignment(worth, maximize=True)
         rivals = _rival_scores(live, allowed, row_ind, col_ind, s.partner_discount)
         col_top, row_top = _Top2(rivals), _Top2(rivals.T)
@@ -200,6 +201,39 @@ def _assign_stage(
                 link.method, link.candidate = "new", True
         if not taken and not drifted:
             break
+
+
+def _keep_clear_pairs(allowed: np.ndarray, worth: np.ndarray, margin: float) -> np.ndarray:
+    """Pairs that are each other's best by at least ``margin`` over both sides' runners-up
+    are kept whole: the assignment may not trade such a link for two weaker ones that merely
+    add up to more."""
+    if allowed.shape[0] < 1 or allowed.shape[1] < 1:
+        return worth
+    best_col = np.argmax(allowed, axis=1)
+    best_row = np.argmax(allowed, axis=0)
+    rows = np.arange(allowed.shape[0])
+    mutual = (best_row[best_col] == rows) & (allowed[rows, best_col] > 0)
+    if not mutual.any():
+        return worth
+    second_row = _second(allowed)
+    second_col = _second(allowed.T)
+    out = worth.copy()
+    for r in rows[mutual]:
+        c = best_col[r]
+        value = allowed[r, c]
+        if value - max(second_row[r], second_col[c]) >= margin:
+            keep = out[r, c]
+            out[r, :] = 0.0
+            out[:, c] = 0.0
+            out[r, c] = keep
+    return out
+
+
+def _second(matrix: np.ndarray) -> np.ndarray:
+    """Each row's second-highest value (0 for a row of one)."""
+    if matrix.shape[1] < 2:
+        return np.zeros(matrix.shape[0])
+    return np.partition(matrix, -2, axis=1)[:, -2]
 
 
 def _drifts(state: _State, candidate: tuple[int, int, int], col: int) -> bool:

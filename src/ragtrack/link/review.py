@@ -109,8 +109,25 @@ def review_queue(
         scored = _Scored(end.item_b, item_row, end.score, end.margin, end.confidence)
         proposals.append((scored, end.item_a, "candidate", None))
     # rank on the cheap fields first, so only the queue's links gather their context
-    ranked = sorted(proposals, key=lambda p: context.priority(p[0], p[1], p[2]))
+    ranked = _one_per_join(
+        sorted(proposals, key=lambda p: context.priority(p[0], p[1], p[2])), context
+    )
     return [context.candidate(*p) for p in ranked[: s.review_limit]]
+
+
+def _one_per_join(ranked: list[tuple[Any, str, str, object]], context: _Context) -> list:
+    """Candidates that would join the same two lineages are one decision: keep the most
+    confident (the matcher's candidate names a lineage's first row, an open end its last,
+    so the same join could be offered twice)."""
+    best: dict[frozenset[str], tuple[float, int]] = {}
+    for k, (row, prev, status, _) in enumerate(ranked):
+        if status != "candidate":
+            continue
+        join = frozenset((str(context.lineage_by_item.at[prev, "lineage_id"]), row.lineage_id))
+        if join not in best or float(row.confidence) > best[join][0]:
+            best[join] = (float(row.confidence), k)
+    keep = {k for _, k in best.values()}
+    return [p for k, p in enumerate(ranked) if p[2] != "candidate" or k in keep]
 
 
 class _Scored:

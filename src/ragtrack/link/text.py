@@ -167,17 +167,29 @@ def masked_text(text: str | None) -> str:
 
 
 def numbers_in(text: str | None) -> frozenset[str]:
-    """The figures a text states (years excluded): ``'to 91.1%'`` -> ``{'91.1'}``."""
+    """The figures a text states with their units (years excluded): ``'to 91.1%'`` ->
+    ``{'91.1%'}``, ``'£2.5m'`` -> ``{'£2.5m'}``. A count and a share that print the same
+    digits are different figures: "traineeships increased by 25" and "25% of the levy"
+    share no figure."""
     if not text or not _DIGIT.search(text):
         return frozenset()
     text = _YEAR_RANGE.sub(" ", clean_text(text))
     text = _YEAR.sub(" ", text)
     found = set()
     for match in _NUMBER.finditer(text):
-        digits = _NOT_DIGIT.sub("", match.group(0)).strip(".")
+        figure = match.group(0)
+        digits = _NOT_DIGIT.sub("", figure).strip(".")
         if digits:
-            found.add(digits)
+            found.add(_unit(figure).format(digits))
     return frozenset(found)
+
+
+def _unit(figure: str) -> str:
+    """The figure's unit as a prefix or suffix of its digits: ``£`` (money), ``%`` (a
+    share), ``m``/``k`` (a magnitude); a count has none."""
+    tail = figure.rstrip().lower()
+    suffix = next((u for u in ("%", "million", "m", "k") if tail.endswith(u)), "")
+    return ("£" if figure[0] in "£$" else "") + "{}" + suffix.replace("million", "m")
 
 
 def plan_year_start(plan_year: str) -> int:
