@@ -5,12 +5,19 @@ the starts of its widely spaced phrases are the column bands; each following lin
 to the band they start in; a ref in the first band starts a row, a line with nothing there
 continues it (also across a page break); anything else ends the table. A coloured fill
 behind a row's line in a band is that cell's colour (a RAG shown only by colour).
+
+A table with no ref column (``KPI  DoT  RAG rating  Previous``) has nothing that marks where
+a row starts, so each of its lines is given as a row of its own, split into the bands, and
+the table reader joins wrapped cells as it does for aligned text. Its lines must keep to the
+bands (a word crosses into the next band only after a column gap) and to the header's type
+size and weight; a heading or a paragraph ends the table.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from ragtrack.extract.pdf.colours import rag_of_fill
 from ragtrack.extract.pdf.layout import Cell, Free, PageLayout, Row
@@ -35,6 +42,10 @@ class _Table:
     #: for a header repeated after a page break: the cells of the header it repeats, which
     #: tell where its wrapped lines end and a split row's rest begins
     repeats: list[str] | None = None
+    #: no ref column: every line is a row of its own (see the module's docstring)
+    by_line: bool = False
+    #: the header line, whose type a line of the table keeps
+    line: TextLine | None = None
 
 
 def _phrase_starts(line: TextLine) -> list[float]:
@@ -101,14 +112,52 @@ def _starts_row(texts: list[str]) -> bool:
     return _OTHER_REF.fullmatch(first) is not None and sum(bool(t) for t in texts[1:]) >= 2
 
 
-def _other_header(line: TextLine) -> bool:
-    """A header of another council's table with a ref column first (``Ref  Objective  Lead
-    Rating``, ``Code  Milestone  Due  Status``): its widely spaced phrases all column names."""
+#: What a table without refs must have a column of, besides the names of its rows.
+_RATED = frozenset({"rag", "previous_rag", "direction"})
+
+
+def _other_header(line: TextLine) -> Literal["ref", "name"] | None:
+    """Whether ``line`` is a header of another council's table, and which kind: with a ref
+    column first (``Ref  Objective  Lead  Rating``, ``Code  Milestone  Due  Status``), or with
+    the rows' names first and a status or trend column (``KPI  DoT  RAG rating  Previous``);
+    its widely spaced phrases all column names."""
     starts = _phrase_starts(line)
     if len(starts) < 3:
-        return False
+        return None
     header = read_header(Line(0, 0, "\t".join(_split(line, starts))), builtin_column_names())
-    return header is not None and header.fields[0] == "ref"
+    if header is None:
+        return None
+    if header.fields[0] == "ref":
+        return "ref"
+    if header.fields[0] == "text" and _RATED & set(header.fields):
+        return "name"
+    return None
+
+
+def _band(x: float, starts: list[float]) -> int:
+    return max((i for i, start in enumerate(starts) if x + _SLACK >= start), default=0)
+
+
+def _keeps_to_bands(line: TextLine, table: _Table) -> bool:
+    """Whether a line can be a row of a table without refs: in the header's type size (and
+    not bold unless the header is), one phrase to a band, and no word running on into the
+    next band without a column gap (as a paragraph's would). Another table's line under
+    other columns (``Activity  Apr  May  Jun``) puts several phrases in one band."""
+    header = table.line
+    if header is None or abs(line.height - header.height) > 0.5:
+        return False
+    if line.bold and not header.bold:
+        return False
+    bands = [_band(line.words[0].x0, table.starts)]
+    for before, after in zip(line.words, line.words[1:], strict=False):
+        band = _band(after.x0, table.starts)
+        if after.x0 - before.x1 > _COLUMN_GAP * line.height:  # a new phrase
+            if band in bands:
+                return False
+            bands.append(band)
+        elif band != bands[-1]:
+            return False
+    return True
 
 
 def apply_bands(pages: list[PageLayout]) -> None:
@@ -123,7 +172,8 @@ def apply_bands(pages: list[PageLayout]) -> None:
                 continue
             line = entry.line
             kind = classify_line(line.text).kind
-            if kind is LineKind.TABLE_HEADER or _other_header(line):
+            other = None if kind is LineKind.TABLE_HEADER else _other_header(line)
+            if kind is LineKind.TABLE_HEADER or other is not None:
                 starts = _phrase_starts(line)
                 if len(starts) >= 2:
                     header = Row(
@@ -141,6 +191,7 @@ def apply_bands(pages: list[PageLayout]) -> None:
                         else None
                     )
                     table = _Table(starts, header, carried, repeats=repeats)
+                    table.by_line, table.line = other == "name", line
                     out.append(header)
                     continue
             if table is None:
@@ -151,6 +202,15 @@ def apply_bands(pages: list[PageLayout]) -> None:
                 _extend(table.header, texts)  # the header's cells wrap onto more lines
                 continue
             table.in_header = False
+            if table.by_line:
+                if _keeps_to_bands(line, table):
+                    row = Row([Cell(t) for t in texts], line.top, page.number, source="bands")
+                    _take_fills(row, line, table.starts, page)
+                    out.append(row)
+                else:
+                    table = None
+                    out.append(entry)
+                continue
             if _starts_row(texts):
                 table.row = Row([Cell(t) for t in texts], line.top, page.number, source="bands")
                 _take_fills(table.row, line, table.starts, page)

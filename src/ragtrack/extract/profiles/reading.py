@@ -8,10 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ragtrack.extract.profiles.profile import Profile
+from ragtrack.extract.provenance import quote
 from ragtrack.extract.tables.blocks import read_blocks
 from ragtrack.extract.tables.cells import VALUE, Vocab
 from ragtrack.extract.tables.columns import Field, Header, fold
-from ragtrack.extract.tables.rows import TableRow, read_tables, split_at_refs
+from ragtrack.extract.tables.rows import FoundTable, TableRow, read_tables, split_at_refs
 from ragtrack.extract.tables.tiles import read_tiles
 from ragtrack.normalise.status import RATED, STATUS_WORDS, TREND_WORDS, read_status, read_trend
 from ragtrack.normalise.values import DIRECTION_CANONICAL
@@ -158,12 +159,30 @@ def read_with(profile: Profile, source: SourceText) -> Reading:
         found = with_tiles(found, tiles)
         notes = tuple((line, _UNNAMED) for line in unnamed)
     rows = tuple(r for r in found if _kept(r, profile))
+    kept = {r.lines[0] for r in rows}
+    notes += tuple(note for t in tables if (note := _no_trend_printed(t, kept)) is not None)
     headers = tuple(t.header for t in tables)
     score, rated = _score(rows, profile)
     return Reading(profile, headers, rows, score, rated, _named(headers, profile), notes)
 
 
 _UNNAMED = "figures printed as a KPI tile with no name above them; not read as an item"
+
+
+def _no_trend_printed(table: FoundTable, kept: set[Line]) -> tuple[Line, str] | None:
+    """One note for a table with a direction column that prints no text in any of the rows
+    kept (first lines ``kept``): its trends are pictures (arrow images), which are not read,
+    and a user should know the direction is empty for that reason, not left blank. (A blank
+    cell here and there is a row without a trend, and no news.)"""
+    column = next((c for c in table.header.columns if c.field == "direction"), None)
+    rows = [r for r in table.rows if r.lines[0] in kept]
+    if column is None or not rows or any(r.cells.get("direction", "").strip() for r in rows):
+        return None
+    where = f" under {quote(table.heading)}" if table.heading else ""
+    return rows[0].lines[0], (
+        f"no row of the table{where} prints text in its {quote(column.label)} column (arrows "
+        "drawn as pictures are not read); direction left empty"
+    )
 
 
 #: Evidence a profile needs before it is chosen: two rows with a known status or trend
