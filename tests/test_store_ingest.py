@@ -246,6 +246,36 @@ def test_parallel_and_shuffled_batches_give_the_same_dataset(tmp_path: Path) -> 
         pd.testing.assert_frame_equal(one[table], two[table])
 
 
+def test_a_worker_killed_in_a_parallel_batch_fails_only_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``jobs=2``, a file that kills its worker process every time (a crash in a PDF
+    library, the kernel's OOM killer) fails alone; one that kills it once is parsed on its
+    second try; the files in flight beside them, and the rest of the batch, are ingested.
+    (A dead worker breaks its whole pool: the files in flight are tried again one at a
+    time in a new pool.)"""
+    import uuid
+
+    from cluster_parsers import DEATHS, parse_or_die
+
+    monkeypatch.delenv(DEATHS, raising=False)  # the marks go by content: this run's alone
+    inbox = tmp_path / "in"
+    names = ["a", "b", "killer", "c", "d", "dies-once", "e", "f", "g", "h"]
+    for n, name in enumerate(names, start=1):
+        council = f"{name} {uuid.uuid4().hex[:8]}" if name == "dies-once" else name
+        write_report(inbox / f"{name}.txt", period=f"2019-{n:02d}-28", council=council)
+    summary = ingest([inbox], tmp_path / "data", IngestOptions(jobs=2), parse=parse_or_die)
+    failed = {Path(r.path).name: r.error for r in summary.failed}
+    assert list(failed) == ["killer.txt"]
+    assert "the worker parsing it died 2 times" in (failed["killer.txt"] or "")
+    assert summary.counts() == {"new": 9, "failed": 1}
+    (inbox / "killer.txt").unlink()
+    ingest([inbox], tmp_path / "here", parse=parse_fake)
+    one, two = frames(tmp_path / "here"), frames(tmp_path / "data")
+    for table in one:
+        pd.testing.assert_frame_equal(one[table], two[table])
+
+
 def test_a_failure_is_forgotten_once_its_file_is_gone(tmp_path: Path) -> None:
     out = tmp_path / "out"
     bad = tmp_path / "bad.txt"

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from ragtrack.errors import ClusterError, MissingExtra
 from ragtrack.extract.reader import read_file_bytes
 from ragtrack.pipeline import (
+    IN_FLIGHT_PER_WORKER,
     IngestOptions,
     ParseFailure,
     ParseFn,
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 
 #: ``IngestOptions.scheduler`` value for a cluster of ``jobs`` worker processes on this machine
 LOCAL = "local"
-#: documents in flight per worker: one parsing, one waiting, so no worker idles between tasks
-IN_FLIGHT_PER_WORKER = 2
 #: how long to wait for a scheduler's first worker before giving up
 WORKER_WAIT_SECONDS = 60.0
 #: how long to try to reach a scheduler

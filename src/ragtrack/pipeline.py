@@ -11,6 +11,7 @@ stopped (killed, a full disk) leaves the dataset exactly as its last commit made
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import dataclasses
 import datetime as dt
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 Status = Literal["new", "changed", "unchanged", "reparsed", "repaired", "failed"]
 ParseFn = Callable[..., ParsedDocument]
 SUFFIXES = (".txt", ".pdf")
+#: files in flight per worker process: one parsing, one waiting, so no worker idles
+IN_FLIGHT_PER_WORKER = 2
 #: checkpoints are at least this many times the last commit's duration apart, so relinking
 #: the dataset at each stays a small part of a long run
 CHECKPOINT_SPACING = 10
@@ -406,23 +409,85 @@ def _parse_all(
         for path in paths:
             yield parse_file(path, options, parse)
         return
+    yield from _parse_in_pools(min(options.jobs, len(paths)), paths, options, parse)
+
+
+def _new_pool(workers: int) -> cf.ProcessPoolExecutor:
     # A fork server imports the parsers once and forks each worker from it: workers start
     # fast and share nothing with this process's state (PDFium is not fork-safe once used).
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ragtrack.extract.dispatch", "ragtrack.extract.pdf"])
-    workers = min(options.jobs, len(paths))
-    with cf.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_worker_start,
-        initargs=(os.getpid(),),
-    ) as pool:
-        futures = [pool.submit(parse_file, p, options, parse) for p in paths]
-        for path, future in zip(paths, futures, strict=True):
+    return cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
+
+
+#: a file waiting to be parsed: its path and how many pools died while it was in flight
+_Waiting = tuple[Path, int]
+#: a file in flight: what was waiting, and its parse (or its failure, decided already)
+_InFlight = tuple[_Waiting, "cf.Future[ParsedDocument | ParseFailure] | ParseFailure"]
+#: a file in flight when this many pools died fails (it is taken to be what kills them)
+_DEATHS = 2
+
+
+def _parse_in_pools(
+    workers: int, paths: Sequence[Path], options: IngestOptions, parse: ParseFn | None
+) -> Iterator[ParsedDocument | ParseFailure]:
+    """Parse in worker processes, yielding in input order, with a bounded window of files in
+    flight (each result let go once yielded, so a batch of any size holds a few parsed
+    documents at a time). A worker that dies (killed, a crash in a PDF library) breaks its
+    pool and every file in flight: those files are tried again one at a time in a new pool,
+    so only a file that kills its worker twice fails, and the rest of the batch goes on."""
+    waiting: collections.deque[_Waiting] = collections.deque((p, 0) for p in paths)
+    window: collections.deque[_InFlight] = collections.deque()
+    pool = _new_pool(workers)
+    try:
+        while waiting or window:
+            while waiting and len(window) < IN_FLIGHT_PER_WORKER * workers:
+                suspect = waiting[0][1] > 0  # in flight when a pool died: runs alone
+                if suspect and window:
+                    break
+                entry = waiting.popleft()
+                window.append((entry, _submit_to(pool, entry, options, parse)))
+                if suspect:
+                    break
+            (path, deaths), task = window.popleft()
+            if isinstance(task, ParseFailure):
+                yield task
+                continue
             try:
-                yield future.result()
-            except Exception as err:  # a worker that died takes only its file down
-                yield ParseFailure(f"{path}: parser process failed: {type(err).__name__}: {err}")
+                result = task.result()
+            except cf.BrokenExecutor:
+                again = [(path, deaths + 1), *((p, n + 1) for (p, n), _task in window)]
+                waiting.extendleft(reversed(again))
+                window.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _new_pool(workers)
+                continue
+            except Exception as err:
+                result = ParseFailure(f"{path}: parser process failed: {type(err).__name__}: {err}")
+            del task
+            yield result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit_to(
+    pool: cf.ProcessPoolExecutor, entry: _Waiting, options: IngestOptions, parse: ParseFn | None
+) -> cf.Future[ParsedDocument | ParseFailure] | ParseFailure:
+    """The file's parse in the pool, or its failure once its workers have died too often."""
+    path, deaths = entry
+    if deaths >= _DEATHS:
+        return ParseFailure(
+            f"{path_text(path)}: parser process failed: the worker parsing it died "
+            f"{deaths} times (killed, or a crash in a PDF library)"
+        )
+    try:
+        return pool.submit(parse_file, path, options, parse)
+    except cf.BrokenExecutor as err:  # a worker died since the last result: tried again
+        failed: cf.Future[ParsedDocument | ParseFailure] = cf.Future()
+        failed.set_exception(err)
+        return failed
 
 
 # -- the pipeline -----------------------------------------------------------------------------
