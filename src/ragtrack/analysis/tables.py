@@ -11,7 +11,10 @@ def _values(series: pd.Series, field: pa.Field) -> pa.Array:
     if pa.types.is_date(kind):
         stamps = pd.to_datetime(series, errors="coerce").astype("datetime64[ms]")
         return pa.array(stamps, type=pa.timestamp("ms"), from_pandas=True).cast(kind)
-    plain = series.astype("object").where(series.notna(), None)
+    # missing values (None, NaN, NA, NaT) as None: the same objects as
+    # ``astype(object).where(notna(), None)`` at a quarter of its cost, which is most of
+    # writing the derived tables of a small ingest
+    plain = series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]  # stubs: no None
     if pa.types.is_dictionary(kind) or pa.types.is_string(kind):
         strings = pa.array(plain, type=pa.string(), from_pandas=True)
         return strings.dictionary_encode().cast(kind) if pa.types.is_dictionary(kind) else strings
