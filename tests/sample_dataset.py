@@ -1,24 +1,40 @@
 """The dataset a user builds from ``samples/`` with the README's first command, built once
-per test process (tests that change a dataset copy it first)."""
+per test run (tests that change a dataset copy it first)."""
 
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import tempfile
 from pathlib import Path
+
+import filelock
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 @functools.cache
 def sample_dataset() -> Path:
-    """``ragtrack-data`` built from the five samples, in a temporary folder of its own."""
+    """``ragtrack-data`` built from the five samples, in a temporary folder of its own; the
+    test processes of one ``pytest -n`` run share one (the first to ask builds it)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return _build(Path(tempfile.mkdtemp(prefix="ragtrack-samples-")))
+    shared = Path(tempfile.gettempdir()) / f"ragtrack-samples-{run}"
+    with filelock.FileLock(f"{shared}.lock"):
+        if not shared.exists():
+            building = Path(tempfile.mkdtemp(prefix="ragtrack-samples-"))
+            _build(building)
+            os.replace(building, shared)  # whole, or not there at all
+    return shared / "ragtrack-data"
+
+
+def _build(folder: Path) -> Path:
     from ragtrack import ingest
 
-    folder = Path(tempfile.mkdtemp(prefix="ragtrack-samples-")) / "ragtrack-data"
-    ingest([SAMPLES], folder)
-    return folder
+    ingest([SAMPLES], folder / "ragtrack-data")
+    return folder / "ragtrack-data"
 
 
 def copy_of_sample_dataset(where: Path) -> Path:

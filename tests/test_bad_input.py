@@ -15,9 +15,12 @@ symlink loop when listing folders, and ``--max-bytes``
 
 from __future__ import annotations
 
+import functools
 import os
 import random
+import shutil
 import sqlite3
+import tempfile
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -87,13 +90,21 @@ def errors(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("error:")]
 
 
+@functools.cache
+def held_dataset() -> Path:
+    """A dataset holding one good report (ingested once per test process; tests copy it)."""
+    root = Path(tempfile.mkdtemp(prefix="ragtrack-held-"))
+    held = write(root / "held" / "q1.txt", report_text(1))
+    assert run("ingest", held, "--out", root / "data")[0] == 0
+    return root / "data"
+
+
 def assert_fails_alone(tmp_path: Path, bad: Path, message: str, *extra: str) -> str:
     """Ingest ``bad`` with a good report into a dataset already holding another report:
     one error line naming ``bad`` and containing ``message``, exit 1, the good report
     written, the report already held untouched. Returns the error line."""
     data = tmp_path / "data"
-    held = write(tmp_path / "held" / "q1.txt", report_text(1))
-    assert run("ingest", held, "--out", data)[0] == 0
+    shutil.copytree(held_dataset(), data, ignore=shutil.ignore_patterns("_ingest.lock"))
     before = dataset_files(data)
     good = write(tmp_path / "good" / "q2.txt", report_text(2))
     code, out, err = run("ingest", bad, good, "--out", data, *extra)

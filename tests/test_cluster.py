@@ -13,10 +13,10 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
-from distributed import LocalCluster
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -30,6 +30,9 @@ from ragtrack.cluster import local_cluster
 from ragtrack.pipeline import ParseFailure
 from ragtrack.version import PARSER_VERSION
 from sample_dataset import SAMPLES
+
+if TYPE_CHECKING:  # distributed loads in the test process that runs these tests only
+    from distributed import LocalCluster
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from ragtrack import api
 from ragtrack.cli import app
+from sample_dataset import copy_of_sample_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "lineage.md").read_text(encoding="utf-8")
@@ -19,16 +18,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("## Following items across years", 1)[1].split("\n## ", 1)[0]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("docs")
-    api.ingest([ROOT / "samples"], root / "ragtrack-data")
-    return root
-
-
 @pytest.fixture
-def workdir(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(built / "ragtrack-data", tmp_path / "ragtrack-data")
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``ragtrack-data`` built from the samples (the shared dataset, copied) as the cwd."""
+    copy_of_sample_dataset(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("RAGTRACK_DATA", raising=False)
     return tmp_path

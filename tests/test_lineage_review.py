@@ -27,6 +27,12 @@ def linked() -> Path:
     return sample_dataset()
 
 
+@pytest.fixture(scope="module")
+def queue(linked: Path) -> list[ReviewCandidate]:
+    """The samples' review queue, computed once (each ``dataset`` starts as a copy)."""
+    return api.review_candidates(linked)
+
+
 @pytest.fixture
 def dataset(tmp_path: Path) -> Path:
     """A private copy of the linked dataset a test may change."""
@@ -45,8 +51,9 @@ def _same_lineage(root: Path, cand: ReviewCandidate) -> bool:
     return lineage(cand.plan_year_a, cand.ref_a) == lineage(cand.plan_year_b, cand.ref_b)
 
 
-def test_queue_is_short_ordered_by_impact_and_holds_key_errors(linked: Path) -> None:
-    queue = api.review_candidates(linked)
+def test_queue_is_short_ordered_by_impact_and_holds_key_errors(
+    linked: Path, queue: list[ReviewCandidate]
+) -> None:
     assert 0 < len(queue) <= 30
     order = [(c.impact, expected_change(c)) for c in queue]
     assert order == sorted(order, reverse=True)
@@ -101,8 +108,7 @@ def test_a_join_is_offered_once(linked: Path) -> None:
     assert len(joins) == len(set(joins))
 
 
-def test_queue_shows_context(linked: Path) -> None:
-    queue = api.review_candidates(linked)
+def test_queue_shows_context(linked: Path, queue: list[ReviewCandidate]) -> None:
     assert all(c.text_a and c.text_b and c.history_a and c.history_b for c in queue)
     assert any(c.commentary_b for c in queue)
     assert any(c.runner_up for c in queue)
@@ -113,8 +119,7 @@ def test_queue_shows_context(linked: Path) -> None:
     assert not (linked / "overrides.csv").exists()
 
 
-def test_several_decisions_at_once(dataset: Path) -> None:
-    queue = api.review_candidates(dataset)
+def test_several_decisions_at_once(dataset: Path, queue: list[ReviewCandidate]) -> None:
     result = runner.invoke(
         app, ["lineage", "review", "--accept", "1,2", "--reject", "3", "--data", str(dataset)]
     )
@@ -137,7 +142,7 @@ def test_a_queue_number_out_of_range_is_a_clear_error(dataset: Path) -> None:
 
 
 def test_spreadsheet_round_trip(
-    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, queue: list[ReviewCandidate]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["lineage", "review", "--export", "queue.csv", "-d", str(dataset)])
@@ -145,7 +150,6 @@ def test_spreadsheet_round_trip(
     with open(tmp_path / "queue.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and {"decision", "reason", "text_a", "text_b", "history_b"} <= set(rows[0])
-    queue = api.review_candidates(dataset)
     rows[0]["decision"], rows[0]["reason"] = "reject", "different service"
     rows[1]["decision"] = "accept"
     # a spreadsheet saves with a byte-order mark

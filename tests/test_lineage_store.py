@@ -13,6 +13,7 @@ from ragtrack.api import item_history, review_candidates, review_links
 from ragtrack.api import link as link_dataset
 from ragtrack.cli import app
 from ragtrack.errors import InputError
+from ragtrack.link.review import ReviewCandidate
 from ragtrack.store.lineage_table import (
     OVERRIDES_NAME,
     attach_lineage,
@@ -29,6 +30,12 @@ runner = CliRunner()
 def linked() -> Path:
     """The dataset built from the samples (shared: tests that change one use ``dataset``)."""
     return sample_dataset()
+
+
+@pytest.fixture(scope="module")
+def queue() -> list[ReviewCandidate]:
+    """The review queue of the samples' dataset (each ``dataset`` starts as a copy of it)."""
+    return review_candidates(sample_dataset())
 
 
 @pytest.fixture
@@ -110,8 +117,8 @@ def test_show_asks_for_a_plan_year_when_a_ref_is_ambiguous(linked: Path) -> None
     assert result.exit_code == 0, result.output
 
 
-def test_review_reject_sticks(dataset: Path) -> None:
-    candidates = review_candidates(dataset)
+def test_review_reject_sticks(dataset: Path, queue: list[ReviewCandidate]) -> None:
+    candidates = queue
     assert candidates, "the samples have links in the uncertain band"
     first = candidates[0]
     result = runner.invoke(app, ["lineage", "review", "--reject", "1", "--out", str(dataset)])
@@ -133,8 +140,8 @@ def test_review_reject_sticks(dataset: Path) -> None:
     assert (first.plan_year_b, first.ref_b) not in again
 
 
-def test_review_accept_sticks(dataset: Path) -> None:
-    first = review_candidates(dataset)[0]
+def test_review_accept_sticks(dataset: Path, queue: list[ReviewCandidate]) -> None:
+    first = queue[0]
     result = runner.invoke(app, ["lineage", "review", "--accept", "1", "--out", str(dataset)])
     assert result.exit_code == 0, result.output
     assert read_overrides(dataset)[0].decision == "must_link"
@@ -153,8 +160,8 @@ def test_interactive_review_skips_and_quits(dataset: Path) -> None:
     assert not (dataset / OVERRIDES_NAME).exists()
 
 
-def test_review_of_several_links_relinks_once(dataset: Path) -> None:
-    candidates = review_candidates(dataset)[:3]
+def test_review_of_several_links_relinks_once(dataset: Path, queue: list[ReviewCandidate]) -> None:
+    candidates = queue[:3]
     result = runner.invoke(app, ["lineage", "review", "--reject", "1-3", "--out", str(dataset)])
     assert result.exit_code == 0, result.output
     assert "3 decision(s) recorded" in result.output
@@ -166,8 +173,10 @@ def test_review_of_several_links_relinks_once(dataset: Path) -> None:
         )
 
 
-def test_a_review_broken_off_keeps_its_decisions(dataset: Path) -> None:
-    first, second = review_candidates(dataset)[:2]
+def test_a_review_broken_off_keeps_its_decisions(
+    dataset: Path, queue: list[ReviewCandidate]
+) -> None:
+    first, second = queue[:2]
     second_joined = _lineage_of_key(dataset, second.plan_year_a, second.ref_a) == _lineage_of_key(
         dataset, second.plan_year_b, second.ref_b
     )

@@ -3,6 +3,9 @@ spare every ingest the import), on the sample reports' texts and on any text at 
 
 from __future__ import annotations
 
+import functools
+from types import ModuleType
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,10 +15,16 @@ from scipy import sparse
 from ragtrack.link.tfidf import char_ngrams, tfidf_matrix, word_ngrams
 from sample_items import parsed_sample_items
 
-text_module = pytest.importorskip("sklearn.feature_extraction.text")
+
+@functools.cache
+def _sklearn_text() -> ModuleType:
+    """scikit-learn's text module, imported by the first comparison rather than when tests
+    are collected (1.5 s that every test process would pay)."""
+    return pytest.importorskip("sklearn.feature_extraction.text")
 
 
 def _theirs(texts: list[str], kind: str) -> sparse.csr_matrix:
+    text_module = _sklearn_text()
     if kind == "words":
         vectoriser = text_module.TfidfVectorizer(
             ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b"

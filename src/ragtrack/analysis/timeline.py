@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ragtrack.analysis.series import PLAN, reports_in_order, series_council
+from ragtrack.analysis.tables import missing_as_none
 from ragtrack.link.outcomes import attach_outcomes
 from ragtrack.normalise.status import rag_change
 from ragtrack.store.schema import PLAN_BASELINE_SCHEMA, TIMELINE_SCHEMA
@@ -31,7 +32,8 @@ def _plain(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """Categoricals to plain objects so merges and comparisons do not depend on categories."""
     for column in columns:
         if column in frame:
-            frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
+            plain = missing_as_none(frame[column])
+            frame[column] = pd.Series(plain, index=frame.index, dtype="object")
     return frame
 
 
