@@ -503,10 +503,15 @@ def export(
     except RagtrackError as err:
         raise _exit_for(err) from None
     except OSError as err:
-        logging.getLogger("ragtrack").error("%s: cannot write the export: %s", out, err)
-        raise typer.Exit(EXIT_FAILED) from None
+        raise _cannot_write(out, "the export", err) from None
     if not quiet:
         typer.echo(f"{len(written)} file(s) written: {', '.join(str(p) for p in written)}")
+
+
+def _cannot_write(out: Path, what: str, err: OSError) -> typer.Exit:
+    """Log one line naming the file a command could not write; the exit for it."""
+    logging.getLogger("ragtrack").error("%s: cannot write %s: %s", out, what, err)
+    return typer.Exit(EXIT_FAILED)
 
 
 @app.command()
@@ -552,8 +557,7 @@ def report(
     except RagtrackError as err:
         raise _exit_for(err) from None
     except OSError as err:
-        logging.getLogger("ragtrack").error("%s: cannot write the report: %s", out, err)
-        raise typer.Exit(EXIT_FAILED) from None
+        raise _cannot_write(out, "the report", err) from None
     if not quiet:
         typer.echo(f"report written: {written}")
 
