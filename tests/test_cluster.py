@@ -144,6 +144,30 @@ def test_an_unchanged_rerun_submits_no_task(cluster: LocalCluster, tmp_path: Pat
 
 
 @pytest.mark.slow
+def test_the_client_keeps_no_file_it_has_sent(cluster: LocalCluster, tmp_path: Path) -> None:
+    """Regression: Dask kept the last thousand messages each connection sent, and each task
+    message carries a file's bytes, so a backfill's client grew by a file's size per
+    document sent. Now it keeps a few messages, however many documents it sends."""
+    from distributed import default_client
+
+    kept: list[int] = []
+
+    def count_tasks_kept(result: object) -> None:
+        log = default_client().scheduler_comm.recent_message_log
+        batches = [batch for batch in log if isinstance(batch, list)]
+        kept.append(sum(m.get("op") == "update-graph" for batch in batches for m in batch))
+
+    for n in range(40):
+        write_report(tmp_path / "in" / f"c{n:02d}.txt", council=f"Council {n}")
+    options = api.IngestOptions(scheduler=cluster.scheduler_address)
+    summary = api.ingest(
+        [tmp_path / "in"], tmp_path / "data", options, parse=parse_fake, on_result=count_tasks_kept
+    )
+    assert summary.counts() == {"new": 40}
+    assert max(kept) <= 16  # it was one for every document sent: 40
+
+
+@pytest.mark.slow
 def test_a_local_cluster_of_jobs_workers(tmp_path: Path) -> None:
     """``--scheduler local`` starts its own cluster of ``--jobs`` processes and stops it."""
     _fake_inbox(tmp_path / "in", ["north", "south", "east", "west"])

@@ -50,6 +50,18 @@ LOCAL = "local"
 WORKER_WAIT_SECONDS = 60.0
 #: how long to try to reach a scheduler
 CONNECT_SECONDS = 30.0
+#: Dask settings while this process is a client. Dask keeps the last 1000 messages each
+#: connection sent, for debugging, and each task message here carries a file's bytes: a
+#: backfill's client (and a local cluster's scheduler, in this process) grew by about 0.1 MB
+#: a document until a thousand were kept. A few are enough to debug by.
+CLIENT_CONFIG = {"distributed.admin.low-level-log-length": 16}
+#: and for a cluster this process starts: a task whose worker dies is tried once more, and
+#: workers do not sample their own stacks a hundred times a second for a dashboard that
+#: is not there (a few per cent of two cores)
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 1,
+    "distributed.worker.profile.enabled": False,
+}
 
 _parsing = threading.Lock()
 
@@ -102,8 +114,9 @@ def local_cluster(workers: int) -> LocalCluster:
     import dask
     from distributed import LocalCluster
 
-    # the scheduler runs in this process and reads its failure allowance as it starts
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    # the scheduler runs in this process and reads its settings as it starts; each worker's
+    # nanny keeps a copy of them for the worker it starts (and restarts)
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
         return LocalCluster(
             n_workers=max(1, workers),
             threads_per_worker=1,
@@ -119,6 +132,15 @@ def local_cluster(workers: int) -> LocalCluster:
 @contextlib.contextmanager
 def _client(options: IngestOptions) -> Iterator[Client]:
     """A client of the scheduler ``options.scheduler``, or of a local cluster it starts."""
+    import dask
+
+    with dask.config.set(CLIENT_CONFIG), _connected(options) as client:
+        yield client
+
+
+@contextlib.contextmanager
+def _connected(options: IngestOptions) -> Iterator[Client]:
+    """A client of the scheduler at ``options.scheduler``, waiting for its first worker."""
     from distributed import Client
 
     address = options.scheduler
