@@ -55,12 +55,17 @@ CONNECT_SECONDS = 30.0
 #: backfill's client (and a local cluster's scheduler, in this process) grew by about 0.1 MB
 #: a document until a thousand were kept. A few are enough to debug by.
 CLIENT_CONFIG = {"distributed.admin.low-level-log-length": 16}
-#: and for a cluster this process starts: a task whose worker dies is tried once more, and
-#: workers do not sample their own stacks a hundred times a second for a dashboard that
-#: is not there (a few per cent of two cores)
+#: and for a cluster this process starts: a task whose worker dies is tried once more;
+#: workers do not sample their own stacks a hundred times a second for a dashboard that is
+#: not there (120 PDFs on two cores: 91 -> 71 s of the workers' time), and the event loops,
+#: system and memory monitors wake a few times a second, not fifty (an idle cluster of two
+#: took a tenth of a core)
 LOCAL_CLUSTER_CONFIG = {
     "distributed.scheduler.allowed-failures": 1,
     "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
 }
 
 _parsing = threading.Lock()
