@@ -10,34 +10,54 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy import sparse
 
 from ragtrack.link.entities import Entity
 from ragtrack.link.settings import LineageSettings
 from ragtrack.link.text import masked_text, numbers_in
 from ragtrack.link.tfidf import char_ngrams, tfidf_matrix, word_ngrams
 
+if TYPE_CHECKING:  # scipy loads when a first pair is scored, not for a batch with none
+    from scipy import sparse
+
 #: cosine of two unrelated plan rows' embeddings is about this; rescaled to 0
 SEMANTIC_BASELINE = 0.3
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Features:
-    """Per-entity matching features, computed once per run (row i: entity i)."""
+    """Per-entity matching features, computed once per run (row i: entity i). The matrices
+    are made when a pair is first scored: a report with no earlier year to link to (the
+    first of a dataset) never needs them, nor scipy."""
 
     text: list[str]
     words: list[frozenset[str]]
-    tfidf: sparse.csr_matrix
-    chars: sparse.csr_matrix
     semantic: np.ndarray | None
-    numbers: sparse.csr_matrix
-    number_counts: np.ndarray
+    number_sets: list[frozenset[str]]
     outcome: list[str]
     supporting: list[str]
     ref: np.ndarray
+
+    @cached_property
+    def tfidf(self) -> sparse.csr_matrix:
+        return tfidf_matrix(self.text, word_ngrams)
+
+    @cached_property
+    def chars(self) -> sparse.csr_matrix:
+        """Character n-grams within words catch inflections: obese/obesity, rate/rates."""
+        return tfidf_matrix(self.text, char_ngrams)
+
+    @cached_property
+    def numbers(self) -> sparse.csr_matrix:
+        return _number_matrix(self.number_sets)
+
+    @cached_property
+    def number_counts(self) -> np.ndarray:
+        return np.asarray(self.numbers.sum(axis=1)).ravel()
 
 
 def build_features(
@@ -45,22 +65,16 @@ def build_features(
 ) -> Features:
     """Features of each entity, from its first row (the plan's wording when there is one)."""
     texts = [cols["_masked"][e.rows[0]] for e in entities]
-    numbers = [numbers_in(cols["text"][e.rows[0]]) for e in entities]
     semantic = None
     if settings.weight_semantic:
         from ragtrack.link.semantic import embed
 
         semantic = embed(texts)
-    number_matrix = _number_matrix(numbers)
     return Features(
         text=texts,
         words=[frozenset(t.split()) for t in texts],
-        tfidf=tfidf_matrix(texts, word_ngrams),
-        # character n-grams within words catch inflections: obese/obesity, rate/rates
-        chars=tfidf_matrix(texts, char_ngrams),
         semantic=semantic,
-        numbers=number_matrix,
-        number_counts=np.asarray(number_matrix.sum(axis=1)).ravel(),
+        number_sets=[numbers_in(cols["text"][e.rows[0]]) for e in entities],
         outcome=[masked_text(_first_str(cols, e.rows, "outcome")) for e in entities],
         supporting=[masked_text(_first_str(cols, e.rows, "supporting_outcome")) for e in entities],
         ref=np.array([e.ref or "" for e in entities], dtype=object),
@@ -111,6 +125,8 @@ def score(f: Features, a: Sequence[int], b: Sequence[int], settings: LineageSett
 
 
 def _number_matrix(numbers: list[frozenset[str]]) -> sparse.csr_matrix:
+    from scipy import sparse
+
     vocabulary: dict[str, int] = {}
     rows, cols = [], []
     for i, nums in enumerate(numbers):

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # scipy loads with the first matrix (it costs a start-up 0.2 s)
+    from scipy import sparse
 
 #: scikit-learn's default token: two or more word characters
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -47,6 +50,8 @@ def char_ngrams(text: str, low: int = 3, high: int = 5) -> list[str]:
 def tfidf_matrix(texts: Iterable[str], analyse: Callable[[str], list[str]]) -> sparse.csr_matrix:
     """Rows of sublinear TF (1 + log count) times smoothed IDF, each scaled to unit length;
     one all-zero column when no text has a term."""
+    from scipy import sparse
+
     counts, first_seen = _count(texts, analyse)
     if not first_seen:
         return sparse.csr_matrix((counts.shape[0], 1))
@@ -87,6 +92,8 @@ def _count(
             columns.append(column)
             values.append(row[column])
         indptr.append(len(columns))
+    from scipy import sparse
+
     shape = (len(indptr) - 1, max(len(first_seen), 1))
     counts = sparse.csr_matrix(
         (np.array(values, dtype=np.float64), np.array(columns, dtype=np.int32), indptr),
