@@ -182,6 +182,35 @@ def test_a_local_cluster_of_jobs_workers(tmp_path: Path) -> None:
     assert_same_dataset(tmp_path / "here", tmp_path / "cluster")
 
 
+LEAVES_DASK_AS_IT_WAS = """
+import sys
+import ragtrack
+from ragtrack.api import IngestOptions
+summary = ragtrack.ingest([sys.argv[1]], sys.argv[2], IngestOptions(scheduler="local", jobs=1))
+assert summary.counts() == {"new": 1}, summary.counts()
+import dask
+print(dask.config.get("distributed.comm.timeouts.connect"))
+print(dask.config.get("distributed.admin.low-level-log-length"))
+print(dask.config.get("distributed.worker.profile.enabled"))
+"""
+
+
+@pytest.mark.slow
+def test_a_cluster_ingest_leaves_the_dask_settings_as_they_were(tmp_path: Path) -> None:
+    """Regression: in a fresh process (a notebook that goes on to use Dask), the ingest's own
+    settings for its client dropped every setting of Dask distributed when it finished."""
+    shutil.copy(SAMPLES / "002_09ef99f253a2c4a1.txt", tmp_path / "plan.txt")
+    done = subprocess.run(
+        [sys.executable, "-c", LEAVES_DASK_AS_IT_WAS, str(tmp_path / "plan.txt"), "data"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["30s", "1000", "True"]
+
+
 def test_without_dask_the_option_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

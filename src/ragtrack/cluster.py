@@ -138,6 +138,8 @@ def local_cluster(workers: int) -> LocalCluster:
 def _client(options: IngestOptions) -> Iterator[Client]:
     """A client of the scheduler ``options.scheduler``, or of a local cluster it starts."""
     import dask
+    import distributed  # noqa: F401  (its settings first: leaving the block below
+    # would otherwise drop every `distributed.*` setting it added within)
 
     with dask.config.set(CLIENT_CONFIG), _connected(options) as client:
         yield client
