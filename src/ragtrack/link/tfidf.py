@@ -10,6 +10,9 @@ first seen, the same floating-point steps in the same order (tests/test_tfidf.py
 
 from __future__ import annotations
 
+import collections
+import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -35,16 +38,24 @@ def char_ngrams(text: str, low: int = 3, high: int = 5) -> list[str]:
     sides; a word shorter than n gives itself once."""
     grams: list[str] = []
     for word in _RUNS_OF_SPACE.sub(" ", text.lower()).split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            offset = 0
-            grams.append(padded[:n])
-            while offset + n < len(padded):
-                offset += 1
-                grams.append(padded[offset : offset + n])
-            if offset == 0:
-                break
+        grams.extend(_word_ngrams(word, low, high))
     return grams
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_ngrams(word: str, low: int, high: int) -> tuple[str, ...]:
+    """One word's character n-grams: plans repeat their words, so each is cut up once."""
+    grams: list[str] = []
+    padded = f" {word} "
+    for n in range(low, high + 1):
+        offset = 0
+        grams.append(padded[:n])
+        while offset + n < len(padded):
+            offset += 1
+            grams.append(padded[offset : offset + n])
+        if offset == 0:
+            break
+    return tuple(grams)
 
 
 def tfidf_matrix(texts: Iterable[str], analyse: Callable[[str], list[str]]) -> sparse.csr_matrix:
@@ -52,15 +63,9 @@ def tfidf_matrix(texts: Iterable[str], analyse: Callable[[str], list[str]]) -> s
     one all-zero column when no text has a term."""
     from scipy import sparse
 
-    counts, first_seen = _count(texts, analyse)
-    if not first_seen:
-        return sparse.csr_matrix((counts.shape[0], 1))
-    alphabetical = np.empty(len(first_seen), dtype=counts.indices.dtype)
-    for rank, term in enumerate(sorted(first_seen)):
-        alphabetical[first_seen[term]] = rank
-    # renumbered in place: the entries keep their order (a conversion would sort them)
-    matrix = counts
-    matrix.indices = alphabetical.take(matrix.indices)
+    matrix = _count(texts, analyse)
+    if not matrix.nnz:
+        return sparse.csr_matrix((matrix.shape[0], 1))
     np.log(matrix.data, matrix.data)
     matrix.data += 1.0
     documents = np.bincount(matrix.indices, minlength=matrix.shape[1]).astype(np.float64)
@@ -74,32 +79,33 @@ def tfidf_matrix(texts: Iterable[str], analyse: Callable[[str], list[str]]) -> s
     return matrix
 
 
-def _count(
-    texts: Iterable[str], analyse: Callable[[str], list[str]]
-) -> tuple[sparse.csr_matrix, dict[str, int]]:
-    """Term counts per text (as floats), columns numbered by first appearance, each row
-    sorted by it."""
+def _count(texts: Iterable[str], analyse: Callable[[str], list[str]]) -> sparse.csr_matrix:
+    """Term counts per text (as floats), terms numbered alphabetically; each row's entries
+    in the order their terms first appeared in all the texts, as scikit-learn stores them."""
+    from scipy import sparse
+
     first_seen: dict[str, int] = {}
-    columns: list[int] = []
+    ticket = itertools.count()  # ranks of first appearance, with gaps: their order is all
+    ranks: list[int] = []
     values: list[int] = []
     indptr = [0]
     for text in texts:
-        row: dict[int, int] = {}
-        for term in analyse(text):
-            column = first_seen.setdefault(term, len(first_seen))
-            row[column] = row.get(column, 0) + 1
-        for column in sorted(row):
-            columns.append(column)
-            values.append(row[column])
-        indptr.append(len(columns))
-    from scipy import sparse
-
-    shape = (len(indptr) - 1, max(len(first_seen), 1))
-    counts = sparse.csr_matrix(
-        (np.array(values, dtype=np.float64), np.array(columns, dtype=np.int32), indptr),
-        shape=shape,
+        counts = collections.Counter(analyse(text))
+        ranks.extend(map(first_seen.setdefault, counts, ticket))
+        values.extend(counts.values())
+        indptr.append(len(ranks))
+    rows = len(indptr) - 1
+    rank = np.array(ranks, dtype=np.int64)
+    order = np.lexsort((rank, np.repeat(np.arange(rows), np.diff(indptr))))
+    alphabetical = np.zeros(next(ticket), dtype=np.int32)
+    terms = sorted(first_seen)
+    alphabetical[np.fromiter(map(first_seen.__getitem__, terms), np.int64, len(terms))] = np.arange(
+        len(terms), dtype=np.int32
     )
-    return counts, first_seen
+    return sparse.csr_matrix(
+        (np.array(values, dtype=np.float64)[order], alphabetical[rank[order]], indptr),
+        shape=(rows, max(len(terms), 1)),
+    )
 
 
 def _scale_rows_to_unit_length(matrix: sparse.csr_matrix) -> None:
