@@ -64,6 +64,33 @@ def test_text_pages_lose_their_running_header_and_footer_but_keep_content() -> N
     assert texts.count("Not met") == 3 and texts.count("Body line 0") == 3
 
 
+CLOSING = "Finance comments have been provided against the outcomes these indicators support."
+
+
+def test_a_sentence_every_page_ends_with_is_content_not_a_footer() -> None:
+    """Regression: a report whose sections close with the same sentence lost it wherever it
+    fell at the foot of a page, as if a running footer, when pages happened to end there."""
+    pages = [
+        ["Council Plan Progress Report", "Commentary for Finance updates:", CLOSING, "Page 1"],
+        ["Council Plan Progress Report", "Body", "Commentary for Finance updates:", CLOSING],
+        ["Council Plan Progress Report", "Body", "More body", CLOSING, "- 3 -"],
+    ]
+    texts = [line.text for line in drop_page_furniture(_lines(pages))[0]]
+    assert texts.count(CLOSING) == 3
+    assert texts.count("Council Plan Progress Report") == 1  # the running header still goes
+
+
+def test_a_line_at_page_tops_that_also_stands_lower_down_a_page_is_content() -> None:
+    pages = [
+        ["Title", "Intro", "More", "Yet more", "Still more", "End", "Page 1"],
+        ["Not met", "Body a", "Body b", "Body c", "Body d", "Page 2"],
+        ["Not met", "Body e", "Body f", "Body g", "Body h", "Page 3"],
+        ["Body i", "Body j", "Body k", "Not met", "Page 4"],  # near the foot, not the top
+    ]
+    texts = [line.text for line in drop_page_furniture(_lines(pages))[0]]
+    assert texts.count("Not met") == 3
+
+
 def test_pdf_edge_lines_recurring_at_one_height_are_furniture() -> None:
     edges = [
         EdgeLine(page, 0, f"Quarterly monitoring {page}", 20.0 + page * 0.2) for page in range(4)

@@ -81,6 +81,19 @@ def _is_structural(text: str) -> bool:
     return kind.kind in STRUCTURAL_KINDS or numbered_outcome or row_ref(text) is not None
 
 
+_PROSE_END = regex.compile(r"[.!?][\"'’”)\]]*\s*$")
+#: a sentence of at least this many words is text, wherever it stands
+_PROSE_WORDS = 6
+
+
+def reads_as_prose(text: str) -> bool:
+    """A whole sentence (six words or more, ending in a full stop, ! or ?) is content even
+    where pages happen to start or end with it: running headers and footers are titles,
+    names and page numbers. (Two pages ending with the same closing sentence of a section,
+    as progress reports repeat them, lost that sentence as a "running footer".)"""
+    return bool(_PROSE_END.search(text)) and len(text.split()) >= _PROSE_WORDS
+
+
 def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
     """Remove running headers, footers and page numbers; return kept lines and pages.
 
@@ -100,11 +113,18 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
             if line.text.strip():
                 pages.setdefault(line.page, []).append(index)
         first_page_top = {furniture_key(lines[i].text) for i in pages.get(1, [])[:_REGION]}
-        # a line that also stands inside a page, away from its edges, is content
-        interior = {
-            furniture_key(lines[i].text) for idx in pages.values() for i in idx[_REGION:-_REGION]
+        # a line at page tops that also stands lower down a page (on the title page, only
+        # away from its edges), or at page bottoms that also stands higher up one, is content
+        below_top = {
+            furniture_key(lines[i].text)
+            for p, idx in pages.items()
+            for i in (idx[_REGION:-_REGION] if p == 1 else idx[_REGION:])
+        }
+        above_bottom = {
+            furniture_key(lines[i].text) for idx in pages.values() for i in idx[:-_REGION]
         }
         for from_top in (True, False):
+            elsewhere = below_top if from_top else above_bottom
             # each page's lines from the edge inwards, skipping what is already dropped
             edges = {
                 p: [i for i in (idx if from_top else idx[::-1]) if i not in drop]
@@ -121,7 +141,11 @@ def drop_page_furniture(lines: list[Line]) -> tuple[list[Line], int]:
                     repeated = counts[key] >= 2 and counts[key] >= 0.5 * len(edges)
                     title_again = from_top and key in first_page_top
                     bare_number = depth == 0 and is_bare_page_number(text)
-                    furniture = (repeated or title_again) and key not in interior
+                    furniture = (
+                        (repeated or title_again)
+                        and key not in elsewhere
+                        and not reads_as_prose(text)
+                    )
                     if (furniture or bare_number) and not _is_structural(text):
                         drop.add(i)
                         peeled = True
