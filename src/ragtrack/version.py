@@ -2,7 +2,7 @@
 re-parse can be asked for when it changes."""
 
 __version__ = "0.1.0"
-PARSER_VERSION = "1.1"
+PARSER_VERSION = "1.2"
 
 
 def version_line() -> str:
