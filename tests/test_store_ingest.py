@@ -285,3 +285,42 @@ def test_a_failure_is_forgotten_once_its_file_is_gone(tmp_path: Path) -> None:
     bad.unlink()
     ingest([tmp_path / "a.txt"], out, parse=parse_fake)
     assert [row[2] for row in manifest_rows(out)] == ["ok"]
+
+
+UNGUARDED_SCRIPT = """
+import ragtrack
+from ragtrack.api import IngestOptions
+
+summary = ragtrack.ingest(["{inbox}"], "data", IngestOptions(jobs=2))
+print("counts", summary.counts())
+"""
+
+
+@pytest.mark.parametrize("guarded", [False, True])
+def test_a_script_ingesting_with_two_jobs_ends(tmp_path: Path, guarded: bool) -> None:
+    """Regression: a script without a ``__main__`` guard, ingesting with ``jobs=2``, hung:
+    each worker imported the script again, and its ingest waited five minutes a try for
+    the lock the script held. Now such a worker says why at once and the files fail; with
+    the guard the files are ingested."""
+    import shutil
+    import subprocess
+    import sys
+    import textwrap
+
+    from sample_dataset import SAMPLES
+
+    (tmp_path / "in").mkdir()
+    for name in ("000_965dd161175208ce.txt", "004_37aa582fc5e89633.txt"):
+        shutil.copy(SAMPLES / name, tmp_path / "in" / name)
+    body = UNGUARDED_SCRIPT.format(inbox=tmp_path / "in")
+    if guarded:
+        body = 'if __name__ == "__main__":\n' + textwrap.indent(body, "    ")
+    (tmp_path / "job.py").write_text(body, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "job.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    if guarded:
+        assert "counts {'new': 2}" in done.stdout, done.stderr
+    else:
+        assert "counts {'failed': 2}" in done.stdout
+        assert 'must do so under `if __name__ == "__main__":`' in done.stderr

@@ -560,6 +560,13 @@ def ingest(
     cannot be used at all.
     """
     options = options or IngestOptions()
+    if _starting_a_worker():
+        raise RagtrackError(
+            "ingest called while a worker process of another ingest was starting: a script "
+            "that ingests with more than one job must do so under "
+            '`if __name__ == "__main__":` (each worker imports the script again)',
+            file=str(out_dir),
+        )
     if options.scheduler is not None:
         from ragtrack.cluster import require_dask
 
@@ -595,6 +602,13 @@ def ingest(
     if options.json_path is not None:
         _write_json(options.json_path, summary)
     return summary
+
+
+def _starting_a_worker() -> bool:
+    """Whether this process is a worker still importing its parent's main script: an ingest
+    there waited for the lock its parent held, five minutes a try, while the parent waited
+    for it (multiprocessing itself checks this flag for the same mistake)."""
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
 
 
 def _ingest_into(
