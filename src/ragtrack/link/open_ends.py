@@ -188,12 +188,19 @@ def _ends(lineage: pd.DataFrame) -> tuple[list[tuple], list[tuple]]:
 
 def _entities(ends: list[tuple], items: pd.DataFrame) -> tuple[list[Entity], dict[str, list]]:
     """One single-row entity per end, and the columns the features read."""
-    by_item = items.drop_duplicates("item_id").set_index("item_id")
+    unique = items.drop_duplicates("item_id")
+    wanted = {item_id for item_id, *_ in ends}
+    ids = unique["item_id"].tolist()
     cols: dict[str, list] = {"text": [], "_masked": [], "outcome": [], "supporting_outcome": []}
+    values = {
+        column: {i: v for i, v in zip(ids, unique[column].tolist(), strict=True) if i in wanted}
+        for column in ("text", "outcome", "supporting_outcome")
+        if column in unique.columns
+    }
     entities = []
     for i, (item_id, plan_year, kind, ref) in enumerate(ends):
         for column in ("text", "outcome", "supporting_outcome"):
-            value = by_item.at[item_id, column] if column in by_item.columns else None
+            value = values.get(column, {}).get(item_id)
             cols[column].append(value if isinstance(value, str) else None)
         cols["_masked"].append(masked_text(cols["text"][-1] or ""))
         canon = canonical_ref(ref) if isinstance(ref, str) and ref.strip() else None

@@ -97,7 +97,7 @@ def review_queue(
     for row in queued.itertuples():
         status = str(row.status)
         prev = row.previous_item_id if status == "auto" else row.candidate_item_id
-        if not isinstance(prev, str) or prev not in context.lineage_by_item.index:
+        if not isinstance(prev, str) or prev not in context.lineage_of:
             continue
         proposals.append((row, prev, status, row.runner_up_item_id))
         seen.add(frozenset((prev, str(row.item_id))))
@@ -123,7 +123,7 @@ def _one_per_join(ranked: list[tuple[Any, str, str, object]], context: _Context)
     for k, (row, prev, status, _) in enumerate(ranked):
         if status != "candidate":
             continue
-        join = frozenset((str(context.lineage_by_item.at[prev, "lineage_id"]), row.lineage_id))
+        join = frozenset((str(context.lineage_of[prev]), row.lineage_id))
         if join not in best or float(row.confidence) > best[join][0]:
             best[join] = (float(row.confidence), k)
     keep = {k for _, k in best.values()}
@@ -152,10 +152,13 @@ class _Context:
     def __init__(
         self, lineage: pd.DataFrame, items: pd.DataFrame, commentary: pd.DataFrame | None
     ) -> None:
-        self.lineage = lineage
-        self.by_item = items.drop_duplicates("item_id").set_index("item_id")
+        self.fields = _ItemFields(items)
         self.lineage_by_item = lineage.set_index("item_id")
-        self.sizes = lineage["lineage_id"].value_counts()
+        self.lineage_of = dict(zip(lineage["item_id"], lineage["lineage_id"], strict=True))
+        self.members: dict[str, list[str]] = {}
+        for item_id, lineage_id in self.lineage_of.items():
+            self.members.setdefault(str(lineage_id), []).append(item_id)
+        self.sizes = {k: len(v) for k, v in self.members.items()}
         self.years = {
             str(k): sorted(v)
             for k, v in lineage["plan_year"].astype(str).groupby(lineage["lineage_id"])
@@ -166,7 +169,7 @@ class _Context:
         """Appearances that move: a join moves the smaller lineage, a split the smaller
         part."""
         if status == "candidate":
-            a_lineage = self.lineage_by_item.at[prev, "lineage_id"]
+            a_lineage = self.lineage_of[prev]
             return int(min(self.sizes[str(a_lineage)], self.sizes[row.lineage_id]))
         years = self.years[str(row.lineage_id)]
         later = len(years) - bisect.bisect_left(years, str(row.plan_year))
@@ -183,7 +186,8 @@ class _Context:
 
     def candidate(self, row: Any, prev: str, status: str, runner_up: object) -> ReviewCandidate:
         a = self.lineage_by_item.loc[prev]
-        by_item = self.by_item
+        field = self.fields.get
+        note = self.notes.get((row.document_id, _canon(row.ref)))
         return ReviewCandidate(
             lineage_id=row.lineage_id,
             kind=row.kind,
@@ -194,17 +198,68 @@ class _Context:
             impact=self.impact(row, prev, status),
             plan_year_a=str(a["plan_year"]),
             ref_a=override_key(a["ref"], prev),
-            text_a=_field(by_item, prev, "text"),
+            text_a=field(prev, "text"),
             plan_year_b=str(row.plan_year),
             ref_b=override_key(row.ref, row.item_id),
-            text_b=_field(by_item, row.item_id, "text"),
-            history_a=_history(self.lineage, by_item, str(a["lineage_id"])),
-            history_b=_history(self.lineage, by_item, row.lineage_id),
-            outcome_b=_field(by_item, row.item_id, "outcome"),
-            milestone_b=_field(by_item, row.item_id, "milestone"),
-            commentary_b=self.notes.get((row.document_id, _canon(row.ref)), ""),
-            runner_up=_runner_up(self.lineage_by_item, by_item, runner_up),
+            text_b=field(row.item_id, "text"),
+            history_a=self.history(str(a["lineage_id"])),
+            history_b=self.history(row.lineage_id),
+            outcome_b=field(row.item_id, "outcome"),
+            milestone_b=field(row.item_id, "milestone"),
+            commentary_b=textwrap.shorten(note, SNIPPET) if note else "",
+            runner_up=self.runner_up(runner_up),
         )
+
+    def history(self, lineage_id: str) -> str:
+        """The lineage's RAG per report, oldest first: ``2018/19 Q1 green; 2019/20 plan -``."""
+        field = self.fields.get
+        parts = []
+        for item_id in self.members.get(lineage_id, ()):
+            if item_id not in self.fields:
+                continue
+            when, quarter = field(item_id, "plan_year"), field(item_id, "quarter")
+            plan = field(item_id, "doc_type") == "delivery_plan"
+            label = "plan" if plan else (f"Q{quarter[:1]}" if quarter else "")
+            rag = field(item_id, "rag") or "-"
+            parts.append((when, field(item_id, "period_end"), f"{when} {label} {rag}"))
+        return "; ".join(" ".join(p[2].split()) for p in sorted(parts))
+
+    def runner_up(self, item_id: object) -> str:
+        if not isinstance(item_id, str) or item_id not in self.lineage_by_item.index:
+            return ""
+        row = self.lineage_by_item.loc[item_id]
+        key = override_key(row["ref"], item_id)
+        return f"{row['plan_year']} {key}: {self.fields.get(item_id, 'text')}"
+
+
+class _ItemFields:
+    """The items' fields a candidate shows, as text by item_id ("" where missing): looked up
+    hundreds of times per queue, so read out of the frame once."""
+
+    COLUMNS = ("text", "outcome", "milestone", "plan_year", "quarter", "doc_type", "rag")
+
+    def __init__(self, items: pd.DataFrame) -> None:
+        unique = items.drop_duplicates("item_id")
+        self.values: dict[str, dict[str, str]] = {}
+        for column in (*self.COLUMNS, "period_end"):
+            if column not in unique.columns:
+                continue
+            texts = [_text(v) for v in unique[column].tolist()]
+            self.values[column] = dict(zip(unique["item_id"], texts, strict=True))
+        self.ids = set(unique["item_id"])
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.ids
+
+    def get(self, item_id: str, column: str) -> str:
+        return self.values.get(column, {}).get(item_id, "")
+
+
+def _text(value: object) -> str:
+    """A field as shown: "" for a missing value, else its text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return ""
+    return str(value)
 
 
 def _decided(lineage: pd.DataFrame, overrides: Sequence[Override]) -> frozenset[frozenset[str]]:
@@ -240,44 +295,11 @@ def _canon(ref: object) -> str | None:
     return canonical_ref(ref) if isinstance(ref, str) and ref.strip() else None
 
 
-def _field(by_item: pd.DataFrame, item_id: str, column: str) -> str:
-    if column not in by_item.columns or item_id not in by_item.index:
-        return ""
-    value = by_item.at[item_id, column]
-    # pandas-stubs: isna's scalar overload takes fewer types (numpy datetime64) than .at gives
-    missing = pd.isna(value)  # type: ignore[arg-type]
-    return "" if value is None or (not isinstance(value, str) and missing) else str(value)
-
-
-def _history(lineage: pd.DataFrame, by_item: pd.DataFrame, lineage_id: str) -> str:
-    """The lineage's RAG per report, oldest first: ``2018/19 Q1 green; 2019/20 plan -``."""
-    members = [i for i in lineage.loc[lineage["lineage_id"] == lineage_id, "item_id"]]
-    parts = []
-    for item_id in members:
-        if item_id not in by_item.index:
-            continue
-        when = _field(by_item, item_id, "plan_year")
-        quarter = _field(by_item, item_id, "quarter")
-        doc_type = _field(by_item, item_id, "doc_type")
-        label = "plan" if doc_type == "delivery_plan" else (f"Q{quarter[:1]}" if quarter else "")
-        rag = _field(by_item, item_id, "rag") or "-"
-        parts.append((when, _field(by_item, item_id, "period_end"), f"{when} {label} {rag}"))
-    return "; ".join(" ".join(p[2].split()) for p in sorted(parts))
-
-
-def _runner_up(lineage_by_item: pd.DataFrame, by_item: pd.DataFrame, item_id: object) -> str:
-    if not isinstance(item_id, str) or item_id not in lineage_by_item.index:
-        return ""
-    row = lineage_by_item.loc[item_id]
-    key = override_key(row["ref"], item_id)
-    return f"{row['plan_year']} {key}: {_field(by_item, item_id, 'text')}"
-
-
 def _commentary_by_ref(
     commentary: pd.DataFrame | None,
 ) -> dict[tuple[str, str | None], str]:
-    """The first commentary paragraph about each ref of each document, shortened (looked up
-    with None for an item without a ref)."""
+    """The first commentary paragraph about each ref of each document (looked up with None
+    for an item without a ref); shortened when shown."""
     out: dict[tuple[str, str | None], str] = {}
     if commentary is None or commentary.empty or "refs" not in commentary:
         return out
@@ -285,7 +307,7 @@ def _commentary_by_ref(
         commentary["document_id"], commentary["refs"], commentary["text"], strict=True
     ):
         for ref in _refs(refs):
-            out.setdefault((doc, canonical_ref(ref)), textwrap.shorten(str(text), SNIPPET))
+            out.setdefault((doc, canonical_ref(ref)), str(text))
     return out
 
 
