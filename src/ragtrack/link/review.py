@@ -13,6 +13,7 @@ first, then by the chance the matcher got the link wrong; it is cut at ``review_
 from __future__ import annotations
 
 import bisect
+import math
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -257,9 +258,9 @@ class _ItemFields:
 
 def _text(value: object) -> str:
     """A field as shown: "" for a missing value, else its text."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
-    return str(value)
+    return "" if value is pd.NA else str(value)
 
 
 def _decided(lineage: pd.DataFrame, overrides: Sequence[Override]) -> frozenset[frozenset[str]]:
