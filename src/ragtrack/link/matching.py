@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ragtrack.link.assignment import linear_sum_assignment
 from ragtrack.link.entities import Entity
 from ragtrack.link.features import Features, score
 from ragtrack.link.settings import LineageSettings, Method
@@ -158,10 +159,6 @@ def _assign_stage(
     threshold, floor = (
         (s.link_threshold, s.link_floor) if adjacent else (s.reconnect_threshold, s.reconnect_floor)
     )
-    # scipy.optimize costs a fifth of a small ingest's start-up: loaded only when there
-    # are two plan years to match
-    from scipy.optimize import linear_sum_assignment
-
     cols, scores = _scores(state, todo, candidates)
     free_rows = np.ones(len(candidates), dtype=bool)
     free_cols = np.ones(len(cols), dtype=bool)

@@ -9,6 +9,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from ragtrack.link.assignment import linear_sum_assignment
+
 
 def new_lineage_id(key: str, n: int = 0) -> str:
     """A lineage ID derived from a member's key (``n`` > 0: the n-th alternative)."""
@@ -34,8 +36,6 @@ def name_groups(
     names: dict[int, str] = {}
     old_ids = sorted({o for _, o in counts})
     if old_ids:
-        from scipy.optimize import linear_sum_assignment  # costly to import; rarely needed
-
         gi = {g: k for k, g in enumerate(labels)}
         oi = {o: k for k, o in enumerate(old_ids)}
         overlap = np.zeros((len(labels), len(old_ids)))
