@@ -147,10 +147,19 @@ def _first_str(cols: dict[str, list], rows: list[int], column: str) -> str | Non
 
 
 def _cdist(a: list[str], b: list[str]) -> np.ndarray:
-    """Token-set similarity of every pair; 0 where either text is empty."""
+    """Token-set similarity of every pair; 0 where either text is empty. Each distinct text
+    is compared once: outcome titles repeat across a year's hundreds of items."""
     if not any(a) or not any(b):
         return np.zeros((len(a), len(b)))
-    matrix = process.cdist(a, b, scorer=fuzz.token_set_ratio, workers=-1) / 100.0
-    matrix[np.array([not x for x in a]), :] = 0.0
-    matrix[:, np.array([not x for x in b])] = 0.0
-    return matrix
+    (ua, ia), (ub, ib) = _distinct(a), _distinct(b)
+    distinct = process.cdist(ua, ub, scorer=fuzz.token_set_ratio, workers=-1) / 100.0
+    distinct[np.array([not x for x in ua]), :] = 0.0
+    distinct[:, np.array([not x for x in ub])] = 0.0
+    return distinct[np.ix_(ia, ib)]
+
+
+def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts in first-seen order, and each text's position among them."""
+    index: dict[str, int] = {}
+    positions = [index.setdefault(t, len(index)) for t in texts]
+    return list(index), np.array(positions, dtype=np.intp)

@@ -3,6 +3,7 @@ and the figures a text states. Pure functions, one canonical form each."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import regex
@@ -149,11 +150,13 @@ only a reused ref and that template (road traffic collisions / fire protection a
 as a continuation."""
 
 
+@functools.lru_cache(maxsize=8192)
 def masked_text(text: str | None) -> str:
     """Lower-cased words with numbers, dates and years masked and stopwords dropped.
 
     Masking keeps "to 30%" and "to 45%" from counting as different wording: numbers are a
-    separate feature (:func:`numbers_in`).
+    separate feature (:func:`numbers_in`). Remembered: a relink masks every text of the
+    dataset again, and outcome titles repeat on every item under them.
     """
     if not text:
         return ""
