@@ -48,6 +48,17 @@ def test_starting_the_cli_loads_nothing_heavy() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_reading_the_overrides_loads_no_pandas() -> None:
+    """An ingest reads both overrides files before parsing; pandas (a third of a second)
+    waits for the commit, which a batch's parent process imports while its workers parse."""
+    code = (
+        "import sys, ragtrack.store.overrides, ragtrack.store.outcome_overrides; "
+        "print([m for m in ('pandas', 'scipy') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 #: every flag of the command line; the library says which option applies (errors.Remedy)
 FLAGS = (
     "--lock-timeout",

@@ -23,32 +23,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import pandas as pd
 from rapidfuzz import fuzz
 
-Level = Literal["outcome", "supporting_outcome"]
-LEVELS: tuple[Level, ...] = ("outcome", "supporting_outcome")
+from ragtrack.link.settings import LEVELS, Level, OutcomeOverride
+
+__all__ = ["LEVELS", "Level", "OutcomeOverride", "attach_outcomes", "link_outcomes", "title_key"]
 
 #: Lowest similarity (0-100) at which two titles of different plan years are one theme.
 LINK_THRESHOLD = 85.0
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
 _NOT_WORD = re.compile(r"[^\w]+")
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeOverride:
-    """A reviewer's decision that two printed titles are (or are not) the same theme."""
-
-    decision: Literal["must_link", "cannot_link"]
-    level: Level
-    plan_year_a: str
-    title_a: str
-    plan_year_b: str
-    title_b: str
-    reason: str = ""
 
 
 def title_key(title: str) -> str:

@@ -7,9 +7,10 @@ without importing the matcher (scipy, the embedding model).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+if TYPE_CHECKING:  # overrides and settings are read before any table: no pandas for them
+    import pandas as pd
 
 #: How an item joined its lineage: by ref within its plan year, by a cross-year match, by a
 #: reviewer's override, or as the first appearance of a new lineage.
@@ -126,3 +127,22 @@ class LineageResult:
 
     table: pd.DataFrame
     warnings: tuple[str, ...] = ()
+
+
+#: The two levels of outcome titles a plan prints, each linked into themes of its own.
+Level = Literal["outcome", "supporting_outcome"]
+LEVELS: tuple[Level, ...] = ("outcome", "supporting_outcome")
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeOverride:
+    """A reviewer's decision that two printed titles are (or are not) the same outcome
+    theme (:mod:`ragtrack.link.outcomes`)."""
+
+    decision: Literal["must_link", "cannot_link"]
+    level: Level
+    plan_year_a: str
+    title_a: str
+    plan_year_b: str
+    title_b: str
+    reason: str = ""

@@ -8,7 +8,7 @@ import logging
 from dataclasses import fields
 from pathlib import Path
 
-from ragtrack.link.outcomes import LEVELS, OutcomeOverride
+from ragtrack.link.settings import LEVELS, OutcomeOverride
 from ragtrack.store.overrides import DECISIONS, append_csv_rows, one_of
 
 log = logging.getLogger(__name__)
