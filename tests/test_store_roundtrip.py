@@ -99,3 +99,20 @@ def test_records_survive_parquet_and_load(parsed: ParsedDocument) -> None:
             expected = getattr(record, field.name)
             got = row[field.name]
             assert same_as_stored(expected, got), (field.name, expected, got)
+
+
+def test_files_of_several_schemas_load_in_file_order_with_missing_columns_null() -> None:
+    """Files written alike are joined and cast together; a file from an older version
+    (a column short) between them keeps its place, its missing column null."""
+    import pyarrow as pa
+
+    from ragtrack.store.reading import _unify
+
+    schema = pa.schema([("ref", pa.string()), ("rag", pa.dictionary(pa.int8(), pa.string()))])
+    new = pa.table({"ref": ["1.1", "1.2"], "rag": pa.array(["red", "green"]).dictionary_encode()})
+    old = pa.table({"ref": ["2.1"]})
+    newer = pa.table({"ref": ["3.1"], "rag": pa.array(["amber"]).dictionary_encode()})
+    table = _unify([new, old, newer, new], schema)
+    assert table.column("ref").to_pylist() == ["1.1", "1.2", "2.1", "3.1", "1.1", "1.2"]
+    assert table.column("rag").to_pylist() == ["red", "green", None, "amber", "red", "green"]
+    assert table.schema.field("rag").type == schema.field("rag").type
