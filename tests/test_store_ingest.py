@@ -324,3 +324,39 @@ def test_a_script_ingesting_with_two_jobs_ends(tmp_path: Path, guarded: bool) ->
     else:
         assert "counts {'failed': 2}" in done.stdout
         assert 'must do so under `if __name__ == "__main__":`' in done.stderr
+
+
+COMMIT_IMPORTS_SCRIPT = """
+import sys, threading
+import ragtrack
+from ragtrack.api import IngestOptions
+
+if __name__ == "__main__":
+    ragtrack.ingest(["{inbox}"], "data", IngestOptions(jobs=2, dry_run=True))
+    print("dry run imported pandas:", "pandas" in sys.modules)
+    summary = ragtrack.ingest(["{inbox}"], "data", IngestOptions(jobs=2))
+    alive = [t.name for t in threading.enumerate() if t.name == "ragtrack-commit-imports"]
+    print("counts", summary.counts(), "importing after ingest:", alive)
+"""
+
+
+def test_a_batch_imports_for_its_commit_only_while_it_parses(tmp_path: Path) -> None:
+    """A batch's parent imports what its commit needs while the workers parse; a dry run,
+    which commits nothing, imports none of it, and no import is left running once ingest
+    returns (a fork while one runs could hang)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from sample_dataset import SAMPLES
+
+    (tmp_path / "in").mkdir()
+    for name in ("000_965dd161175208ce.txt", "004_37aa582fc5e89633.txt"):
+        shutil.copy(SAMPLES / name, tmp_path / "in" / name)
+    script = COMMIT_IMPORTS_SCRIPT.format(inbox=tmp_path / "in")
+    (tmp_path / "job.py").write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "job.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert "dry run imported pandas: False" in done.stdout, done.stderr
+    assert "counts {'new': 2} importing after ingest: []" in done.stdout, done.stderr

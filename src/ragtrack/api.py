@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from ragtrack.analysis.gaps import quarter_ranges as quarter_ranges  # via __getattr__
     from ragtrack.extract.profiles.inspect import Inspection
     from ragtrack.extract.reader import DEFAULT_MAX_BYTES as DEFAULT_MAX_BYTES  # via __getattr__
+    from ragtrack.link.lineage import LineageResult
     from ragtrack.link.outcomes import OutcomeOverride
     from ragtrack.link.review import ReviewCandidate
-    from ragtrack.link.settings import LineageResult, LineageSettings, Override
+    from ragtrack.link.settings import LineageSettings, Override
     from ragtrack.pipeline import FileResult, IngestOptions, IngestSummary
     from ragtrack.store.reading import DatasetStatus
 

@@ -442,7 +442,7 @@ def _parse_in_pools(
     waiting: collections.deque[_Waiting] = collections.deque((p, 0) for p in paths)
     window: collections.deque[_InFlight] = collections.deque()
     pool = _new_pool(workers)
-    _import_commit_modules_meanwhile()
+    importing = None if options.dry_run else _import_commit_modules_meanwhile()
     try:
         while waiting or window:
             while waiting and len(window) < IN_FLIGHT_PER_WORKER * workers:
@@ -472,6 +472,8 @@ def _parse_in_pools(
             yield result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if importing is not None:  # never outlives the parse (a fork meanwhile could hang)
+            importing.join()
 
 
 #: what committing a batch imports (pandas, Arrow's pandas layer, the linker, SciPy's sparse
@@ -479,9 +481,10 @@ def _parse_in_pools(
 _COMMIT_MODULES = ("ragtrack.relink", "ragtrack.analysis.timeline", "scipy.sparse")
 
 
-def _import_commit_modules_meanwhile() -> None:
+def _import_commit_modules_meanwhile() -> threading.Thread:
     """Import what the commit needs in a background thread while the workers parse: this
-    process only waits for them then, so the imports cost the batch no time."""
+    process only waits for them then, so the imports cost the batch no time. The caller
+    joins the thread when parsing ends; a dry run, which commits nothing, starts none."""
 
     def load() -> None:
         for name in _COMMIT_MODULES:
@@ -490,7 +493,9 @@ def _import_commit_modules_meanwhile() -> None:
             except Exception:  # the commit imports it again and reports any failure
                 log.debug("could not import %s ahead of the commit", name, exc_info=True)
 
-    threading.Thread(target=load, name="ragtrack-commit-imports", daemon=True).start()
+    thread = threading.Thread(target=load, name="ragtrack-commit-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def _submit_to(

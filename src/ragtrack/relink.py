@@ -17,9 +17,9 @@ import pyarrow as pa
 
 from ragtrack.analysis import derived_tables
 from ragtrack.link.items import linking_frame
-from ragtrack.link.lineage import link_items
+from ragtrack.link.lineage import LineageResult, link_items
 from ragtrack.link.outcomes import OutcomeOverride
-from ragtrack.link.settings import LineageResult, LineageSettings, Override
+from ragtrack.link.settings import LineageSettings, Override
 from ragtrack.store.dataset import StagedReport, Store
 from ragtrack.store.frames import to_pandas
 from ragtrack.store.lineage_table import LINEAGE_DIR, lineage_arrow, lineage_frame

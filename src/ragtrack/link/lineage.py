@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -31,12 +32,7 @@ from ragtrack.link.items import linking_frame
 from ragtrack.link.matching import Link, partition
 from ragtrack.link.naming import name_groups
 from ragtrack.link.overrides import resolve_overrides
-from ragtrack.link.settings import (
-    LINEAGE_COLUMNS,
-    LineageResult,
-    LineageSettings,
-    Override,
-)
+from ragtrack.link.settings import LINEAGE_COLUMNS, LineageSettings, Override
 from ragtrack.link.text import masked_text, numbers_in, plan_year_start
 from ragtrack.normalise.refs import canonical_ref
 
@@ -53,6 +49,15 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LineageResult:
+    """The lineage table (one row per item) and the warnings raised while building it."""
+
+    table: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+
 
 _COLUMNS = ("item_id", "document_id", "kind", "ref", "plan_year", "text")
 

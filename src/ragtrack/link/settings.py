@@ -1,4 +1,5 @@
-"""What the linker takes and gives as data: its settings, a reviewer's override, its result.
+"""What the linker takes as data: its settings and reviewers' overrides (of links and of
+outcome themes). No pandas: an ingest reads the overrides before anything else.
 
 No behaviour here beyond validation, so the store, the API and tests can name these types
 without importing the matcher (scipy, the embedding model).
@@ -7,10 +8,7 @@ without importing the matcher (scipy, the embedding model).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:  # overrides and settings are read before any table: no pandas for them
-    import pandas as pd
+from typing import Literal
 
 #: How an item joined its lineage: by ref within its plan year, by a cross-year match, by a
 #: reviewer's override, or as the first appearance of a new lineage.
@@ -119,14 +117,6 @@ class Override:
 
 #: the fields an override is written with (``line`` is where it was read, not data)
 OVERRIDE_FIELDS = ("decision", "kind", "plan_year_a", "ref_a", "plan_year_b", "ref_b", "reason")
-
-
-@dataclass(frozen=True, slots=True)
-class LineageResult:
-    """The lineage table (one row per item) and the warnings raised while building it."""
-
-    table: pd.DataFrame
-    warnings: tuple[str, ...] = ()
 
 
 #: The two levels of outcome titles a plan prints, each linked into themes of its own.
