@@ -55,3 +55,17 @@ def test_another_scipy_layout_falls_back_to_the_public_name(monkeypatch) -> None
     finally:
         assignment._solver.cache_clear()
     assert cols.tolist() == [1, 0]
+
+
+def test_another_major_scipy_uses_the_public_name(monkeypatch) -> None:
+    import scipy
+
+    from ragtrack.link import assignment
+
+    monkeypatch.setattr(scipy, "__version__", "2.0.0")
+    monkeypatch.delitem(sys.modules, "scipy.optimize._lsap", raising=False)
+    assignment._solver.cache_clear()
+    try:
+        assert assignment._solver() is scipy_solver
+    finally:
+        assignment._solver.cache_clear()

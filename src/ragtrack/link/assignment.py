@@ -6,7 +6,8 @@
 machine, which every process that links two plan years paid: each scheduled ingest, each
 ``ragtrack lineage`` command. :func:`linear_sum_assignment` loads that compiled module from
 SciPy's own files instead, and falls back to the public import wherever the file is not
-where SciPy keeps it (another SciPy layout), so the result is SciPy's either way.
+where SciPy 1.x keeps it, or on another major version of SciPy (which might wrap the
+compiled function in Python), so the result is SciPy's either way.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def _solver() -> _Solver:
 
 def _load_compiled() -> _Solver:
     """``linear_sum_assignment`` from SciPy's compiled ``optimize/_lsap`` module file."""
+    import scipy
+
+    if not scipy.__version__.startswith("1."):  # the layout checked; another may wrap it
+        raise ImportError(f"scipy {scipy.__version__}: not the layout this loader knows")
     spec = importlib.util.find_spec("scipy")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("scipy is not installed")
