@@ -24,8 +24,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ragtrack.link.settings import LEVELS, Level, OutcomeOverride
 
@@ -114,12 +115,16 @@ def _titles(items: pd.DataFrame, level: Level) -> pd.DataFrame:
 
 
 def _candidate_pairs(keys: Sequence[str]) -> list[tuple[float, str, str]]:
-    pairs = []
-    for i, a in enumerate(keys):
-        for b in keys[i + 1 :]:
-            score = similarity(a, b)
-            if score >= LINK_THRESHOLD:
-                pairs.append((score, a, b))
+    """Pairs of distinct keys at least :data:`LINK_THRESHOLD` alike (:func:`similarity`),
+    best first; every pair scored at once by rapidfuzz, as :func:`similarity` scores one."""
+    if len(keys) < 2:
+        return []
+    ratio = process.cdist(keys, keys, scorer=fuzz.ratio, dtype=np.float64)
+    token_set = process.cdist(keys, keys, scorer=fuzz.token_set_ratio, dtype=np.float64)
+    words = np.array([len(k.split()) for k in keys])
+    score = np.where(np.minimum.outer(words, words) >= 4, np.maximum(ratio, token_set), ratio)
+    rows, cols = (a.tolist() for a in np.nonzero(np.triu(score >= LINK_THRESHOLD, k=1)))
+    pairs = [(float(score[a, b]), keys[a], keys[b]) for a, b in zip(rows, cols, strict=True)]
     return sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
 
 
