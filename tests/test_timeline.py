@@ -255,3 +255,43 @@ def test_each_ingest_rewrites_the_timeline(tmp_path) -> None:
     # Community Learning) -> 2021/22 A4.2 (community learning, libraries and digital skills),
     # a judgement call on the key, links without the plans and A4.2 has worsened
     assert (latest["change"] == "worsened").sum() == 17
+
+
+def test_a_lineage_printed_twice_in_a_report_takes_the_first_rag_given() -> None:
+    """Two rows of one lineage in q2: the first by line has no RAG, the second is red; the
+    report's RAG for the lineage is red, so q3's green improved on it."""
+    items, lineage = _items(
+        ("q1", "M1", "a", "amber"),
+        ("q2", "M1", "a", None),
+        ("q2", "M1b", "a", "red"),
+        ("q3", "M1", "a", "green"),
+    )
+    got = _by_ref(_timeline(SERIES, items, lineage))
+    assert got[("q2", "M1")] == ("amber", None, True)  # no RAG of its own: no change
+    assert got[("q2", "M1b")] == ("amber", "worsened", True)
+    assert got[("q3", "M1")] == ("red", "improved", None)
+
+
+def test_items_without_a_plan_year_keep_their_outcome_theme() -> None:
+    items = ITEMS.assign(plan_year=None)
+    frames = derived_frames(SERIES, items, LINEAGE)
+    themes = frames["timeline"]["outcome_id"]
+    assert themes.notna().all() and themes.nunique() == 1
+    assert set(frames["outcomes"]["plan_year"].map(_value)) == {None}
+
+
+def test_a_dataset_without_a_stored_timeline_gives_the_same_timeline(monkeypatch) -> None:
+    """``ragtrack.timeline`` computes the timeline for a dataset written before it was
+    stored: the same rows and dtypes as the stored one loads with."""
+    from ragtrack import api
+
+    stored = api.timeline(sample_dataset())
+    loaded = api.load
+
+    def without_timeline(*args, **kwargs):
+        tables = loaded(*args, **kwargs)
+        del tables["timeline"]
+        return tables
+
+    monkeypatch.setattr(api, "load", without_timeline)
+    pd.testing.assert_frame_equal(api.timeline(sample_dataset()), stored)

@@ -351,10 +351,12 @@ def timeline(root: str | Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
     tables = load(require_dataset(root))
     if "timeline" in tables:
         return tables["timeline"]
-    from ragtrack.analysis import derived_frames
+    from ragtrack.analysis import derived_tables
+    from ragtrack.store.frames import to_pandas
 
     lineage = tables.get("lineage", tables["items"][["item_id"]].assign(lineage_id=None))
-    return derived_frames(tables["documents"], tables["items"], lineage)["timeline"]
+    derived = derived_tables(tables["documents"], tables["items"], lineage)
+    return to_pandas(derived["timeline"])  # typed as the stored timeline loads
 
 
 def gaps(root: str | Path = DEFAULT_DATA_DIR) -> list[SeriesGaps]:

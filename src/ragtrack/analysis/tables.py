@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-
-def missing_as_none(series: pd.Series) -> np.ndarray:
-    """``series``'s values as Python objects, None wherever pandas sees a missing value
-    (None, NaN, NA, NaT): the objects of ``astype(object).where(notna(), None)`` at a quarter
-    of its cost, which was most of deriving and writing the tables of a small ingest."""
-    return series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+from ragtrack.link.columns import missing_as_none
 
 
 def _values(series: pd.Series, field: pa.Field) -> pa.Array:

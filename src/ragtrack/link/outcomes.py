@@ -28,9 +28,10 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from ragtrack.link.columns import column_values, missing_last
 from ragtrack.link.settings import LEVELS, Level, OutcomeOverride
 
-__all__ = ["LEVELS", "Level", "OutcomeOverride", "attach_outcomes", "link_outcomes", "title_key"]
+__all__ = ["LEVELS", "Level", "OutcomeOverride", "link_outcomes", "outcome_columns", "title_key"]
 
 #: Lowest similarity (0-100) at which two titles of different plan years are one theme.
 LINK_THRESHOLD = 85.0
@@ -98,20 +99,34 @@ class _Groups:
 
 
 def _titles(items: pd.DataFrame, level: Level) -> pd.DataFrame:
-    """One row per (plan year, printed title) with its outcome number and item count."""
-    column = level
-    if column not in items or items.empty:
-        return pd.DataFrame(columns=["plan_year", "title", "outcome_number", "items", "key"])
-    frame = items[items[column].notna()].copy()
-    frame["title"] = frame[column].astype(str)
-    frame["plan_year"] = frame["plan_year"].astype("object")
-    grouped = (
-        frame.groupby(["plan_year", "title"], dropna=False, sort=True)
-        .agg(outcome_number=("outcome_number", "min"), items=("title", "size"))
-        .reset_index()
+    """One row per (plan year, printed title) with its outcome number and item count,
+    sorted by plan year (missing last) and title."""
+    titles = column_values(items, level)
+    counts: dict[tuple[object, str], list] = {}  # (year, title) -> [lowest number, items]
+    for year, title, number in zip(
+        column_values(items, "plan_year"),
+        titles,
+        column_values(items, "outcome_number"),
+        strict=True,
+    ):
+        if title is None:
+            continue
+        seen = counts.setdefault((year, str(title)), [None, 0])
+        if number is not None and (seen[0] is None or number < seen[0]):
+            seen[0] = number
+        seen[1] += 1
+    rows = sorted(counts.items(), key=lambda row: (missing_last(row[0][0]), row[0][1]))
+    keyed = [(year, title, n, size, title_key(title)) for (year, title), (n, size) in rows]
+    kept = [row for row in keyed if row[4] != ""]
+    return pd.DataFrame(
+        {
+            "plan_year": pd.Series([r[0] for r in kept], dtype="object"),
+            "title": pd.Series([r[1] for r in kept], dtype="object"),
+            "outcome_number": pd.array([r[2] for r in kept], dtype="Int16"),
+            "items": pd.Series([r[3] for r in kept], dtype="int64"),
+            "key": pd.Series([r[4] for r in kept], dtype="object"),
+        }
     )
-    grouped["key"] = grouped["title"].map(title_key)
-    return grouped[grouped["key"] != ""].reset_index(drop=True)
 
 
 def _candidate_pairs(keys: Sequence[str]) -> list[tuple[float, str, str]]:
@@ -225,26 +240,35 @@ def link_outcomes(items: pd.DataFrame, overrides: Iterable[OutcomeOverride] = ()
     return out.sort_values(["level", "outcome_id", "plan_year", "title"], ignore_index=True)
 
 
-def attach_outcomes(frame: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (items-like: plan_year, outcome, supporting_outcome) with ``outcome_id``,
-    ``outcome_theme`` and ``supporting_outcome_id`` looked up by plan year and title."""
-    frame = frame.copy()
-    year = frame["plan_year"].astype("object").astype(str)
-    for level, id_column, theme_column in (
-        ("outcome", "outcome_id", "outcome_theme"),
-        ("supporting_outcome", "supporting_outcome_id", None),
+def outcome_columns(
+    outcomes: pd.DataFrame,
+    plan_years: Sequence[object],
+    outcome_titles: Sequence[object],
+    supporting_titles: Sequence[object],
+) -> dict[str, list[object]]:
+    """For rows of (plan year, outcome, supporting outcome) titles, their ``outcome_id``,
+    ``outcome_theme`` and ``supporting_outcome_id``, looked up by plan year and title in
+    ``outcomes`` (see :func:`link_outcomes`); None where a title has no theme."""
+    lookup: dict[object, dict[tuple[str, object], object]] = {level: {} for level in LEVELS}
+    themes: dict[object, object] = {}
+    for level, year, title, ident, theme in zip(
+        column_values(outcomes, "level"),
+        column_values(outcomes, "plan_year"),
+        column_values(outcomes, "title"),
+        column_values(outcomes, "outcome_id"),
+        column_values(outcomes, "theme"),
+        strict=True,
     ):
-        rows = outcomes[outcomes["level"] == level]
-        lookup = dict(
-            zip(
-                zip(rows["plan_year"].astype(str), rows["title"], strict=True),
-                rows["outcome_id"],
-                strict=True,
-            )
-        )
-        keys = list(zip(year, frame[level].astype("object"), strict=True))
-        frame[id_column] = [lookup.get(k) for k in keys]
-        if theme_column:
-            themes = dict(zip(rows["outcome_id"], rows["theme"], strict=True))
-            frame[theme_column] = [themes.get(i) for i in frame[id_column]]
-    return frame
+        lookup.setdefault(level, {})[(str(year), title)] = ident
+        if level == "outcome":
+            themes[ident] = theme
+    years = [str(year) for year in plan_years]
+    ids = [lookup["outcome"].get(k) for k in zip(years, outcome_titles, strict=True)]
+    supporting = lookup["supporting_outcome"]
+    return {
+        "outcome_id": ids,
+        "outcome_theme": [themes.get(i) for i in ids],
+        "supporting_outcome_id": [
+            supporting.get(k) for k in zip(years, supporting_titles, strict=True)
+        ],
+    }
