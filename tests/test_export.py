@@ -66,3 +66,35 @@ def test_control_characters_do_not_break_the_workbook(tmp_path: Path) -> None:
     frame = pd.DataFrame({"text": ["page\x0cbreak", "ok"]})
     write_xlsx({"t": frame}, tmp_path / "x.xlsx")
     assert openpyxl.load_workbook(tmp_path / "x.xlsx")["t"]["A2"].value == "pagebreak"
+
+
+def test_every_kind_of_value_reads_back_from_the_workbook(tmp_path: Path) -> None:
+    """Numbers, flags, dates, times and text come back as written; missing values are empty
+    cells (never 'nan' or 'None'); the filter covers exactly the rows written."""
+    from ragtrack.analysis.export import write_xlsx
+
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([3, None], dtype="Int32"),
+            "score": [0.25, float("nan")],
+            "flag": pd.array([True, None], dtype="boolean"),
+            "when": [dt.date(2021, 9, 30), None],
+            "at": pd.to_datetime(["2024-05-01 10:30", None]),
+            "text": ["£ and ’", None],
+        }
+    )
+    write_xlsx({"t": frame, "empty": frame.iloc[:0]}, tmp_path / "x.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    rows = [[c.value for c in row] for row in book["t"].iter_rows()]
+    assert rows[0] == ["n", "score", "flag", "when", "at", "text"]
+    assert rows[1] == [
+        3,
+        0.25,
+        True,
+        dt.datetime(2021, 9, 30),
+        dt.datetime(2024, 5, 1, 10, 30),
+        "£ and ’",
+    ]
+    assert rows[2] == [None] * 6
+    assert book["t"].auto_filter.ref == "A1:F3" and book["t"].freeze_panes == "A2"
+    assert [c.value for c in book["empty"][1]] == rows[0] and book["empty"].max_row == 1
