@@ -141,3 +141,41 @@ def test_every_import_keeps_to_the_table_in_docs_architecture() -> None:
                 f"{path.relative_to(SRC)} imports {name}, which {ARCHITECTURE.name} does not "
                 f"allow {unit} to import"
             )
+
+
+def _third_party_imports() -> set[str]:
+    """Top-level names of the modules ``src/ragtrack`` imports that are not its own or
+    Python's."""
+    names: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+    return {n for n in names if n != "ragtrack" and n not in sys.stdlib_module_names}
+
+
+def test_every_library_the_code_imports_is_declared() -> None:
+    """An import of a package that only arrives as another's dependency breaks when that
+    one stops needing it: each must be named in pyproject.toml (required or an extra)."""
+    import re
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = [*project["project"]["dependencies"]]
+    for extra in project["project"]["optional-dependencies"].values():
+        declared += extra
+
+    def canonical(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    names = {canonical(re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0]) for d in declared}
+    providers = packages_distributions()
+    missing = {
+        module: providers.get(module)
+        for module in _third_party_imports()
+        if not any(canonical(d) in names for d in providers.get(module, [module]))
+    }
+    assert not missing, missing
