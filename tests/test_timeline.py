@@ -295,3 +295,26 @@ def test_a_dataset_without_a_stored_timeline_gives_the_same_timeline(monkeypatch
 
     monkeypatch.setattr(api, "load", without_timeline)
     pd.testing.assert_frame_equal(api.timeline(sample_dataset()), stored)
+
+
+def test_a_report_without_a_period_end_comes_last_whatever_the_row_order() -> None:
+    """Regression: a missing period end (NaT in a datetime column, as load() gives it) once
+    compared as neither before nor after the others, so the order of the documents' rows
+    decided the series."""
+    docs = _docs(
+        ("q1", "Council", "progress_report", Q1, 1),
+        ("q2", "Council", "progress_report", None, 2),
+    )
+    items, lineage = _items(("q1", "M1", "a", "amber"), ("q2", "M1", "a", "green"))
+    want = {("q1", "M1"): (None, "new", True), ("q2", "M1"): ("amber", "improved", None)}
+    assert _by_ref(_timeline(docs, items, lineage)) == want
+    assert _by_ref(_timeline(docs.iloc[::-1], items, lineage)) == want
+
+
+def test_items_with_and_without_a_plan_year_derive_together() -> None:
+    """Regression: titles of items with and without a plan year could not be sorted together
+    (the missing year stayed NaN among strings), so the commit failed."""
+    items = ITEMS.assign(plan_year=["2019/20"] * 5 + [None] * 5)
+    frames = derived_frames(SERIES, items, LINEAGE)
+    assert frames["timeline"]["outcome_id"].notna().all()
+    assert len(frames["outcomes"]) == 2  # the title once per plan year, missing included

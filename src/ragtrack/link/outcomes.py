@@ -129,6 +129,11 @@ def _titles(items: pd.DataFrame, level: Level) -> pd.DataFrame:
     )
 
 
+def _years(titles: pd.DataFrame) -> list[str]:
+    """The titles' plan years as text (``"None"`` where missing), as the nodes name them."""
+    return [str(year) for year in column_values(titles, "plan_year")]
+
+
 def _candidate_pairs(keys: Sequence[str]) -> list[tuple[float, str, str]]:
     """Pairs of distinct keys at least :data:`LINK_THRESHOLD` alike (:func:`similarity`),
     best first; every pair scored at once by rapidfuzz, as :func:`similarity` scores one."""
@@ -148,7 +153,7 @@ def _link_level(
 ) -> tuple[dict[Node, Node], dict[Node, tuple[str, float | None]]]:
     """Group the (plan year, key) nodes of one level: node -> group root, and node ->
     (method, score)."""
-    nodes = sorted(set(zip(titles["plan_year"].astype(str), titles["key"], strict=True)))
+    nodes = sorted(set(zip(_years(titles), titles["key"], strict=True)))
     by_key: dict[str, list[Node]] = {}
     for node in nodes:
         by_key.setdefault(node[1], []).append(node)
@@ -182,7 +187,7 @@ def _theme_ids(titles: pd.DataFrame, root_of: dict[Node, Node]) -> dict[Node, tu
     the label is the title printed most recently (most items, then text, breaking ties)."""
     members: dict[Node, list[tuple[str, int, str, str]]] = {}
     for year, title, key, count in zip(
-        titles["plan_year"].astype(str),
+        _years(titles),
         titles["title"],
         titles["key"],
         titles["items"],
@@ -227,7 +232,7 @@ def link_outcomes(items: pd.DataFrame, overrides: Iterable[OutcomeOverride] = ()
             continue
         root_of, how = _link_level(titles, [o for o in overrides if o.level == level])
         themes = _theme_ids(titles, root_of)
-        nodes = list(zip(titles["plan_year"].astype(str), titles["key"], strict=True))
+        nodes = list(zip(_years(titles), titles["key"], strict=True))
         titles["level"] = level
         titles["outcome_id"] = [themes[root_of[n]][0] for n in nodes]
         titles["theme"] = [themes[root_of[n]][1] for n in nodes]
