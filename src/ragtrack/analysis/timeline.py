@@ -11,7 +11,7 @@ and returned as DataFrames of object columns, which
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -72,10 +72,17 @@ class _Rows:
         return [(i, d) for i, doc in enumerate(self.item_docs) for d in by_id.get(doc, ())]
 
     def frame(
-        self, pairs: Sequence[tuple[int, int]], columns: Sequence[str], computed: dict[str, list]
+        self,
+        pairs: Sequence[tuple[int, int]],
+        columns: Sequence[str],
+        computed: dict[str, list],
+        order: Callable[[int], tuple[object, ...]],
     ) -> pd.DataFrame:
         """The rows ``pairs`` as a DataFrame of ``columns``, computed ones from ``computed``
-        (lists in the order of ``pairs``)."""
+        (lists in the order of ``pairs``), sorted by ``order`` (a key of a row's position)."""
+        sequence = sorted(range(len(pairs)), key=order)
+        pairs = [pairs[n] for n in sequence]
+        computed = {c: [v[n] for n in sequence] for c, v in computed.items()}
         data: dict[str, object] = {}
         for column in columns:
             if column in computed:
@@ -172,19 +179,16 @@ def build_timeline(
         for (i, _), k in zip(pairs, keys, strict=True)
     ]
     computed["continues"] = [None if k[2] >= last[k[0]] else seen[k][2] == k[2] + 1 for k in keys]
-    order = sorted(
-        range(len(pairs)),
-        key=lambda n: (
+    return rows.frame(
+        pairs,
+        TIMELINE_COLUMNS,
+        computed,
+        order=lambda n: (
             councils[n],
             seqs[n],
             missing_last(lines[pairs[n][0]]),
             item_ids[pairs[n][0]],
         ),
-    )
-    return rows.frame(
-        [pairs[n] for n in order],
-        TIMELINE_COLUMNS,
-        {c: [v[n] for n in order] for c, v in computed.items()},
     )
 
 
@@ -200,17 +204,14 @@ def plan_baseline(
     linked = lineage_ids(item_ids, lineage)
     computed: dict[str, list] = {"lineage_id": [linked[i] for i, _ in pairs]}
     computed |= rows.themes(pairs, outcomes)
-    order = sorted(
-        range(len(pairs)),
-        key=lambda n: (
+    return rows.frame(
+        pairs,
+        PLAN_BASELINE_COLUMNS,
+        computed,
+        order=lambda n: (
             missing_last(years[pairs[n][0]]),
             missing_last(report_keys[pairs[n][1]]),
             missing_last(lines[pairs[n][0]]),
             item_ids[pairs[n][0]],
         ),
-    )
-    return rows.frame(
-        [pairs[n] for n in order],
-        PLAN_BASELINE_COLUMNS,
-        {c: [v[n] for n in order] for c, v in computed.items()},
     )
