@@ -4,7 +4,8 @@ Prints the best-of-N wall time of ``python -c pass`` and, beside it, of
   * ``ragtrack --version`` and ``ragtrack --help`` (target: within 0.15 s of ``pass``),
   * ``ragtrack ingest`` of one small text report into a new dataset (target: under 0.6 s in
     total; the report is the smallest sample, parsed, linked and written),
-  * ``python -c "import ragtrack"`` and ``import ragtrack.cli`` for reference.
+  * ``python -c "import ragtrack"``, ``import ragtrack.cli`` and pyarrow building one array
+    (which imports pandas: the floor of any run that writes the dataset) for reference.
 
     python bench/startup.py [--rounds 15]
 """
@@ -60,6 +61,9 @@ def main() -> None:
     for label, command in (
         ("import ragtrack", [PY, "-c", "import ragtrack"]),
         ("import ragtrack.cli", [PY, "-c", "import ragtrack.cli"]),
+        # the floor of any ingest: the first Arrow array built from Python values makes
+        # pyarrow import pandas (with numpy), whatever the caller needs
+        ("pyarrow: one array", [PY, "-c", "import pyarrow as pa; pa.array(['a'])"]),
     ):
         print(f"{label:<23} {best(command, rounds):6.3f} s")
     for flag in ("--version", "--help"):
