@@ -200,7 +200,8 @@ def _rag_counts(root: Path) -> dict[str, int]:
     snapshot = read_snapshot(root, ["items"])
     for blob in snapshot.data.values():
         try:
-            column = pq.read_table(pa.BufferReader(blob), columns=["rag"]).column("rag")
+            file = pq.ParquetFile(pa.BufferReader(blob))  # not read_table: see decode_parquet
+            column = file.read(columns=["rag"]).column("rag")
         except Exception:  # undecodable files show up as problems with --verify
             continue
         rag.update(value or "none" for value in column.to_pylist())
