@@ -163,7 +163,7 @@ def check_files(root: Path, manifest: Manifest, *, full: bool = False) -> list[P
             if blob is None:
                 continue
             try:
-                rows = pq.read_table(pa.BufferReader(blob)).num_rows
+                rows = decode_parquet(blob).num_rows
             except Exception as err:  # any undecodable file is damage, not a crash
                 detail = f"{entry.path} cannot be decoded: {err}"
                 problems.append(Problem(entry.report_key, "damaged", detail, entry.path))
@@ -431,7 +431,7 @@ class Store:
         if self._txn is None:
             raise StoreError("no staged reports to read", file=str(self.root))
         try:
-            return pq.read_table(self._txn / staged)
+            return decode_parquet((self._txn / staged).read_bytes())
         except OSError as err:
             raise _os_error("cannot read a staged report", err, self._txn / staged) from None
 
@@ -667,7 +667,7 @@ def _entry_for(path: Path, table: str, key: str | None, root: Path) -> FileEntry
     """A manifest entry for a file found on disk, when it decodes whole; else None."""
     try:
         blob = path.read_bytes()
-        rows = pq.read_table(pa.BufferReader(blob)).num_rows
+        rows = decode_parquet(blob).num_rows
     except Exception:
         return None
     rel = path.relative_to(root).as_posix()
