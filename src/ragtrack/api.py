@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ragtrack.limits import CHECKPOINT_SECONDS, PDF_MAX_BYTES, TEXT_MAX_BYTES
+from ragtrack.workers import AUTO
+from ragtrack.workers import Jobs as Jobs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +61,10 @@ def __getattr__(name: str) -> object:
 #: Default size limits of input files, text and PDF (``IngestOptions.max_bytes`` overrides).
 DEFAULT_MAX_BYTES = TEXT_MAX_BYTES
 DEFAULT_PDF_MAX_BYTES = PDF_MAX_BYTES
+#: ``IngestOptions.jobs`` value that parses in as many worker processes as the batch is
+#: worth: one per core for a folder of PDFs, none for a few text reports (``AUTO_JOBS``
+#: is "auto"; a script that starts workers must ingest under ``if __name__ == "__main__":``).
+AUTO_JOBS = AUTO
 #: How often a long ingest commits what it has parsed, by default (seconds).
 DEFAULT_CHECKPOINT_SECONDS = CHECKPOINT_SECONDS
 

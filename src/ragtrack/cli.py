@@ -22,6 +22,8 @@ from ragtrack.cli_params import (
     DataDir,
     DataDirOnly,
     configure_logging,
+    jobs_of,
+    jobs_param,
     plan_year_param,
 )
 from ragtrack.errors import InputError, LockTimeout, MissingExtra, NoDataset, RagtrackError
@@ -129,12 +131,21 @@ def ingest(
         Path | None,
         typer.Option("--json", help="Write a JSON summary of the run to this file (- for stdout)."),
     ] = None,
-    jobs: Annotated[int, typer.Option(min=1, help="Parse this many files at once.")] = 1,
+    jobs: Annotated[
+        str,
+        typer.Option(
+            metavar="N|auto",
+            parser=jobs_param,
+            help="Parse this many files at once in worker processes; auto: one per core when "
+            "the batch is worth starting them for (a folder of PDFs), else one.",
+        ),
+    ] = "auto",
     scheduler: Annotated[
         str | None,
         typer.Option(
             help="Parse on a Dask cluster: a scheduler's address (tcp://host:8786), or 'local' "
-            "for --jobs worker processes here. Needs pip install 'ragtrack[dask]'.",
+            "for --jobs worker processes here (one per core with auto). Needs pip install "
+            "'ragtrack[dask]'.",
         ),
     ] = None,
     lock_timeout: Annotated[
@@ -204,7 +215,7 @@ def ingest(
         force=force,
         reparse=reparse,
         dry_run=dry_run,
-        jobs=jobs,
+        jobs=jobs_of(jobs),
         lock_timeout=lock_timeout,
         max_bytes=max_bytes,
         json_path=None if _to_stdout(json_file) else json_file,

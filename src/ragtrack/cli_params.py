@@ -9,6 +9,7 @@ from typing import Annotated, TextIO
 
 import typer
 
+from ragtrack.api import AUTO_JOBS, Jobs
 from ragtrack.errors import Remedy
 
 #: How the command line words each remedy the library reports: by the flag that applies it.
@@ -26,6 +27,19 @@ def with_flag_hint(message: str, remedy: Remedy | str | None) -> str:
         return message
     hint = REMEDY_FLAGS.get(Remedy(remedy))
     return f"{message} ({hint})" if hint else message
+
+
+def jobs_param(value: str) -> str:
+    """``--jobs`` as typed: a number of processes (1 or more) or ``auto``, checked."""
+    text = str(value).strip().casefold()
+    if text != AUTO_JOBS and not (text.isdigit() and int(text) >= 1):
+        raise typer.BadParameter(f"{value!r} is neither a number of processes (1 or more) nor auto")
+    return text
+
+
+def jobs_of(text: str) -> Jobs:
+    """The library's ``jobs`` for a checked ``--jobs`` value."""
+    return AUTO_JOBS if text == AUTO_JOBS else int(text)
 
 
 #: The dataset directory option, the same on every command: ``--data DIR`` (``-d``; ``--out``

@@ -38,6 +38,7 @@ from ragtrack.pipeline import (
 )
 from ragtrack.records import ParsedDocument
 from ragtrack.version import PARSER_VERSION
+from ragtrack.workers import AUTO, usable_cores
 
 if TYPE_CHECKING:
     from distributed import Client, Future, LocalCluster
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: ``IngestOptions.scheduler`` value for a cluster of ``jobs`` worker processes on this machine
+#: (one per core with ``jobs="auto"``)
 LOCAL = "local"
 #: how long to wait for a scheduler's first worker before giving up
 WORKER_WAIT_SECONDS = 60.0
@@ -152,7 +154,8 @@ def _connected(options: IngestOptions) -> Iterator[Client]:
 
     address = options.scheduler
     if address == LOCAL:
-        with local_cluster(options.jobs) as cluster, Client(cluster) as client:
+        workers = usable_cores() if options.jobs == AUTO else options.jobs
+        with local_cluster(workers) as cluster, Client(cluster) as client:
             yield client
         return
     try:

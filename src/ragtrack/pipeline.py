@@ -1,12 +1,13 @@
 """The ingest pipeline: files and folders in, reports written to the dataset.
 
-expand paths -> hash each file -> skip what the manifest already holds -> read and parse
-(in worker processes with ``jobs > 1``, or on a Dask cluster with ``scheduler``) -> stage
-each report from this one process -> link across years and commit the run's reports with
-their lineage at once (a long run also commits at checkpoints, every few minutes). One bad
-file never stops the batch: it becomes a failed :class:`FileResult` with a one-line error
-naming the file, recorded in the manifest, and the dataset keeps what it held. A run that is
-stopped (killed, a full disk) leaves the dataset exactly as its last commit made it.
+expand paths -> hash each file -> skip what the manifest already holds -> read and parse (in
+worker processes with ``jobs > 1``, or as many as the batch is worth with ``"auto"``, or on
+a Dask cluster with ``scheduler``) -> stage each report from this one process -> link across
+years and commit the run's reports with their lineage at once (a long run also commits at
+checkpoints, every few minutes). One bad file never stops the batch: it becomes a failed
+:class:`FileResult` with a one-line error naming the file, recorded in the manifest, and the
+dataset keeps what it held. A run that is stopped (killed, a full disk) leaves the dataset
+exactly as its last commit made it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ragtrack.store.dataset import DEFAULT_LOCK_TIMEOUT, StagedReport, Store
 from ragtrack.store.layout import MANIFEST_NAME, report_key
 from ragtrack.store.manifest import Manifest, ManifestRow
 from ragtrack.version import PARSER_VERSION
+from ragtrack.workers import Jobs, check_jobs, worker_count
 
 if TYPE_CHECKING:
     from ragtrack.link.outcomes import OutcomeOverride
@@ -63,7 +65,10 @@ class IngestOptions:
     force: bool = False
     reparse: bool = False
     dry_run: bool = False
-    jobs: int = 1
+    #: parse this many files at once in worker processes; "auto": as many as the batch is
+    #: worth (see :mod:`ragtrack.workers`). 1 parses here, and is the library's default: a
+    #: script that starts workers must ingest under ``if __name__ == "__main__":``
+    jobs: Jobs = 1
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     max_bytes: int | None = None  # None: each reader's own default limit
     json_path: Path | None = None
@@ -77,6 +82,9 @@ class IngestOptions:
     #: on a long run, commit what is parsed at least this often (seconds), so a run that is
     #: stopped keeps it; None commits once, at the end
     checkpoint_seconds: float | None = CHECKPOINT_SECONDS
+
+    def __post_init__(self) -> None:
+        check_jobs(self.jobs)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -406,11 +414,13 @@ def _parse_all(
 
         yield from parse_on_cluster(paths, options, parse)
         return
-    if options.jobs <= 1 or len(paths) <= 1:
+    workers = worker_count(options.jobs, paths)
+    if workers <= 1:
         for path in paths:
             yield parse_file(path, options, parse)
         return
-    yield from _parse_in_pools(min(options.jobs, len(paths)), paths, options, parse)
+    log.info("parsing %d files in %d worker processes", len(paths), workers)
+    yield from _parse_in_pools(workers, paths, options, parse)
 
 
 def _new_pool(workers: int) -> cf.ProcessPoolExecutor:

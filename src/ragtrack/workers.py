@@ -1,0 +1,78 @@
+"""How many worker processes a batch of files is worth parsing in (``jobs="auto"``).
+
+Starting worker processes costs a few tenths of a second; parsing a text report costs
+milliseconds, a PDF page about a hundredth of a second. So a folder of PDFs parses about a
+third faster on two cores, while a handful of text reports or one PDF would only wait for the
+workers to start. "auto" estimates each file's parsing time from its size and kind and uses
+the cores only when that saves more than starting them costs. A wrong estimate costs speed,
+never a different result: the rows are the same however many processes parse them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+#: ``jobs`` value that lets the batch decide (see :func:`workers_for`)
+AUTO: Literal["auto"] = "auto"
+#: how many files to parse at once: a number of processes, or "auto"
+Jobs = int | Literal["auto"]
+
+#: seconds of parsing per megabyte, as measured on a 2-core machine over report PDFs from
+#: tests/report_pdf.py (bench/pdf_speed.py: 3.4-4.6 s/MB) and the sample text reports
+#: (0.2-1.4 s/MB); a PDF's fonts and images make it larger than its text, so the PDF rate
+#: errs towards starting the workers
+PDF_SECONDS_PER_MB = 4.0
+TEXT_SECONDS_PER_MB = 0.5
+#: what starting the worker processes costs before they parse anything (a fork server that
+#: imports the parsers, then a fork per worker), measured at 0.15-0.3 s
+POOL_START_SECONDS = 0.3
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def expected_parse_seconds(path: Path) -> float:
+    """A rough estimate of how long parsing ``path`` takes, from its size and whether it is a
+    PDF (by its first bytes, as the readers tell); 0 for a file that cannot be read."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as file:
+            head = file.read(1024)
+    except OSError:
+        return 0.0
+    rate = PDF_SECONDS_PER_MB if b"%PDF-" in head else TEXT_SECONDS_PER_MB
+    return size / 1e6 * rate
+
+
+def workers_for(paths: Sequence[Path], cores: int | None = None) -> int:
+    """How many worker processes parsing ``paths`` is worth: one per core (at most one per
+    file) when the parse spread over them, plus starting them, is shorter than parsing in this
+    process; otherwise 1 (parse here). The longest file bounds the spread parse."""
+    cores = usable_cores() if cores is None else cores
+    workers = min(cores, len(paths))
+    if workers <= 1:
+        return 1
+    seconds = [expected_parse_seconds(path) for path in paths]
+    serial = sum(seconds)
+    spread = max(serial / workers, max(seconds)) + POOL_START_SECONDS
+    return workers if spread < serial else 1
+
+
+def worker_count(jobs: Jobs, paths: Sequence[Path]) -> int:
+    """The number of processes to parse ``paths`` in for a ``jobs`` setting (1: here)."""
+    if jobs == AUTO:
+        return workers_for(paths)
+    return max(1, min(jobs, len(paths)))
+
+
+def check_jobs(jobs: object) -> None:
+    """Raise ValueError unless ``jobs`` is a number of processes (1 or more) or "auto"."""
+    if jobs != AUTO and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"jobs must be a number of processes (1 or more) or {AUTO!r}: {jobs!r}")

@@ -1,0 +1,112 @@
+"""``jobs="auto"`` (the command line's default): worker processes only where they pay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import ragtrack
+from ragtrack import pipeline, workers
+from ragtrack.api import AUTO_JOBS, IngestOptions
+from ragtrack.cli import app
+from ragtrack.workers import worker_count, workers_for
+from report_pdf import Options, blocks_from_tabbed, render
+from sample_dataset import SAMPLES
+
+
+def _pdf(path: Path, kilobytes: int) -> Path:
+    """A file the size of a report PDF of that many KB (the estimate reads size and header)."""
+    path.write_bytes(b"%PDF-1.7\n" + b"x" * (kilobytes * 1024))
+    return path
+
+
+def _text(path: Path, kilobytes: int) -> Path:
+    path.write_bytes(b"Council Plan progress report\n" * (kilobytes * 1024 // 29 + 1))
+    return path
+
+
+def test_a_folder_of_pdfs_uses_the_cores(tmp_path: Path) -> None:
+    pdfs = [_pdf(tmp_path / f"q{n}.pdf", 130) for n in range(4)]
+    assert workers_for(pdfs[:2], cores=2) == 2
+    assert workers_for(pdfs, cores=2) == 2
+    assert workers_for(pdfs, cores=8) == 4  # never more workers than files
+    assert workers_for(pdfs, cores=1) == 1
+
+
+def test_text_reports_and_single_files_parse_here(tmp_path: Path) -> None:
+    samples = sorted(SAMPLES.glob("*.txt"))
+    assert workers_for(samples, cores=2) == 1  # parsed in a tenth of a second: not worth it
+    assert workers_for([_pdf(tmp_path / "big.pdf", 5000)], cores=2) == 1  # one file
+    # one PDF and a small text: the PDF is the whole wait however many processes there are
+    mixed = [_pdf(tmp_path / "q.pdf", 130), _text(tmp_path / "plan.txt", 20)]
+    assert workers_for(mixed, cores=2) == 1
+    # many megabytes of text are worth it again
+    texts = [_text(tmp_path / f"t{n}.txt", 2000) for n in range(2)]
+    assert workers_for(texts, cores=2) == 2
+
+
+def test_a_pdf_is_known_by_its_bytes_not_its_name(tmp_path: Path) -> None:
+    named_txt = [_pdf(tmp_path / f"scan{n}.txt", 130) for n in range(2)]
+    assert workers_for(named_txt, cores=2) == 2
+    gone = [tmp_path / "missing1.pdf", tmp_path / "missing2.pdf"]
+    assert workers_for(gone, cores=2) == 1  # unreadable files fail in the parse, not here
+
+
+def test_a_number_of_jobs_is_kept_up_to_the_files(tmp_path: Path) -> None:
+    texts = [_text(tmp_path / f"t{n}.txt", 1) for n in range(3)]
+    assert worker_count(2, texts) == 2
+    assert worker_count(8, texts) == 3
+    assert worker_count(1, texts) == 1
+
+
+@pytest.mark.parametrize("jobs", [0, -1, "four", True, 2.0])
+def test_ingest_options_refuse_a_jobs_value_that_means_nothing(jobs: object) -> None:
+    with pytest.raises(ValueError, match="jobs must be"):
+        IngestOptions(jobs=jobs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", ["x", "0", "-2", "1.5", ""])
+def test_a_bad_jobs_flag_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    result = CliRunner().invoke(
+        app, ["ingest", str(SAMPLES), "--jobs", value, "-d", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for '--jobs'" in result.stderr
+    assert not (tmp_path / "d").exists()
+
+
+def _no_pool(workers: int) -> None:
+    raise AssertionError(f"started {workers} worker processes")
+
+
+def test_the_samples_and_a_scheduled_single_report_start_no_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "_new_pool", _no_pool)
+    monkeypatch.chdir(tmp_path)
+    one = CliRunner().invoke(app, ["ingest", str(SAMPLES / "002_09ef99f253a2c4a1.txt")])
+    assert one.exit_code == 0, one.output
+    result = CliRunner().invoke(app, ["ingest", str(SAMPLES), "--jobs", "AUTO"])
+    assert result.exit_code == 0, result.output
+    assert len(ragtrack.load()["documents"]) == 5
+
+
+def test_the_command_line_parses_a_folder_of_pdfs_in_workers_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for name in ("004_37aa582fc5e89633.txt", "001_7d2f7bf68617a22e.txt"):
+        blocks = blocks_from_tabbed((SAMPLES / name).read_text(encoding="utf-8-sig"))
+        (inbox / name.replace(".txt", ".pdf")).write_bytes(render(blocks, Options()))
+    monkeypatch.setattr(workers, "usable_cores", lambda: 2)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["ingest", "in", "-v"])
+    assert result.exit_code == 0, result.output
+    assert "info: parsing 2 files in 2 worker processes" in result.stderr
+    assert "118 items, 112 commentary" in result.stdout  # as from the sample's text
+    assert "91 items, 131 commentary" in result.stdout
+    assert AUTO_JOBS == "auto"
