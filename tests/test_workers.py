@@ -47,9 +47,7 @@ def test_text_reports_and_single_files_parse_here(tmp_path: Path) -> None:
     assert workers_for(texts, cores=2) == 2
 
 
-def test_a_pdf_is_known_by_its_bytes_not_its_name(tmp_path: Path) -> None:
-    named_txt = [_pdf(tmp_path / f"scan{n}.txt", 130) for n in range(2)]
-    assert workers_for(named_txt, cores=2) == 2
+def test_files_that_cannot_be_read_cost_nothing(tmp_path: Path) -> None:
     gone = [tmp_path / "missing1.pdf", tmp_path / "missing2.pdf"]
     assert workers_for(gone, cores=2) == 1  # unreadable files fail in the parse, not here
 
@@ -110,3 +108,45 @@ def test_the_command_line_parses_a_folder_of_pdfs_in_workers_by_default(
     assert "118 items, 112 commentary" in result.stdout  # as from the sample's text
     assert "91 items, 131 commentary" in result.stdout
     assert AUTO_JOBS == "auto"
+
+
+def test_the_estimate_reads_a_file_as_the_readers_will(tmp_path: Path) -> None:
+    """Regression: PDF bytes in a file named .txt were estimated as a PDF, so a batch of
+    mis-named downloads started worker processes, but the text reader (chosen by the name)
+    refuses such a file at once; and a .pdf that is no PDF is refused at once too."""
+    misnamed = [_pdf(tmp_path / f"download{n}.txt", 130) for n in range(2)]
+    assert workers_for(misnamed, cores=2) == 1
+    not_pdf = [_text(tmp_path / f"page{n}.pdf", 130) for n in range(2)]
+    assert workers_for(not_pdf, cores=2) == 1
+    upper = [_pdf(tmp_path / f"scan{n}.PDF", 130) for n in range(2)]
+    assert workers_for(upper, cores=2) == 2
+
+
+def test_a_local_cluster_with_auto_has_no_more_workers_than_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: ``--scheduler local`` with the default ``--jobs auto`` started one Dask
+    worker per core even for a single file; like the worker processes, it needs no more
+    workers than there are files to parse."""
+    pytest.importorskip("distributed")
+    from ragtrack import cluster
+
+    started: list[int] = []
+
+    def no_cluster(workers: int) -> object:
+        started.append(workers)
+        raise RuntimeError("no cluster in this test")
+
+    monkeypatch.setattr(workers, "usable_cores", lambda: 4)
+    monkeypatch.setattr(cluster, "usable_cores", lambda: 4)
+    monkeypatch.setattr(cluster, "local_cluster", no_cluster)
+    one = [_text(tmp_path / "q1.txt", 1)]
+    options = IngestOptions(jobs="auto", scheduler="local")
+    with pytest.raises(RuntimeError, match="no cluster"):
+        list(cluster.parse_on_cluster(one, options, None))
+    many = [_text(tmp_path / f"q{n}.txt", 1) for n in range(6)]
+    with pytest.raises(RuntimeError, match="no cluster"):
+        list(cluster.parse_on_cluster(many, options, None))
+    with pytest.raises(RuntimeError, match="no cluster"):
+        list(cluster.parse_on_cluster(one, IngestOptions(jobs=3, scheduler="local"), None))
+    assert started == [1, 4, 3]  # a number of jobs given is kept, as before

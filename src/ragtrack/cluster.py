@@ -111,7 +111,7 @@ def parse_on_cluster(
     if not paths:
         return
     profile = load_layout(options.profile) if options.profile is not None else None
-    with _client(options) as client:
+    with _client(options, len(paths)) as client:
         yield from _parse_in_order(client, paths, options, parse, profile)
 
 
@@ -137,24 +137,26 @@ def local_cluster(workers: int) -> LocalCluster:
 
 
 @contextlib.contextmanager
-def _client(options: IngestOptions) -> Iterator[Client]:
-    """A client of the scheduler ``options.scheduler``, or of a local cluster it starts."""
+def _client(options: IngestOptions, files: int) -> Iterator[Client]:
+    """A client of the scheduler ``options.scheduler``, or of a local cluster it starts for
+    ``files`` files to parse."""
     import dask
     import distributed  # noqa: F401  (its settings first: leaving the block below
     # would otherwise drop every `distributed.*` setting it added within)
 
-    with dask.config.set(CLIENT_CONFIG), _connected(options) as client:
+    with dask.config.set(CLIENT_CONFIG), _connected(options, files) as client:
         yield client
 
 
 @contextlib.contextmanager
-def _connected(options: IngestOptions) -> Iterator[Client]:
-    """A client of the scheduler at ``options.scheduler``, waiting for its first worker."""
+def _connected(options: IngestOptions, files: int) -> Iterator[Client]:
+    """A client of the scheduler at ``options.scheduler``, waiting for its first worker; a
+    local cluster has ``options.jobs`` workers ("auto": one per core, at most one per file)."""
     from distributed import Client
 
     address = options.scheduler
     if address == LOCAL:
-        workers = usable_cores() if options.jobs == AUTO else options.jobs
+        workers = min(usable_cores(), files) if options.jobs == AUTO else options.jobs
         with local_cluster(workers) as cluster, Client(cluster) as client:
             yield client
         return

@@ -39,16 +39,18 @@ def usable_cores() -> int:
 
 
 def expected_parse_seconds(path: Path) -> float:
-    """A rough estimate of how long parsing ``path`` takes, from its size and whether it is a
-    PDF (by its first bytes, as the readers tell); 0 for a file that cannot be read."""
+    """A rough estimate of how long parsing ``path`` takes, from its size and the reader it
+    goes to: the PDF reader for a name ending .pdf, when its first bytes say it is one (else
+    that reader refuses it at once), the text reader for any other name (which refuses PDF
+    bytes at once too, so they cost no PDF parse); 0 for a file that cannot be read."""
     try:
         size = path.stat().st_size
         with path.open("rb") as file:
             head = file.read(1024)
     except OSError:
         return 0.0
-    rate = PDF_SECONDS_PER_MB if b"%PDF-" in head else TEXT_SECONDS_PER_MB
-    return size / 1e6 * rate
+    pdf = path.suffix.lower() == ".pdf" and b"%PDF-" in head
+    return size / 1e6 * (PDF_SECONDS_PER_MB if pdf else TEXT_SECONDS_PER_MB)
 
 
 def workers_for(paths: Sequence[Path], cores: int | None = None) -> int:
