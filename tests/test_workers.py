@@ -65,7 +65,7 @@ def test_ingest_options_refuse_a_jobs_value_that_means_nothing(jobs: object) -> 
         IngestOptions(jobs=jobs)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("value", ["x", "0", "-2", "1.5", ""])
+@pytest.mark.parametrize("value", ["x", "0", "-2", "1.5", "", "²"])
 def test_a_bad_jobs_flag_is_a_usage_error(tmp_path: Path, value: str) -> None:
     result = CliRunner().invoke(
         app, ["ingest", str(SAMPLES), "--jobs", value, "-d", str(tmp_path / "d")]
@@ -150,3 +150,30 @@ def test_a_local_cluster_with_auto_has_no_more_workers_than_files(
     with pytest.raises(RuntimeError, match="no cluster"):
         list(cluster.parse_on_cluster(one, IngestOptions(jobs=3, scheduler="local"), None))
     assert started == [1, 4, 3]  # a number of jobs given is kept, as before
+
+
+@pytest.mark.parametrize(
+    ("cpu_max", "cpus"),
+    [
+        ("max 100000\n", None),  # no cap
+        ("200000 100000\n", 2),
+        ("150000 100000\n", 2),  # a part of a CPU is a worker's worth
+        ("20000 100000\n", 1),
+        ("", None),
+        ("nonsense\n", None),
+    ],
+)
+def test_a_containers_cpu_quota_is_read(tmp_path: Path, cpu_max: str, cpus: int | None) -> None:
+    (tmp_path / "cpu.max").write_text(cpu_max, encoding="ascii")
+    assert workers.cpu_quota(tmp_path / "cpu.max") == cpus
+    assert workers.cpu_quota(tmp_path / "missing") is None
+
+
+def test_a_container_given_one_cpu_parses_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cpu.max").write_text("100000 100000\n", encoding="ascii")
+    monkeypatch.setattr(workers, "CPU_MAX", tmp_path / "cpu.max")
+    assert workers.usable_cores() == 1
+    pdfs = [_pdf(tmp_path / f"q{n}.pdf", 500) for n in range(4)]
+    assert workers_for(pdfs) == 1

@@ -32,7 +32,7 @@ def with_flag_hint(message: str, remedy: Remedy | str | None) -> str:
 def jobs_param(value: str) -> str:
     """``--jobs`` as typed: a number of processes (1 or more) or ``auto``, checked."""
     text = str(value).strip().casefold()
-    if text != AUTO_JOBS and not (text.isdigit() and int(text) >= 1):
+    if text != AUTO_JOBS and not (text.isdecimal() and int(text) >= 1):
         raise typer.BadParameter(f"{value!r} is neither a number of processes (1 or more) nor auto")
     return text
 

@@ -416,6 +416,8 @@ def _parse_all(
         return
     workers = worker_count(options.jobs, paths)
     if workers <= 1:
+        if len(paths) > 1:
+            log.debug("parsing %d files in this process (jobs=%s)", len(paths), options.jobs)
         for path in paths:
             yield parse_file(path, options, parse)
         return

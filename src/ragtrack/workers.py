@@ -10,6 +10,7 @@ never a different result: the rows are the same however many processes parse the
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,15 +28,32 @@ Jobs = int | Literal["auto"]
 PDF_SECONDS_PER_MB = 4.0
 TEXT_SECONDS_PER_MB = 0.5
 #: what starting the worker processes costs before they parse anything (a fork server that
-#: imports the parsers, then a fork per worker), measured at 0.15-0.3 s
-POOL_START_SECONDS = 0.3
+#: imports the parsers, then a fork per worker), measured at 0.25 s on an idle machine and
+#: up to 0.6 s on a busy one
+POOL_START_SECONDS = 0.4
+#: the cgroup (v2) file that caps a container's CPU time: "max PERIOD" or "QUOTA PERIOD"
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 
 
 def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    """The cores this process may run on: its CPU affinity where the system tells it, capped
+    by a container's CPU quota (a container given two CPUs of a 64-core host has two).
+    Not how busy they are: on a machine busy with other work, parse with ``jobs=1``."""
     if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    quota = cpu_quota(CPU_MAX)
+    return max(1, min(cores, quota) if quota else cores)
+
+
+def cpu_quota(path: Path) -> int | None:
+    """The whole CPUs a cgroup ``cpu.max`` file allows (at least 1), None without a cap."""
+    try:
+        quota, period = path.read_text(encoding="ascii").split()[:2]
+        return max(1, math.ceil(int(quota) / int(period)))
+    except (OSError, ValueError, ZeroDivisionError, UnicodeDecodeError):
+        return None  # no such file, "max" (no cap), or nothing a cap can be read from
 
 
 def expected_parse_seconds(path: Path) -> float:
