@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import ragtrack
 from sample_dataset import sample_dataset
@@ -50,3 +51,19 @@ def test_list_columns_are_python_lists() -> None:
     assert all(isinstance(v, list) for v in refs)
     assert all(isinstance(v, list) for v in tables["documents"]["warnings"])
     assert any("M1.11" in v for v in refs)
+
+
+def test_a_dataset_with_no_report_yet_loads_every_table_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a first run whose only file failed (a mistyped path) left a dataset whose
+    load() had no timeline or lineage, so a notebook's ``tables["timeline"]`` raised KeyError."""
+    monkeypatch.chdir(tmp_path)
+    ragtrack.ingest(["no-such-report.txt"])
+    tables = ragtrack.load()
+    full = ragtrack.load(sample_dataset())
+    assert sorted(tables) == sorted(full)
+    for name, frame in tables.items():
+        assert frame.empty
+        assert list(frame.columns) == list(full[name].columns), name
+    assert tables["timeline"]["period_end"].dtype == full["timeline"]["period_end"].dtype

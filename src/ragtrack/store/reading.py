@@ -91,9 +91,10 @@ def load(
 
     Reads one committed state whole, even while an ingest is writing. Always has
     ``documents``, ``items`` and ``commentary`` (empty with the right columns if nothing was
-    ingested), and every whole-dataset table of that state (``lineage`` and those derived
-    with it). A damaged or missing file raises :class:`DatasetDamaged` naming it, or with
-    ``on_damage="skip"`` is left out with a warning. ``tables`` reads only those tables.
+    ingested), and every whole-dataset table (``lineage`` and those derived with it; empty
+    with their columns before the first report is ingested). A damaged or missing file
+    raises :class:`DatasetDamaged` naming it, or with ``on_damage="skip"`` is left out with a
+    warning. ``tables`` reads only those tables.
     """
     root = Path(root)
     snapshot = read_snapshot(root, tables)
@@ -106,11 +107,28 @@ def load(
     for name in sorted(set(decoded) - set(SCHEMAS)):
         table = pa.concat_tables(decoded[name], promote_options="default")
         frames[name] = to_pandas(table) if name in DERIVED_SCHEMAS else table.to_pandas()
+    frames.update(_never_written(snapshot, tables))
     if "lineage" in frames and "items" in frames:
         from ragtrack.store.lineage_table import attach_lineage
 
         frames["items"] = attach_lineage(frames["items"], frames["lineage"])
     return frames
+
+
+def _never_written(snapshot: Snapshot, tables: Iterable[str] | None) -> dict[str, pd.DataFrame]:
+    """The whole-dataset tables (lineage and those derived with it) the committed state has
+    no file of, as it has none until a report is ingested: empty, with their columns, so
+    ``load()`` always gives every table. (A damaged file skipped is not "never written".)"""
+    from ragtrack.store.lineage_table import LINEAGE_DIR, LINEAGE_SCHEMA
+
+    written = {entry.table_name for entry in snapshot.files}
+    schemas = {LINEAGE_DIR: LINEAGE_SCHEMA, **DERIVED_SCHEMAS}
+    wanted = set(schemas) if tables is None else set(schemas) & set(tables)
+    empty = {}
+    for name in sorted(wanted - written):
+        table = schemas[name].empty_table()
+        empty[name] = to_pandas(table) if name in DERIVED_SCHEMAS else table.to_pandas()
+    return empty
 
 
 @dataclass(frozen=True, slots=True)
