@@ -300,8 +300,9 @@ print("counts", summary.counts())
 def test_a_script_ingesting_with_two_jobs_ends(tmp_path: Path, guarded: bool) -> None:
     """Regression: a script without a ``__main__`` guard, ingesting with ``jobs=2``, hung:
     each worker imported the script again, and its ingest waited five minutes a try for
-    the lock the script held. Now such a worker says why at once and the files fail; with
-    the guard the files are ingested."""
+    the lock the script held; then every file failed as if its worker had crashed. Now the
+    call is refused at once, naming the script's line; with the guard the files are
+    ingested."""
     import shutil
     import subprocess
     import sys
@@ -321,9 +322,13 @@ def test_a_script_ingesting_with_two_jobs_ends(tmp_path: Path, guarded: bool) ->
     )
     if guarded:
         assert "counts {'new': 2}" in done.stdout, done.stderr
-    else:
-        assert "counts {'failed': 2}" in done.stdout
-        assert 'must do so under `if __name__ == "__main__":`' in done.stderr
+    else:  # refused before anything is read or written, naming the line to move
+        assert done.returncode == 1 and "counts" not in done.stdout
+        assert (
+            f"{tmp_path / 'job.py'}, line 5: ingest with jobs=2 is called outside "
+            '`if __name__ == "__main__":`'
+        ) in done.stderr
+        assert not (tmp_path / "data").exists()
 
 
 COMMIT_IMPORTS_SCRIPT = """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -177,3 +179,69 @@ def test_a_container_given_one_cpu_parses_here(
     assert workers.usable_cores() == 1
     pdfs = [_pdf(tmp_path / f"q{n}.pdf", 500) for n in range(4)]
     assert workers_for(pdfs) == 1
+
+
+GUARDED = """import ragtrack
+
+def main():
+    ragtrack.ingest(["in"])
+
+if __name__ == "__main__":
+    main()
+else:
+    main()
+
+if "__main__" == __name__: main()
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "guarded"),
+    [(4, False), (7, True), (9, False), (11, True), (12, False), (1, False)],
+)
+def test_a_line_under_the_main_guard_is_told_from_one_outside(line: int, guarded: bool) -> None:
+    assert workers.under_main_guard(GUARDED, line) is guarded
+
+
+def test_a_script_that_cannot_be_read_as_python_counts_as_guarded() -> None:
+    assert workers.under_main_guard("def (:\n", 1)
+
+
+def test_pytest_and_notebooks_are_not_unguarded_scripts() -> None:
+    assert workers.unguarded_call() is None  # __main__ here is pytest's, called in a function
+
+
+UNGUARDED_AUTO = """
+import logging
+import ragtrack
+from ragtrack.api import IngestOptions
+
+logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+
+def main():
+    summary = ragtrack.ingest(["in"], "data", IngestOptions(jobs="auto"))
+    print("counts", summary.counts())
+
+
+main()
+"""
+
+
+def test_auto_in_a_script_without_the_guard_parses_in_the_scripts_process(
+    tmp_path: Path,
+) -> None:
+    """Workers would import the script again and run ``main()`` in each: "auto" parses here
+    instead, however large the batch, and says why."""
+    (tmp_path / "in").mkdir()
+    for name in ("000_965dd161175208ce.txt", "004_37aa582fc5e89633.txt"):
+        text = (SAMPLES / name).read_text(encoding="utf-8-sig")
+        (tmp_path / "in" / name).write_text(text * 14, encoding="utf-8")  # 1-1.2 MB each
+    assert workers_for(sorted((tmp_path / "in").iterdir()), cores=2) == 2
+    (tmp_path / "job.py").write_text(UNGUARDED_AUTO, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "job.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert "counts {'new': 2}" in done.stdout, done.stderr
+    assert f"parsing here: {tmp_path / 'job.py'} line 14 calls ingest outside" in done.stderr

@@ -37,7 +37,7 @@ from ragtrack.store.dataset import DEFAULT_LOCK_TIMEOUT, StagedReport, Store
 from ragtrack.store.layout import MANIFEST_NAME, report_key
 from ragtrack.store.manifest import Manifest, ManifestRow
 from ragtrack.version import PARSER_VERSION
-from ragtrack.workers import Jobs, check_jobs, worker_count
+from ragtrack.workers import AUTO, Jobs, check_jobs, unguarded_call, worker_count
 
 if TYPE_CHECKING:
     from ragtrack.link.outcomes import OutcomeOverride
@@ -414,7 +414,7 @@ def _parse_all(
 
         yield from parse_on_cluster(paths, options, parse)
         return
-    workers = worker_count(options.jobs, paths)
+    workers = _workers_here(options.jobs, paths)
     if workers <= 1:
         if len(paths) > 1:
             log.debug("parsing %d files in this process (jobs=%s)", len(paths), options.jobs)
@@ -423,6 +423,37 @@ def _parse_all(
         return
     log.info("parsing %d files in %d worker processes", len(paths), workers)
     yield from _parse_in_pools(workers, paths, options, parse)
+
+
+def _workers_here(jobs: Jobs, paths: Sequence[Path]) -> int:
+    """The worker processes to parse ``paths`` in, where this process can start them: a
+    script calling ingest outside ``if __name__ == "__main__":`` cannot (each worker would
+    run it again), so "auto" parses here (a number of jobs was refused before the run)."""
+    workers = worker_count(jobs, paths)
+    if workers > 1 and (where := unguarded_call()) is not None:
+        log.info("parsing here: %s line %d calls ingest outside %s", *where, _GUARD)
+        return 1
+    return workers
+
+
+def _refuse_unguarded(options: IngestOptions, files: Sequence[Path]) -> None:
+    """Before anything is read or written: a number of jobs that would start workers from a
+    script calling ingest outside ``if __name__ == "__main__":`` is an error naming the line
+    (each worker process would import the script again and run the call)."""
+    jobs = options.jobs
+    if jobs == AUTO or options.scheduler is not None or min(jobs, len(files)) <= 1:
+        return
+    where = unguarded_call()
+    if where is not None:
+        raise RagtrackError(
+            f"ingest with jobs={jobs} is called outside {_GUARD}: each worker process imports "
+            "the script again; put the call under that line, or use one job",
+            file=where[0],
+            line=where[1],
+        )
+
+
+_GUARD = '`if __name__ == "__main__":`'
 
 
 def _new_pool(workers: int) -> cf.ProcessPoolExecutor:
@@ -617,6 +648,7 @@ def ingest(
         started_at=dt.datetime.now(dt.UTC).isoformat(),
     )
     files, path_errors = expand_paths(paths)
+    _refuse_unguarded(options, files)
 
     def emit(result: FileResult) -> None:
         summary.results.append(result)

@@ -10,10 +10,13 @@ never a different result: the rows are the same however many processes parse the
 
 from __future__ import annotations
 
+import ast
 import math
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Literal
 
 #: ``jobs`` value that lets the batch decide (see :func:`workers_for`)
@@ -96,3 +99,57 @@ def check_jobs(jobs: object) -> None:
     """Raise ValueError unless ``jobs`` is a number of processes (1 or more) or "auto"."""
     if jobs != AUTO and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ValueError(f"jobs must be a number of processes (1 or more) or {AUTO!r}: {jobs!r}")
+
+
+def unguarded_call() -> tuple[str, int] | None:
+    """Where the running script calls into ragtrack from its top level outside
+    ``if __name__ == "__main__":`` (its file and line), or None. Worker processes import the
+    main script again, so such a call would run again in each of them; a notebook, ``python
+    -c`` or an interactive session has no script to import and is never unguarded."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if not path or not str(path).endswith(".py"):
+        return None
+    frame: FrameType | None = sys._getframe()
+    line = None
+    while frame is not None:  # the outermost top-level statement of the script running
+        if frame.f_code.co_name == "<module>" and frame.f_globals.get("__name__") == "__main__":
+            line = frame.f_lineno
+        frame = frame.f_back
+    if line is None:
+        return None
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None if under_main_guard(source, line) else (str(path), line)
+
+
+def under_main_guard(source: str, line: int) -> bool:
+    """Whether ``line`` of the module ``source`` is inside an ``if __name__ == "__main__":``
+    block (either way round); True when the source cannot be read as Python."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return True
+    for node in tree.body:
+        if isinstance(node, ast.If) and _is_main_test(node.test):
+            end = node.end_lineno or node.lineno
+            if node.lineno <= line <= end and not _in_else(node, line):
+                return True
+    return False
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    if not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return len(names) == 1 and len(mains) == 1
+
+
+def _in_else(node: ast.If, line: int) -> bool:
+    return bool(node.orelse) and node.orelse[0].lineno <= line
