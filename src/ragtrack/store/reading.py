@@ -116,12 +116,13 @@ def load(
 
 
 def _never_written(snapshot: Snapshot, tables: Iterable[str] | None) -> dict[str, pd.DataFrame]:
-    """The whole-dataset tables (lineage and those derived with it) the committed state has
-    no file of, as it has none until a report is ingested: empty, with their columns, so
-    ``load()`` always gives every table. (A damaged file skipped is not "never written".)"""
+    """The whole-dataset tables (lineage and those derived with it) of a dataset no report
+    has reached yet: empty, with their columns, so ``load()`` always gives every table."""
     from ragtrack.store.lineage_table import LINEAGE_DIR, LINEAGE_SCHEMA
 
     written = {entry.table_name for entry in snapshot.files}
+    if "documents" in written:  # reports without some of them: each caller derives its own
+        return {}
     schemas = {LINEAGE_DIR: LINEAGE_SCHEMA, **DERIVED_SCHEMAS}
     wanted = set(schemas) if tables is None else set(schemas) & set(tables)
     empty = {}
