@@ -427,3 +427,26 @@ def test_the_command_names_a_report_it_cannot_find_and_writes_nothing(
     missing = CliRunner().invoke(app, ["report", "-d", "no-such-data"])
     assert missing.exit_code == 2
     assert "no-such-data" in missing.output and not (tmp_path / "no-such-data").exists()
+
+
+def test_without_matplotlib_the_command_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: the line read "error: <input>: the report needs matplotlib ..." and the
+    exit was that of a usage error only by accident of the error's class."""
+    import importlib.util
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "matplotlib" else found(name, *a),
+    )
+    result = CliRunner().invoke(
+        app, ["report", "-d", str(sample_dataset()), "--out", str(tmp_path / "r.html")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: the report needs matplotlib: pip install 'ragtrack[report]'"
+    ]
+    assert not (tmp_path / "r.html").exists()

@@ -476,10 +476,10 @@ def report(
     ``report`` extra (matplotlib); the council is needed only when the dataset has several."""
     import importlib.util
 
-    from ragtrack.errors import InputError
+    from ragtrack.errors import InputError, MissingExtra
 
     if importlib.util.find_spec("matplotlib") is None:  # an optional dependency
-        raise InputError("the report needs matplotlib: pip install 'ragtrack[report]'")
+        raise MissingExtra("the report needs matplotlib: pip install 'ragtrack[report]'")
     from ragtrack.htmlreport import render_report
     from ragtrack.store.reading import load as read
 

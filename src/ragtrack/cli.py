@@ -345,9 +345,10 @@ def status(
 
 
 def _exit_for(err: RagtrackError) -> typer.Exit:
-    """Log the error; exit 2 for a dataset that does not exist, 3 for a held lock, else 1."""
+    """Log the error; exit 2 for a dataset that does not exist or an extra not installed,
+    3 for a held lock, else 1."""
     logging.getLogger("ragtrack").error("%s", err, extra={"remedy": err.remedy})
-    if isinstance(err, NoDataset):
+    if isinstance(err, NoDataset | MissingExtra):
         return typer.Exit(EXIT_USAGE)
     return typer.Exit(EXIT_LOCKED if isinstance(err, LockTimeout) else EXIT_FAILED)
 
