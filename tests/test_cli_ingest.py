@@ -95,7 +95,7 @@ def test_quiet_and_verbose(tmp_path: Path) -> None:
     code, out, err = run("ingest", path, "--out", data, "-q")
     assert (code, out, err) == (0, "", "")
     code, out, _ = run("ingest", path, "--out", data)
-    assert out.splitlines() == [f"1 files: 1 unchanged (dataset: {data})"]
+    assert out.splitlines() == [f"1 file: 1 unchanged (dataset: {data})"]
     code, out, _ = run("ingest", path, "--out", data, "-v")
     assert out.splitlines()[0].startswith(f"unchanged {path}")
 

@@ -89,8 +89,9 @@ def test_the_samples_and_a_scheduled_single_report_start_no_workers(
     monkeypatch.chdir(tmp_path)
     one = CliRunner().invoke(app, ["ingest", str(SAMPLES / "002_09ef99f253a2c4a1.txt")])
     assert one.exit_code == 0, one.output
-    result = CliRunner().invoke(app, ["ingest", str(SAMPLES), "--jobs", "AUTO"])
+    result = CliRunner().invoke(app, ["ingest", str(SAMPLES), "--jobs", "AUTO", "-v"])
     assert result.exit_code == 0, result.output
+    assert "info: parsing 5 files here: too little to gain from worker processes" in result.stderr
     assert len(ragtrack.load()["documents"]) == 5
 
 

@@ -270,9 +270,9 @@ def ingest(
         order = ["new", "changed", "repaired", "reparsed", "unchanged", "failed"]
         parts = [f"{counts[s]} {s}" for s in order if counts.get(s)]
         verb = "would write" if dry_run else "dataset"
+        files = f"{len(summary.results)} file{'' if len(summary.results) == 1 else 's'}"
         console.print(
-            f"{len(summary.results)} files: {', '.join(parts) or 'nothing to do'} ({verb}: {out})",
-            markup=False,
+            f"{files}: {', '.join(parts) or 'nothing to do'} ({verb}: {out})", markup=False
         )
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
 

@@ -416,8 +416,6 @@ def _parse_all(
         return
     workers = _workers_here(options.jobs, paths)
     if workers <= 1:
-        if len(paths) > 1:
-            log.debug("parsing %d files in this process (jobs=%s)", len(paths), options.jobs)
         for path in paths:
             yield parse_file(path, options, parse)
         return
@@ -433,6 +431,8 @@ def _workers_here(jobs: Jobs, paths: Sequence[Path]) -> int:
     if workers > 1 and (where := unguarded_call()) is not None:
         log.info("parsing here: %s line %d calls ingest outside %s", *where, _GUARD)
         return 1
+    if workers == 1 and jobs == AUTO and len(paths) > 1:  # -v says what auto chose
+        log.info("parsing %d files here: too little to gain from worker processes", len(paths))
     return workers
 
 
