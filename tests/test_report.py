@@ -450,3 +450,15 @@ def test_without_matplotlib_the_command_says_what_to_install(
         "error: the report needs matplotlib: pip install 'ragtrack[report]'"
     ]
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_council_not_in_the_dataset_is_answered_with_those_that_are(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["report", "-d", str(sample_dataset()), "--council", "Cumbria", "--out", str(tmp_path)],
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {sample_dataset()}: no progress reports of council 'Cumbria'; "
+        "councils: 'Cumbria County Council'"
+    ]

@@ -94,7 +94,9 @@ def select_series(
         council = next(iter(councils), None)
     rows = timeline if council is None else timeline[timeline["council"] == council]
     if rows.empty:
-        raise InputError(f"no progress reports of council {council!r}")
+        named = sorted({str(c) for c in timeline["council"].dropna()})
+        choose = f"; councils: {', '.join(repr(c) for c in named)}" if named else ""
+        raise InputError(f"no progress reports of council {council!r}{choose}")
     reports = _report_list(rows)
     keys = list(reports["report_key"])
     last = keys.index(resolve_report(rows, end, council)) if end else len(keys) - 1
