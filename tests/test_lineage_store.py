@@ -230,3 +230,12 @@ def _lineage_of_key(root: Path, plan_year: str, key: str) -> str:
         (table["plan_year"] == plan_year) & ((table["ref"] == key) | (table["item_id"] == key))
     ]
     return str(rows["lineage_id"].iloc[0])
+
+
+def test_answers_piped_in_that_run_out_end_the_review_like_quit(dataset: Path) -> None:
+    """Regression: when the piped answers ran out the review printed "Aborted!" and exited 1;
+    the decisions given are kept and it ends as after [q]uit."""
+    result = runner.invoke(app, ["lineage", "review", "--out", str(dataset)], input="r\n")
+    assert result.exit_code == 0, result.output
+    assert "1 decision(s) recorded" in result.output
+    assert (dataset / OVERRIDES_NAME).exists()

@@ -10,6 +10,7 @@ Hooked into the main CLI with ``app.add_typer(lineage_app, name="lineage")``.
 # quoted.
 
 import datetime as dt
+import sys
 import textwrap
 from pathlib import Path
 from typing import Annotated
@@ -157,7 +158,12 @@ def _interactive(out: Path, limit: int, reason: str) -> None:
         nonlocal offered
         offered += 1
         _show(offered, cand)
-        answer = typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s")
+        try:
+            answer = typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s")
+        except typer.Abort:
+            if sys.stdin.isatty():
+                raise  # Ctrl-C at the prompt: the decisions made so far are kept
+            return "quit"  # the answers piped in have run out: stop as if told to
         return _VERDICTS.get(answer.strip().lower()[:1], "skip")
 
     decided = api.review_links(out, decide_one, limit=limit, reason=reason)
