@@ -35,21 +35,21 @@ SCRIPT = Path(PY).parent / "ragtrack"
 RAGTRACK = [str(SCRIPT)] if SCRIPT.exists() else [PY, "-m", "ragtrack"]
 
 
+def timed(command: list[str]) -> float:
+    """Wall time of one run of ``command``, its output dropped (it must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(
+        command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
+    return time.perf_counter() - start
+
+
 def best(command: list[str], rounds: int, fresh: Path | None = None) -> float:
     """Best wall time of ``command``; with ``fresh``, each round writes a new dataset there."""
-    times = []
-    for round_ in range(rounds):
-        extra = ["-d", str(fresh / f"data{round_}")] if fresh else []
-        start = time.perf_counter()
-        subprocess.run(
-            [*command, *extra],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=ENV,
-        )
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return min(
+        timed([*command, *(["-d", str(fresh / f"data{n}")] if fresh else [])])
+        for n in range(rounds)
+    )
 
 
 def main() -> None:
@@ -98,26 +98,12 @@ def scheduled_ingest(rounds: int) -> float:
         for path in samples:
             if path != latest:
                 shutil.copy(path, inbox)
-        subprocess.run(
-            [*RAGTRACK, "ingest", str(inbox), "-q", "-d", str(folder / "base")],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=ENV,
-        )
+        timed([*RAGTRACK, "ingest", str(inbox), "-q", "-d", str(folder / "base")])
         times = []
         for round_ in range(rounds):
             data = folder / f"data{round_}"
             shutil.copytree(folder / "base", data)
-            start = time.perf_counter()
-            subprocess.run(
-                [*RAGTRACK, "ingest", str(latest), "-q", "-d", str(data)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=ENV,
-            )
-            times.append(time.perf_counter() - start)
+            times.append(timed([*RAGTRACK, "ingest", str(latest), "-q", "-d", str(data)]))
         return min(times)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
