@@ -101,7 +101,9 @@ def _describe(result: object) -> str:
 def ingest(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Report files (.txt, .pdf) and folders to search recursively."),
+        typer.Argument(
+            metavar="PATH", help="Report files (.txt, .pdf) and folders to search recursively."
+        ),
     ],
     out: DataDir = DEFAULT_DATA,
     council: Annotated[
