@@ -167,3 +167,31 @@ def test_max_bytes_refuses_a_large_file_with_a_clear_message(tmp_path: Path) -> 
         f"error: {big}: file is {big.stat().st_size:,} bytes, over the limit of 1,000 bytes "
         "(raise it with --max-bytes)"
     ]
+
+
+def test_a_mistyped_path_is_named_and_makes_no_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a typo in the one path given made an empty ``ragtrack-data`` in the
+    working directory, just to record that the file was not there."""
+    monkeypatch.delenv("RAGTRACK_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("ingest", "q3-reprot.txt")
+    assert code == 1
+    assert "q3-reprot.txt: no such file or folder" in err
+    assert "no dataset made at ragtrack-data" in out
+    assert not (tmp_path / "ragtrack-data").exists()
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_a_missing_path_beside_a_good_one_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RAGTRACK_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    write_report(tmp_path / "q3.txt")
+    code, out, err = run("ingest", "q3.txt", "q4.txt")
+    assert code == 1
+    assert "q4.txt: no such file or folder" in err
+    assert "2 files: 1 new, 1 failed (dataset: ragtrack-data)" in out
+    assert len(ragtrack.load("ragtrack-data")["documents"]) == 1

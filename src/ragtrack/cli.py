@@ -271,11 +271,14 @@ def ingest(
         counts = summary.counts()
         order = ["new", "changed", "repaired", "reparsed", "unchanged", "failed"]
         parts = [f"{counts[s]} {s}" for s in order if counts.get(s)]
-        verb = "would write" if dry_run else "dataset"
         files = f"{len(summary.results)} file{'' if len(summary.results) == 1 else 's'}"
-        console.print(
-            f"{files}: {', '.join(parts) or 'nothing to do'} ({verb}: {out})", markup=False
-        )
+        if dry_run:
+            where = f"would write: {out}"
+        elif out.is_dir():
+            where = f"dataset: {out}"
+        else:  # nothing to read, and no dataset was there to record it in
+            where = f"no dataset made at {out}"
+        console.print(f"{files}: {', '.join(parts) or 'nothing to do'} ({where})", markup=False)
     raise typer.Exit(EXIT_OK if summary.ok else EXIT_FAILED)
 
 

@@ -659,7 +659,7 @@ def ingest(
         for warning in result.warnings:
             log.warning("%s: %s", result.path, warning)
 
-    if options.dry_run:
+    if options.dry_run or _nothing_to_keep(files, root):
         reader = _NoStore(root)
         try:
             _run(files, path_errors, options, parse, reader, None, set(), on_start, emit)
@@ -672,6 +672,11 @@ def ingest(
     if options.json_path is not None:
         _write_json(options.json_path, summary)
     return summary
+
+
+def _nothing_to_keep(files: list[Path], root: Path) -> bool:
+    """No file to read and no dataset yet: a mistyped path makes no dataset to record it in."""
+    return not files and not (root / MANIFEST_NAME).exists()
 
 
 def _starting_a_worker() -> bool:
