@@ -56,14 +56,25 @@ def test_list_columns_are_python_lists() -> None:
 def test_a_dataset_with_no_report_yet_loads_every_table_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Regression: a first run whose only file failed (a mistyped path) left a dataset whose
-    load() had no timeline or lineage, so a notebook's ``tables["timeline"]`` raised KeyError."""
+    """Regression: a first run whose only file failed (not a report) left a dataset whose
+    load() had no timeline or lineage, so a notebook's ``tables["timeline"]`` raised KeyError;
+    and an empty ``continues`` loaded as numpy ``bool``, not the ``boolean`` of a full one."""
     monkeypatch.chdir(tmp_path)
-    ragtrack.ingest(["no-such-report.txt"])
+    Path("q3.txt").write_text("minutes of the parish council\n", encoding="utf-8")
+    assert not ragtrack.ingest(["q3.txt"]).ok
     tables = ragtrack.load()
     full = ragtrack.load(sample_dataset())
     assert sorted(tables) == sorted(full)
     for name, frame in tables.items():
         assert frame.empty
         assert list(frame.columns) == list(full[name].columns), name
-    assert tables["timeline"]["period_end"].dtype == full["timeline"]["period_end"].dtype
+        assert _kinds(frame) == _kinds(full[name]), name
+
+
+def _kinds(frame: pd.DataFrame) -> dict[str, object]:
+    """Each column's dtype; for a categorical, whether it is ordered (its categories are
+    the values a dataset holds, except for the closed sets)."""
+    return {
+        c: ("category", d.ordered) if isinstance(d, pd.CategoricalDtype) else d
+        for c, d in frame.dtypes.items()
+    }

@@ -44,8 +44,9 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
     """A dataset table as pandas, with the dtypes an analyst expects (see module docstring)."""
     columns, lists, flags = [], [], []
     for f in table.schema:
-        if pa.types.is_boolean(f.type) and table.column(f.name).null_count:
-            flags.append(f.name)  # true/false/unknown: pandas' nullable boolean
+        if pa.types.is_boolean(f.type) and (f.nullable or table.column(f.name).null_count):
+            flags.append(f.name)  # true/false/unknown: pandas' nullable boolean, whatever
+            # this dataset's rows hold (a series of one report has no false, no true)
         column = _plain_column(table.column(f.name), f)
         if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
             lists.append(f.name)
