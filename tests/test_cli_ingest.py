@@ -195,3 +195,17 @@ def test_a_missing_path_beside_a_good_one_fails_alone(
     assert "q4.txt: no such file or folder" in err
     assert "2 files: 1 new, 1 failed (dataset: ragtrack-data)" in out
     assert len(ragtrack.load("ragtrack-data")["documents"]) == 1
+
+
+def test_a_first_run_on_an_empty_inbox_starts_the_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scheduled job's first run before any report arrived: the folder is there, so the
+    dataset is started and ``ragtrack status`` after it works."""
+    monkeypatch.delenv("RAGTRACK_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inbox").mkdir()
+    code, out, _ = run("ingest", "inbox")
+    assert code == 0
+    assert "0 files: nothing to do (dataset: ragtrack-data)" in out
+    assert run("status")[0] == 0

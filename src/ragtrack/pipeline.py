@@ -659,7 +659,7 @@ def ingest(
         for warning in result.warnings:
             log.warning("%s: %s", result.path, warning)
 
-    if options.dry_run or _nothing_to_keep(files, root):
+    if options.dry_run or _only_missing_paths(files, path_errors, root):
         reader = _NoStore(root)
         try:
             _run(files, path_errors, options, parse, reader, None, set(), on_start, emit)
@@ -674,9 +674,10 @@ def ingest(
     return summary
 
 
-def _nothing_to_keep(files: list[Path], root: Path) -> bool:
-    """No file to read and no dataset yet: a mistyped path makes no dataset to record it in."""
-    return not files and not (root / MANIFEST_NAME).exists()
+def _only_missing_paths(files: list[Path], path_errors: list[FileResult], root: Path) -> bool:
+    """Every path given is missing and there is no dataset yet: a mistyped path makes no
+    dataset to record it in (an empty inbox folder, which is there, still starts one)."""
+    return not files and bool(path_errors) and not (root / MANIFEST_NAME).exists()
 
 
 def _starting_a_worker() -> bool:
