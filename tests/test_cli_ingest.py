@@ -209,3 +209,25 @@ def test_a_first_run_on_an_empty_inbox_starts_the_dataset(
     assert code == 0
     assert "0 files: nothing to do (dataset: ragtrack-data)" in out
     assert run("status")[0] == 0
+
+
+@pytest.mark.parametrize("setup", ["an empty data folder", "an empty inbox given too"])
+def test_the_summary_says_whether_a_dataset_was_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setup: str
+) -> None:
+    """Regression: with an empty ``ragtrack-data`` folder the summary named a dataset that was
+    not made; with an empty inbox beside a typo no dataset was made (the inbox is there)."""
+    monkeypatch.delenv("RAGTRACK_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    if setup == "an empty data folder":
+        (tmp_path / "ragtrack-data").mkdir()
+        code, out, _ = run("ingest", "nope.txt", "--json", "run.json")
+        assert "(no dataset made at ragtrack-data)" in out
+        assert json.loads((tmp_path / "run.json").read_text())["written"] is False
+        assert run("status")[0] == 2
+    else:
+        (tmp_path / "inbox").mkdir()
+        code, out, _ = run("ingest", "inbox", "nope")
+        assert "(dataset: ragtrack-data)" in out
+        assert run("status")[0] == 0
+    assert code == 1

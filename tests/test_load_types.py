@@ -69,6 +69,9 @@ def test_a_dataset_with_no_report_yet_loads_every_table_empty(
         assert frame.empty
         assert list(frame.columns) == list(full[name].columns), name
         assert _kinds(frame) == _kinds(full[name]), name
+    for loaded in (tables, full):  # as docs/schema.md says
+        assert loaded["timeline"]["continues"].dtype == "boolean"
+        assert loaded["commentary"]["empty"].dtype == bool
 
 
 def _kinds(frame: pd.DataFrame) -> dict[str, object]:

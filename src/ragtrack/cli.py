@@ -274,7 +274,7 @@ def ingest(
         files = f"{len(summary.results)} file{'' if len(summary.results) == 1 else 's'}"
         if dry_run:
             where = f"would write: {out}"
-        elif out.is_dir():
+        elif summary.written:
             where = f"dataset: {out}"
         else:  # nothing to read, and no dataset was there to record it in
             where = f"no dataset made at {out}"

@@ -143,6 +143,9 @@ class IngestSummary:
     started_at: str
     finished_at: str | None = None
     results: list[FileResult] = dataclasses.field(default_factory=list)
+    #: whether the run recorded its results in the dataset (made it if new); False for a
+    #: dry run, and for a run given only paths that are not there when no dataset was
+    written: bool = False
 
     @property
     def failed(self) -> list[FileResult]:
@@ -162,6 +165,7 @@ class IngestSummary:
         return {
             "out_dir": self.out_dir,
             "dry_run": self.dry_run,
+            "written": self.written,
             "parser_version": self.parser_version,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
@@ -647,6 +651,7 @@ def ingest(
         parser_version=PARSER_VERSION,
         started_at=dt.datetime.now(dt.UTC).isoformat(),
     )
+    paths = list(paths)
     files, path_errors = expand_paths(paths)
     _refuse_unguarded(options, files)
 
@@ -659,7 +664,7 @@ def ingest(
         for warning in result.warnings:
             log.warning("%s: %s", result.path, warning)
 
-    if options.dry_run or _only_missing_paths(files, path_errors, root):
+    if options.dry_run or _nothing_there(paths, root):
         reader = _NoStore(root)
         try:
             _run(files, path_errors, options, parse, reader, None, set(), on_start, emit)
@@ -668,16 +673,20 @@ def ingest(
     else:
         with Store(root, lock_timeout=options.lock_timeout) as store:
             _ingest_into(store, files, path_errors, options, parse, on_start, emit)
+        summary.written = True
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     if options.json_path is not None:
         _write_json(options.json_path, summary)
     return summary
 
 
-def _only_missing_paths(files: list[Path], path_errors: list[FileResult], root: Path) -> bool:
-    """Every path given is missing and there is no dataset yet: a mistyped path makes no
-    dataset to record it in (an empty inbox folder, which is there, still starts one)."""
-    return not files and bool(path_errors) and not (root / MANIFEST_NAME).exists()
+def _nothing_there(paths: list[str | Path], root: Path) -> bool:
+    """Every path given is missing (not even a dangling link) and no dataset is at ``root``
+    yet: a mistyped path makes no dataset to record it in. An empty inbox folder, which is
+    there, still starts one; a ``root`` that is a file goes on to fail as unusable."""
+    if not paths or any(os.path.lexists(p) for p in paths):
+        return False
+    return not root.exists() or (root.is_dir() and not (root / MANIFEST_NAME).exists())
 
 
 def _starting_a_worker() -> bool:

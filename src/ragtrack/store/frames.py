@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from ragtrack.store.schema import CATEGORIES, ORDERED
+from ragtrack.store.schema import CATEGORIES, NULLABLE_FLAGS, ORDERED
 
 #: Integers stay integers in pandas even where some are missing (quarter, outcome_number).
 _NULLABLE_INTS: dict[pa.DataType, pd.api.extensions.ExtensionDtype] = {
@@ -44,9 +44,10 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
     """A dataset table as pandas, with the dtypes an analyst expects (see module docstring)."""
     columns, lists, flags = [], [], []
     for f in table.schema:
-        if pa.types.is_boolean(f.type) and (f.nullable or table.column(f.name).null_count):
-            flags.append(f.name)  # true/false/unknown: pandas' nullable boolean, whatever
-            # this dataset's rows hold (a series of one report has no false, no true)
+        if pa.types.is_boolean(f.type) and (
+            f.name in NULLABLE_FLAGS or table.column(f.name).null_count
+        ):
+            flags.append(f.name)  # true/false/unknown: pandas' nullable boolean
         column = _plain_column(table.column(f.name), f)
         if pa.types.is_list(f.type) or pa.types.is_large_list(f.type):
             lists.append(f.name)

@@ -211,6 +211,15 @@ DERIVED_SCHEMAS: dict[str, pa.Schema] = {
     "outcomes": OUTCOMES_SCHEMA,
 }
 
+#: True/false columns that may be unknown (null): pandas' nullable ``boolean`` on load(),
+#: whatever a dataset's rows hold; the others load as numpy ``bool``.
+NULLABLE_FLAGS: frozenset[str] = frozenset(
+    f.name
+    for schema in (*SCHEMAS.values(), *DERIVED_SCHEMAS.values())
+    for f in schema
+    if pa.types.is_boolean(f.type) and f.nullable
+)
+
 
 def _column(values: Sequence[object], field: pa.Field) -> pa.Array:
     if pa.types.is_dictionary(field.type):
