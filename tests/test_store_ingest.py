@@ -180,13 +180,18 @@ def test_council_option_sets_the_council_and_the_key(tmp_path: Path) -> None:
     assert ingest([path], out, parse=parse_fake).results[0].report_key == (
         "unspecified_progress-report_2019-20_2019-12-31"
     )
-    result = ingest(
-        [path], out, IngestOptions(council="Cumbria County Council"), parse=parse_fake
-    ).results[0]
-    assert result.status == "new"
+    items = len(ragtrack.load(out)["items"])
+    named = IngestOptions(council="Cumbria County Council")
+    result = ingest([path], out, named, parse=parse_fake).results[0]
     assert result.report_key == "cumbria-county-council_progress-report_2019-20_2019-12-31"
-    docs = ragtrack.load(out)["documents"]
-    assert sorted(docs["council"].fillna("-")) == ["-", "Cumbria County Council"]
+    # the same file read again as another council's: it replaces the report it was, never
+    # stands beside it (regression: every table held the report twice)
+    assert result.status == "changed"
+    assert "replaces unspecified_progress-report_2019-20_2019-12-31" in (result.note or "")
+    tables = ragtrack.load(out)
+    assert list(tables["documents"]["council"]) == ["Cumbria County Council"]
+    assert len(tables["items"]) == items and len(tables["timeline"]) == items
+    assert ingest([path], out, named, parse=parse_fake).results[0].status == "unchanged"
 
 
 def test_folders_symlink_loops_and_unreadable_files(tmp_path: Path) -> None:

@@ -335,10 +335,10 @@ def test_a_rebuilt_manifest_keeps_the_real_source_path_for_repairs(tmp_path: Pat
 
 @pytest.mark.slow  # a soak: one ingest per council name
 def test_council_names_of_any_script_stay_apart(tmp_path: Path) -> None:
-    path = write_report(tmp_path / "a.txt")
     out = tmp_path / "out"
     names = ["東京都", "大阪府", "???", "!!!", "A" * 60 + " North", "A" * 60 + " South"]
-    for name in names:
+    for n, name in enumerate(names):  # files of their own: one file is one report
+        path = write_report(tmp_path / f"{n}.txt", extra=f"council {n}")
         summary = ingest([path], out, IngestOptions(council=name), parse=parse_fake)
         assert summary.ok, name
     docs = ragtrack.load(out)["documents"]

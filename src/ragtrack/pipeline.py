@@ -910,7 +910,8 @@ def _run(
             emit(result)
             continue
         staged = commits.staged if commits is not None else None
-        emit(_stage(path, sha, parsed, manifest, store, repaired, batch_keys, staged))
+        forget = commits.forget if commits is not None else None
+        emit(_stage(path, sha, parsed, manifest, store, repaired, batch_keys, staged, forget))
         if commits is not None:
             commits.checkpoint()
 
@@ -924,6 +925,7 @@ def _stage(
     repaired: set[str],
     batch_keys: dict[str, str],
     staged: list[StagedReport] | None,
+    forget: set[str] | None = None,
 ) -> FileResult:
     doc = parsed.document
     key = report_key(doc)
@@ -959,7 +961,14 @@ def _stage(
         facts["note"] = f"replaces {held.source_name}, ingested {held.ingested_at[:10]}"
     else:
         status = "reparsed"
+    replaced = _same_bytes_elsewhere(manifest, sha, key, batch_keys)
+    if replaced:
+        status = "changed" if status == "new" else status
+        facts["note"] = f"replaces {', '.join(replaced)} (the same file, read as {key})"
     if store is not None and staged is not None:
+        if forget is not None:
+            forget.discard(key)
+            forget.update(replaced)
         real = os.path.realpath(path)
         try:
             staged.append(
@@ -979,6 +988,16 @@ def _stage(
             _record_failure(store, path, sha, result)
             return result
     return FileResult(path=path_text(path), status=status, **facts)
+
+
+def _same_bytes_elsewhere(
+    manifest: Manifest | _NoStore, sha: str, key: str, batch_keys: dict[str, str]
+) -> list[str]:
+    """Reports the dataset holds from these very bytes under another key (read before with
+    another council, plan year or parser): the report read now replaces them, so one file
+    never counts twice. A key this batch also stages is left to that file."""
+    held = {r.report_key for r in manifest.by_sha(sha) if r.status == "ok"}
+    return sorted(k for k in held if k != key and k not in batch_keys)
 
 
 def _record_failure(store: Store | None, path: Path, sha: str, result: FileResult) -> None:
