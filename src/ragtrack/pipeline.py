@@ -996,8 +996,8 @@ def _same_bytes_elsewhere(
     """Reports the dataset holds from these very bytes under another key (read before with
     another council, plan year or parser): the report read now replaces them, so one file
     never counts twice. A key this batch also stages is left to that file."""
-    held = {r.report_key for r in manifest.by_sha(sha) if r.status == "ok"}
-    return sorted(k for k in held if k != key and k not in batch_keys)
+    held = {r.report_key for r in manifest.by_sha(sha) if r.status == "ok" and r.report_key}
+    return sorted(k for k in held if k is not None and k != key and k not in batch_keys)
 
 
 def _record_failure(store: Store | None, path: Path, sha: str, result: FileResult) -> None:
