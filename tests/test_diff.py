@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import ragtrack
@@ -94,3 +95,59 @@ def test_several_councils_need_one_named() -> None:
     assert list(result.rag_changes["change"]) == ["worsened"]
     b = diff_reports(timeline, "b1", "b2")
     assert (list(b.dropped["ref_from"]), list(b.new["ref_to"])) == (["X1"], ["X2"])
+
+
+def _timeline(rows: list[tuple[str, str | None, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "report_key": key,
+                "council": council,
+                "plan_year": "2019/20",
+                "period_end": pd.Timestamp(period),
+                "quarter": 1,
+                "lineage_id": "L1",
+                "item_id": f"{key}:M1",
+                "kind": "measure",
+                "ref": "M1",
+                "rag": "green",
+                "milestone": None,
+                "text": "M1",
+            }
+            for key, council, period in rows
+        ]
+    )
+
+
+def test_reports_naming_no_council_are_a_series_of_their_own_never_mixed_in() -> None:
+    """Regression: with one named council (a second council's report, added to reports that
+    print no council) the default diff compared the last report of each council."""
+    from ragtrack.analysis.diff import check_pair, latest_pair
+    from ragtrack.htmlreport.frames import select_series
+
+    timeline = _timeline(
+        [
+            ("u1", None, "2019-06-30"),
+            ("u2", None, "2019-09-30"),
+            ("r1", "Riverton", "2024-09-30"),
+            ("r2", "Riverton", "2024-12-31"),
+        ]
+    )
+    several = "several councils; choose one of '' \\(the reports that name no council\\), Riverton"
+    with pytest.raises(InputError, match=several):
+        latest_pair(timeline)
+    with pytest.raises(InputError, match=several):
+        select_series(timeline)
+    assert latest_pair(timeline, "") == ("u1", "u2")
+    assert latest_pair(timeline, "Riverton") == ("r1", "r2")
+    assert list(select_series(timeline, "").reports["report_key"]) == ["u1", "u2"]
+    with pytest.raises(InputError, match="u2 and r2 are reports of different councils"):
+        check_pair(timeline, "u2", "r2")
+    with pytest.raises(InputError, match="u2 comes after u1: name the earlier report first"):
+        check_pair(timeline, "u2", "u1")
+    check_pair(timeline, "u1", "u2")
+
+
+def test_a_reversed_pair_is_refused_naming_the_order() -> None:
+    with pytest.raises(InputError, match=r"comes after .*: name the earlier report first"):
+        ragtrack.diff(sample_dataset(), "2021-09-30", "2019-12-31")

@@ -383,7 +383,7 @@ def diff(
 ) -> ReportDiff:
     """What changed between two reports (report keys, periods such as ``2019-12-31``, or
     ``2019/20 Q3``); by default the two latest reports of the council."""
-    from ragtrack.analysis.diff import diff_reports, latest_pair, resolve_report
+    from ragtrack.analysis.diff import check_pair, diff_reports, latest_pair, resolve_report
     from ragtrack.errors import InputError
 
     frame = timeline(root)
@@ -395,6 +395,7 @@ def diff(
         else:
             first = resolve_report(frame, from_report, council)
             second = resolve_report(frame, to_report, council)
+            check_pair(frame, first, second)
     except InputError as err:  # say which dataset the names were looked up in
         raise InputError(err.message, file=str(root)) from None
     return diff_reports(frame, first, second)

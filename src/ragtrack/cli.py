@@ -400,7 +400,10 @@ JsonTarget = Annotated[
 ]
 CouncilOption = Annotated[
     str | None,
-    typer.Option(help="The council whose series to use (when the dataset has several)."),
+    typer.Option(
+        help='The council whose series to use (when the dataset has several); "" for the '
+        "reports that print no council."
+    ),
 ]
 
 _DIFF_TITLES = {

@@ -74,17 +74,40 @@ class ReportDiff:
         }
 
 
+#: The council that names the series of reports printing no council, where the dataset
+#: holds another council too (otherwise they join it: see :mod:`ragtrack.analysis.series`).
+UNNAMED = ""
+
+
 def _reports(timeline: pd.DataFrame) -> pd.DataFrame:
     cols = ["report_key", "council", "plan_year", "period_end", "quarter"]
     reports = timeline[cols].drop_duplicates("report_key").astype("object")
     return reports.sort_values(["period_end", "report_key"], na_position="first")
 
 
+def series_names(timeline: pd.DataFrame) -> pd.Series:
+    """Each timeline row's series: its council, or :data:`UNNAMED`."""
+    return timeline["council"].astype("object").map(lambda c: UNNAMED if pd.isna(c) else str(c))
+
+
+def in_series(timeline: pd.DataFrame, council: str | None) -> pd.DataFrame:
+    """The rows of ``council``'s series; with ``None``, of the dataset's only series (an
+    :class:`InputError` naming the councils when there are several, never a mix of them)."""
+    names = series_names(timeline)
+    if council is not None:
+        return timeline[names == council]
+    found = sorted(set(names))
+    if len(found) > 1:
+        listed = ", ".join(c or "'' (the reports that name no council)" for c in found)
+        raise InputError(f"the dataset has several councils; choose one of {listed}")
+    return timeline
+
+
 def resolve_report(timeline: pd.DataFrame, name: str, council: str | None = None) -> str:
     """The report key ``name`` means: a report key, a period end, or ``2019/20 Q3``."""
     reports = _reports(timeline)
     if council is not None:
-        reports = reports[reports["council"] == council]
+        reports = reports[series_names(reports) == council]
     if name in set(reports["report_key"]):
         return name
     quarter = _QUARTER.match(name)
@@ -117,16 +140,24 @@ def _label(report: _Report) -> str:
 
 def latest_pair(timeline: pd.DataFrame, council: str | None = None) -> tuple[str, str]:
     """The report keys of the two latest reports of the council (the only one if omitted)."""
-    reports = _reports(timeline)
-    councils = sorted({c for c in reports["council"] if c is not None and not pd.isna(c)})
-    if council is None and len(councils) > 1:
-        raise InputError(f"the dataset has several councils; choose one of {', '.join(councils)}")
-    if council is not None:
-        reports = reports[reports["council"] == council]
+    reports = _reports(in_series(timeline, council))
     if len(reports) < 2:
         raise InputError(f"need two reports to compare, the series has {len(reports)}")
     keys = list(reports["report_key"])
     return keys[-2], keys[-1]
+
+
+def check_pair(timeline: pd.DataFrame, first: str, second: str) -> None:
+    """Refuse to compare reports of two councils, or a later report with an earlier one
+    (each change would read backwards)."""
+    reports = _reports(timeline).set_index("report_key")
+    names = series_names(reports)
+    if names[first] != names[second]:
+        councils = " and ".join(repr(names[k]) for k in (first, second))
+        raise InputError(f"{first} and {second} are reports of different councils ({councils})")
+    periods = pd.to_datetime(reports["period_end"])  # NaT when undated
+    if periods[first] > periods[second]:  # False with NaT on either side
+        raise InputError(f"{first} comes after {second}: name the earlier report first")
 
 
 def _side(timeline: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ragtrack.analysis.diff import latest_pair, resolve_report
+from ragtrack.analysis.diff import in_series, resolve_report, series_names
 from ragtrack.errors import InputError
 from ragtrack.store.schema import RAG_ORDER
 
@@ -87,23 +87,17 @@ def select_series(
     """
     if timeline.empty:
         raise InputError("the dataset has no progress reports to report on")
-    if council is None:
-        councils = {c for c in timeline["council"].dropna()}
-        if len(councils) > 1:
-            latest_pair(timeline)  # raises, naming the councils to choose from
-        council = next(iter(councils), None)
-    rows = timeline if council is None else timeline[timeline["council"] == council]
+    rows = in_series(timeline, council)  # never a mix of councils
     if rows.empty:
-        named = sorted({str(c) for c in timeline["council"].dropna()})
+        named = sorted(set(series_names(timeline)))
         choose = f"; councils: {', '.join(repr(c) for c in named)}" if named else ""
         raise InputError(f"no progress reports of council {council!r}{choose}")
+    council = next((str(c) for c in rows["council"] if not pd.isna(c)), None)  # as printed
     reports = _report_list(rows)
     keys = list(reports["report_key"])
-    last = keys.index(resolve_report(rows, end, council)) if end else len(keys) - 1
-    if start:
-        first = keys.index(resolve_report(rows, start, council))
-    else:
-        first = max(0, last - DEFAULT_REPORTS + 1)
+    last = keys.index(resolve_report(rows, end)) if end else len(keys) - 1
+    first = keys.index(resolve_report(rows, start)) if start else last - DEFAULT_REPORTS + 1
+    first = max(0, first)
     if first > last:
         raise InputError(f"{start!r} comes after {end!r}")
     reports = reports.iloc[first : last + 1].reset_index(drop=True)
