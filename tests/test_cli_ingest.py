@@ -231,3 +231,20 @@ def test_the_summary_says_whether_a_dataset_was_made(
         assert "(dataset: ragtrack-data)" in out
         assert run("status")[0] == 0
     assert code == 1
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_a_report_that_arrives_after_its_path_failed_clears_the_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: a missing path was recorded as typed (relative), the report ingested
+    later under its full path, so ``status`` listed the failure for ever."""
+    monkeypatch.delenv("RAGTRACK_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    write_report(tmp_path / "q2.txt", period="2019-09-30")
+    assert run("ingest", "q2.txt")[0] == 0
+    assert run("ingest", "inbox/q3.txt")[0] == 1
+    assert "inbox/q3.txt: no such file or folder" in run("status")[1]
+    write_report(tmp_path / "inbox" / "q3.txt")
+    assert run("ingest", "inbox/q3.txt")[0] == 0
+    assert "failed files" not in run("status")[1]

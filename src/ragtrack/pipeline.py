@@ -840,9 +840,9 @@ def _run(
     if on_start:
         on_start(len(files) + len(path_errors))
     for result in path_errors:
-        if store is not None:
+        if store is not None:  # by its full path, as every failure: a later run clears it
             store.record_failure(
-                source_path=result.path,
+                source_path=path_text(os.path.realpath(result.path)),
                 source_name=Path(result.path).name,
                 sha256="",
                 error=result.error or "",
