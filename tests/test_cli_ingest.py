@@ -248,3 +248,19 @@ def test_a_report_that_arrives_after_its_path_failed_clears_the_failure(
     write_report(tmp_path / "inbox" / "q3.txt")
     assert run("ingest", "inbox/q3.txt")[0] == 0
     assert "failed files" not in run("status")[1]
+
+
+@pytest.mark.usefixtures("fake_parser")
+def test_the_inbox_given_as_the_dataset_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: ``-d inbox`` (or the two arguments swapped) wrote the dataset's tables
+    among the reports, exit 0."""
+    monkeypatch.chdir(tmp_path)
+    write_report(tmp_path / "inbox" / "q3.txt")
+    code, _, err = run("ingest", "-d", "inbox", "inbox/q3.txt")
+    assert code == 2
+    assert "inbox: holds reports (q3.txt), not a dataset" in err
+    assert sorted(p.name for p in (tmp_path / "inbox").iterdir()) == ["q3.txt"]
+    assert run("ingest", "-d", "data", "inbox")[0] == 0  # a folder of its own
+    assert run("ingest", "-d", "data", "inbox")[0] == 0  # and again

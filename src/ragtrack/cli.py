@@ -263,7 +263,8 @@ def ingest(
     except RagtrackError as err:
         progress.stop()
         logging.getLogger("ragtrack").error("%s", err)
-        raise typer.Exit(EXIT_USAGE if isinstance(err, MissingExtra) else EXIT_FAILED) from None
+        usage = isinstance(err, MissingExtra | NoDataset)
+        raise typer.Exit(EXIT_USAGE if usage else EXIT_FAILED) from None
     progress.stop()
     if _to_stdout(json_file):
         typer.echo(json.dumps(summary.to_dict(), indent=2, default=str))

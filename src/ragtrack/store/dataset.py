@@ -191,6 +191,27 @@ def decode_parquet(blob: bytes) -> pa.Table:
     return pq.ParquetFile(pa.BufferReader(blob)).read()
 
 
+def _refuse_a_folder_of_reports(root: Path) -> None:
+    """A folder of reports is not made a dataset (the inbox named as the dataset, or the
+    arguments swapped): the tables would be written among the reports."""
+    if (root / MANIFEST_NAME).exists() or not root.is_dir():
+        return
+    try:
+        reports = sorted(
+            e.name
+            for e in os.scandir(root)
+            if e.name.lower().endswith((".txt", ".pdf")) and e.is_file()
+        )
+    except OSError:
+        return  # an unreadable folder fails as the store opens it, with its own message
+    if reports:
+        shown = ", ".join(reports[:3]) + (", ..." if len(reports) > 3 else "")
+        raise NoDataset(
+            f"holds reports ({shown}), not a dataset: a dataset needs a folder of its own",
+            file=str(root),
+        )
+
+
 class Store:
     """The single writer of a dataset directory; use as a context manager.
 
@@ -214,6 +235,7 @@ class Store:
     def __enter__(self) -> Store:
         if str(self.root) == "":
             raise NoDataset("the dataset directory must not be empty", file="''")
+        _refuse_a_folder_of_reports(self.root)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as err:
