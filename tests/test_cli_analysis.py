@@ -210,3 +210,22 @@ def test_outcome_review_of_a_title_not_printed_says_so(in_project: Path) -> None
     code, _, err = run("outcomes", "--link", "2017/18", "nothing", "2018/19", "else")
     assert code == 1 and "no outcome 'nothing' is printed in 2017/18" in err
     assert not (in_project / "ragtrack-data" / "outcome_overrides.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--out", "out.csv"], "names the folder for the CSV files"),
+        (["--out", "tables", "--format", "xlsx"], "for a workbook must end in .xlsx"),
+        (["--out", "book.xlsx", "--format", "csv"], "names the folder for the CSV files"),
+    ],
+)
+def test_an_export_target_unlike_what_is_written_is_refused(
+    in_project: Path, args: list[str], says: str
+) -> None:
+    """Regression: ``--out out.csv`` made a folder called out.csv; ``--format xlsx --out
+    tables`` a workbook without its ending."""
+    code, _, err = run("export", *args)
+    assert code == 2
+    assert says in err
+    assert not (in_project / args[1]).exists()

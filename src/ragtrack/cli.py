@@ -522,6 +522,7 @@ def export(
 
     configure_logging(0, quiet)
     chosen = fmt.value if fmt else ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    _check_export_target(out, chosen)
     try:
         written = api.export(data, fmt=chosen, target=out)
     except RagtrackError as err:
@@ -530,6 +531,20 @@ def export(
         raise _cannot_write(out, "the export", err) from None
     if not quiet:
         typer.echo(f"{len(written)} file(s) written: {', '.join(str(p) for p in written)}")
+
+
+def _check_export_target(out: Path, chosen: str) -> None:
+    """--out must look like what is written: a .xlsx file for a workbook, a folder (no .csv,
+    .xlsx ending) for the CSV files, so nobody finds a folder called out.csv."""
+    suffix = out.suffix.lower()
+    if chosen == "xlsx" and suffix != ".xlsx":
+        problem = f"--out {out} for a workbook must end in .xlsx"
+    elif chosen == "csv" and suffix in (".csv", ".xlsx"):
+        problem = f"--out {out} names the folder for the CSV files (one per table), not a file"
+    else:
+        return
+    logging.getLogger("ragtrack").error("%s", problem)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def _cannot_write(out: Path, what: str, err: OSError) -> typer.Exit:
