@@ -86,3 +86,19 @@ def test_the_cli_log_line_adds_the_flag(capsys: pytest.CaptureFixture[str]) -> N
         "error: f.txt: too big (raise it with --max-bytes)",
         "error: f.txt: other",
     ]
+
+
+def test_a_layout_nothing_reads_points_at_a_profile(tmp_path: Path) -> None:
+    """A table no parser and no built-in profile reads (another council's template): the
+    failure says a layout profile may read it, and the command line names --profile."""
+    report = tmp_path / "riverton-q3.txt"
+    report.write_text(
+        "Riverton Borough Council\nScorecard, quarter 3\n\nKPI  Status\nR1 Bins  Green\n",
+        encoding="utf-8",
+    )
+    (result,) = ragtrack.ingest([report], tmp_path / "data").results
+    assert result.failed and result.remedy == "profile"
+    assert "--" not in (result.error or "")
+    cli = runner.invoke(app, ["ingest", str(report), "-d", str(tmp_path / "data")])
+    assert cli.exit_code == 1
+    assert "riverton-q3.txt" in cli.stderr and "add --profile FILE" in cli.stderr

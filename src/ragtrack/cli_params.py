@@ -18,6 +18,7 @@ REMEDY_FLAGS = {
     Remedy.OCR: "run with --ocr",
     Remedy.PLAN_YEAR: "choose one with --plan-year",
     Remedy.LOCK_TIMEOUT: "raise --lock-timeout to wait longer",
+    Remedy.PROFILE: "another council's layout? describe it in a profile and add --profile FILE",
 }
 
 

@@ -18,6 +18,9 @@ class Remedy(enum.Enum):
     PLAN_YEAR = "plan_year"
     #: another writer held the dataset: raise ``IngestOptions.lock_timeout``
     LOCK_TIMEOUT = "lock_timeout"
+    #: no parser and no built-in layout reads the document: describe its layout in a
+    #: profile, ``IngestOptions.profile`` (another council's template)
+    PROFILE = "profile"
 
 
 class RagtrackError(Exception):

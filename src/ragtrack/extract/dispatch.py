@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ragtrack.errors import ParseError
+from ragtrack.errors import ParseError, Remedy
 from ragtrack.extract.doctype import detect_doc_type
 from ragtrack.extract.plans.common import plan_year_override
 from ragtrack.extract.plans.dispatch import parse_plan
@@ -47,10 +47,12 @@ def parse_source(
         return parse_best(source, profile, today=today)
     try:
         parsed = _parse_cumbria(source, doc_type, plan_year, today)
-    except ParseError:
+    except ParseError as err:
         reading = choose([read_with(p, source) for p in builtin_profiles()])
-        if reading is None:
-            raise
+        if reading is None:  # nothing of ours reads it: a layout profile might
+            raise ParseError(
+                err.message, file=err.file, page=err.page, line=err.line, remedy=Remedy.PROFILE
+            ) from None
         return parse_reading(source, reading, today=today)
     check_limits(parsed.items, Profile("cumbria", limits=_CUMBRIA_LIMITS), source.name)
     layout = CUMBRIA_LAYOUTS[parsed.document.doc_type]
