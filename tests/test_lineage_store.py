@@ -154,8 +154,13 @@ def test_review_accept_sticks(dataset: Path, queue: list[ReviewCandidate]) -> No
 
 
 def test_interactive_review_skips_and_quits(dataset: Path) -> None:
-    result = runner.invoke(app, ["lineage", "review", "--out", str(dataset)], input="s\nq\n")
+    # "x" and "yes" are no answers: asked again (a typo was taken as a skip), then skip, quit
+    typed = "x\nyes\ns\nq\n"
+    result = runner.invoke(app, ["lineage", "review", "--out", str(dataset)], input=typed)
     assert result.exit_code == 0, result.output
+    assert "'x': answer a, r, s or q" in result.output
+    assert "'yes': answer a, r, s or q" in result.output
+    assert result.output.count("same item?") == 4  # x, yes, s on the first link; q on the next
     assert "0 decision(s) recorded" in result.output
     assert not (dataset / OVERRIDES_NAME).exists()
 

@@ -58,7 +58,16 @@ def _fail(err: RagtrackError) -> typer.Exit:
     return typer.Exit(code)
 
 
-_VERDICTS: "dict[str, api.Verdict]" = {"a": "accept", "r": "reject", "q": "quit"}
+_VERDICTS: "dict[str, api.Verdict]" = {
+    "a": "accept",
+    "accept": "accept",
+    "r": "reject",
+    "reject": "reject",
+    "s": "skip",
+    "skip": "skip",
+    "q": "quit",
+    "quit": "quit",
+}
 
 
 def _numbers(value: str | None, size: int, flag: str) -> set[int]:
@@ -158,13 +167,19 @@ def _interactive(out: Path, limit: int, reason: str) -> None:
         nonlocal offered
         offered += 1
         _show(offered, cand)
-        try:
-            answer = typer.prompt("same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s")
-        except typer.Abort:
-            if sys.stdin.isatty():
-                raise  # Ctrl-C at the prompt: the decisions made so far are kept
-            return "quit"  # the answers piped in have run out: stop as if told to
-        return _VERDICTS.get(answer.strip().lower()[:1], "skip")
+        while True:  # a mistyped answer is asked again, never taken as a skip
+            try:
+                answer = typer.prompt(
+                    "same item? [a]ccept / [r]eject / [s]kip / [q]uit", default="s"
+                )
+            except typer.Abort:
+                if sys.stdin.isatty():
+                    raise  # Ctrl-C at the prompt: the decisions made so far are kept
+                return "quit"  # the answers piped in have run out: stop as if told to
+            verdict = _VERDICTS.get(answer.strip().lower())
+            if verdict is not None:
+                return verdict
+            typer.echo(f"{answer.strip()!r}: answer a, r, s or q")
 
     decided = api.review_links(out, decide_one, limit=limit, reason=reason)
     typer.echo(f"{decided} decision(s) recorded in {out / 'overrides.csv'}")
