@@ -111,6 +111,12 @@ def test_show_asks_for_a_plan_year_when_a_ref_is_ambiguous(linked: Path) -> None
     if _lineage_of(linked, "2018/19", "M1.10") != _lineage_of(linked, "2019/20", "M1.10"):
         assert result.exit_code == 1
         assert "--plan-year" in result.output
+        # the dataset it looked in, and the remedy said once (not "<input>: ... by plan year
+        # (choose one with --plan-year)")
+        assert f"error: {linked}: ref M1.10 names different items in" in result.output
+        assert result.output.count("choose one") == 1
+    missing = runner.invoke(app, ["lineage", "show", "9.99", "--out", str(linked)])
+    assert f"error: {linked}: no item or lineage '9.99'" in missing.output
     result = runner.invoke(
         app, ["lineage", "show", "M1.10", "--plan-year", "2018/19", "--out", str(linked)]
     )

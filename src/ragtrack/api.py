@@ -325,11 +325,15 @@ def import_review(
 
 def item_history(root: str | Path, ref_or_id: str, plan_year: str | None = None) -> pd.DataFrame:
     """One lineage's appearances, one row per report: period, ref, RAG, arrow, milestone, text."""
+    from ragtrack.errors import InputError
     from ragtrack.link.history import lineage_history
     from ragtrack.store.lineage_table import read_lineage
 
     path = _dataset(root)
-    return lineage_history(read_lineage(path), linking_items(path), ref_or_id, plan_year)
+    try:
+        return lineage_history(read_lineage(path), linking_items(path), ref_or_id, plan_year)
+    except InputError as err:  # say which dataset the ref was looked up in
+        raise InputError(err.message, file=str(root), remedy=err.remedy) from None
 
 
 # --------------------------------------------------------------------------- analysis

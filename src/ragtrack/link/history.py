@@ -43,7 +43,7 @@ def resolve_lineage(lineage: pd.DataFrame, ref_or_id: str, plan_year: str | None
     if len(ids) > 1:
         years = ", ".join(sorted(set(hits["plan_year"].astype(str))))
         raise InputError(
-            f"ref {ref_or_id} names different items in {years}; choose one by plan year",
+            f"ref {ref_or_id} names different items in {years}",
             remedy=Remedy.PLAN_YEAR,
         )
     return ids[0]
