@@ -209,6 +209,9 @@ def test_outcome_review_links_and_splits_themes(in_project: Path) -> None:
 def test_outcome_review_of_a_title_not_printed_says_so(in_project: Path) -> None:
     code, _, err = run("outcomes", "--link", "2017/18", "nothing", "2018/19", "else")
     assert code == 1 and "no outcome 'nothing' is printed in 2017/18" in err
+    title = "To be a modern and efficient council"  # a title with itself: no decision
+    code, _, err = run("outcomes", "--link", "2017/18", title, "2017/18", title)
+    assert code == 1 and "both titles are of 2017/18" in err
     assert not (in_project / "ragtrack-data" / "outcome_overrides.csv").exists()
 
 

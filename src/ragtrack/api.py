@@ -461,6 +461,12 @@ def decide_outcomes(
     ):
         if (year, title_key(title)) not in printed:
             raise InputError(f"no {override.level} {title!r} is printed in {year}", file=str(path))
+    if override.plan_year_a == override.plan_year_b:  # one plan's titles: never one theme
+        raise InputError(
+            f"both titles are of {override.plan_year_a}: a decision joins or parts titles of "
+            "two plan years",
+            file=str(path),
+        )
     with _Locked(path, True, lock_timeout):
         append_outcome_override(path, override)
     link(path, lock_timeout=lock_timeout)
