@@ -370,3 +370,23 @@ def test_a_batch_imports_for_its_commit_only_while_it_parses(tmp_path: Path) -> 
     )
     assert "dry run imported pandas: False" in done.stdout, done.stderr
     assert "counts {'new': 2} importing after ingest: []" in done.stdout, done.stderr
+
+
+def test_two_versions_of_a_report_in_an_inbox_settle_on_the_newer(tmp_path: Path) -> None:
+    """Regression: a corrected copy saved beside the old file made every run replace the
+    report with the other version, exit 0; the newer file now wins and the older fails,
+    naming it, on every run after."""
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    old = write_report(inbox / "a-q3.txt", items=[("1.1", "green")])
+    new = write_report(inbox / "b-q3.txt", items=[("1.1", "red")])
+    os.utime(old, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    runs = []
+    for n in range(4):
+        runs.append(ingest([inbox], out, parse=parse_fake))
+        assert list(ragtrack.load(out)["items"]["rag"]) == ["red" if n else "green"]
+    assert runs[1].counts() == {"unchanged": 1, "changed": 1}  # the first run took a-q3
+    for summary in runs[2:]:
+        assert summary.counts() == {"unchanged": 1, "failed": 1}
+        (failed,) = summary.failed
+        assert failed.path.endswith("a-q3.txt")
+        assert "as " + str(new) + ", a newer file; skipped" in (failed.error or "")

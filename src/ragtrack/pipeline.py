@@ -851,7 +851,7 @@ def _run(
         emit(result)
 
     to_parse: list[tuple[Path, str]] = []
-    batch_sha: dict[str, str] = {}
+    batch = _Batch()
     for path in files:
         try:
             kind = _not_a_regular_file(path)
@@ -863,17 +863,17 @@ def _run(
             _record_failure(store, path, "", result)
             emit(result)
             continue
-        if sha in batch_sha:
+        if sha in batch.files:
             emit(
                 FileResult(
                     path=path_text(path),
                     status="unchanged",
                     sha256=sha,
-                    note=f"same bytes as {batch_sha[sha]}",
+                    note=f"same bytes as {path_text(batch.files[sha])}",
                 )
             )
             continue
-        batch_sha[sha] = path_text(path)
+        batch.files[sha] = path
         held_rows = manifest.by_sha(sha)
         skip = _skip_reason(held_rows, options)
         if skip is not None and not any(r.report_key in repaired for r in held_rows):
@@ -895,7 +895,6 @@ def _run(
             continue
         to_parse.append((path, sha))
 
-    batch_keys: dict[str, str] = {}
     parsed_all = _parse_all([p for p, _ in to_parse], options, parse)
     for (path, sha), parsed in zip(to_parse, parsed_all, strict=True):
         if isinstance(parsed, ParseFailure):
@@ -911,7 +910,7 @@ def _run(
             continue
         staged = commits.staged if commits is not None else None
         forget = commits.forget if commits is not None else None
-        emit(_stage(path, sha, parsed, manifest, store, repaired, batch_keys, staged, forget))
+        emit(_stage(path, sha, parsed, manifest, store, repaired, batch, staged, forget))
         if commits is not None:
             commits.checkpoint()
 
@@ -923,7 +922,7 @@ def _stage(
     manifest: Manifest | _NoStore,
     store: Store | None,
     repaired: set[str],
-    batch_keys: dict[str, str],
+    batch: _Batch,
     staged: list[StagedReport] | None,
     forget: set[str] | None = None,
 ) -> FileResult:
@@ -940,17 +939,13 @@ def _stage(
         "commentary": len(parsed.commentary),
         "warnings": tuple(doc.warnings),
     }
-    if key in batch_keys:
-        result = _failure(
-            path,
-            f"same report ({key}) as {batch_keys[key]} in this batch, with different "
-            "content; skipped",
-            **facts,
-        )
+    held = manifest.report(key)
+    conflict = _conflict(path, key, held, batch)
+    if conflict:
+        result = _failure(path, conflict, **facts)
         _record_failure(store, path, sha, result)
         return result
-    batch_keys[key] = path_text(path)
-    held = manifest.report(key)
+    batch.keys[key] = path_text(path)
     status: Status
     if key in repaired:
         status = "repaired"
@@ -961,7 +956,7 @@ def _stage(
         facts["note"] = f"replaces {held.source_name}, ingested {held.ingested_at[:10]}"
     else:
         status = "reparsed"
-    replaced = _same_bytes_elsewhere(manifest, sha, key, batch_keys)
+    replaced = _same_bytes_elsewhere(manifest, sha, key, batch.keys)
     if replaced:
         status = "changed" if status == "new" else status
         facts["note"] = f"replaces {', '.join(replaced)} (the same file, read as {key})"
@@ -988,6 +983,42 @@ def _stage(
             _record_failure(store, path, sha, result)
             return result
     return FileResult(path=path_text(path), status=status, **facts)
+
+
+@dataclasses.dataclass
+class _Batch:
+    """What a run has met so far: the first file of each content (by sha256) and the file
+    staged for each report key."""
+
+    files: dict[str, Path] = dataclasses.field(default_factory=dict)
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def _conflict(path: Path, key: str, held: ManifestRow | None, batch: _Batch) -> str | None:
+    """Why ``path`` must not be staged as ``key``: another file of the batch is that report
+    already, staged in this run or held unchanged and newer. Two versions of one report left
+    in an inbox settle on the newer (modification time, then name) instead of replacing
+    each other by turns on every run."""
+    if key in batch.keys:
+        return (
+            f"same report ({key}) as {batch.keys[key]} in this batch, with different "
+            "content; skipped"
+        )
+    holder = batch.files.get(held.sha256) if held is not None else None
+    if holder is not None and holder != path and _age(holder) > _age(path):
+        return (
+            f"same report ({key}) as {path_text(holder)}, a newer file; skipped (remove the "
+            "one that is out of date)"
+        )
+    return None
+
+
+def _age(path: Path) -> tuple[int, str]:
+    """Orders files oldest first: by modification time, then by name."""
+    try:
+        return path.stat().st_mtime_ns, path_text(path)
+    except OSError:
+        return 0, path_text(path)
 
 
 def _same_bytes_elsewhere(
