@@ -4,6 +4,7 @@ over page breaks, scanned pages and unreadable files, through both PDF backends.
 from __future__ import annotations
 
 import functools
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
@@ -544,6 +545,23 @@ def test_ocr_without_the_extra_says_how_to_enable_it() -> None:
         pytest.skip("ocrmypdf is installed")
     with pytest.raises(InputError, match=r"pip install 'ragtrack\[ocr\]'"):
         read_pdf_bytes(_report(ROWS, Options(scanned_pages=(1,))), "r.pdf", ocr=True)
+
+
+def test_ingest_with_ocr_but_without_the_extra_is_a_usage_error(tmp_path: Path) -> None:
+    """Said once before the run, exit 2 (regression: every file failed with it, exit 1, so a
+    scheduled job reported the same failures on every run)."""
+    from typer.testing import CliRunner
+
+    from ragtrack.cli import app
+
+    if importlib.util.find_spec("ocrmypdf") is not None:
+        pytest.skip("ocrmypdf is installed")
+    report = tmp_path / "r.txt"
+    report.write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(report), "-d", str(tmp_path / "d"), "--ocr"])
+    assert result.exit_code == 2
+    assert "OCR was asked for but is not installed" in result.stderr
+    assert not (tmp_path / "d").exists()
 
 
 ZERO_PAGES = (

@@ -835,12 +835,42 @@ def test_a_profile_that_does_not_fit_names_what_was_not_found() -> None:
         ("[columns]\nsize = ['Size']", "unknown field 'size'"),
         ("ref = '(['", "ref is not a valid regular expression"),
         ("name = ", "not a valid profile (TOML)"),
+        # misspelt or mistyped settings inside a table: named with their line (regression: a
+        # traceback for [limits], silence for [document] and [sections], any status value)
+        ("name = 'x'\n[limits]\nmax_chars = 10", "line 3: [limits]: unknown setting 'max_chars'"),
+        ("[limits]\nmax_item_chars = 'lots'", "line 2: [limits] max_item_chars must be a whole"),
+        ("[document]\ncouncill = 'x'", "line 2: [document]: unknown setting 'councill'"),
+        ("[sections]\nincludes = ['Environment']", "line 2: [sections]: unknown setting"),
+        ("[status]\n'At risk' = 'orange'", "line 2: [status] 'At risk' = 'orange': the value"),
+        ("[trend]\nUp = 'better'", "line 2: [trend] 'Up' = 'better': the value must be one of"),
+        ("colour = 1", "line 1: unknown profile setting 'colour'"),
     ],
 )
 def test_a_bad_profile_file_is_one_clear_error(toml: str, message: str) -> None:
     with pytest.raises(InputError, match=re.escape(message)) as err:
         profile_from_toml(toml, "mine.toml")
     assert str(err.value).startswith("mine.toml")
+
+
+def test_one_section_pattern_given_alone_is_a_list_of_one() -> None:
+    """Regression: ``include = "Environment"`` was read letter by letter as 11 patterns."""
+    profile = profile_from_toml("[sections]\ninclude = 'Environment'", "mine.toml")
+    assert [p.pattern for p in profile.include] == ["Environment"]
+
+
+def test_a_profile_that_cannot_be_used_is_a_usage_error(tmp_path: Path) -> None:
+    """Exit 2, as for any wrong option, before anything is read or written."""
+    from ragtrack.cli import app
+
+    (tmp_path / "p.toml").write_text("[document]\ncouncill = 'x'\n", encoding="utf-8")
+    report = tmp_path / "q3.txt"
+    report.write_text("Riverton Borough Council\n", encoding="utf-8")
+    for profile in ("p.toml", "missing.toml"):
+        args = ["ingest", str(report), "-d", str(tmp_path / "data")]
+        result = CliRunner().invoke(app, [*args, "--profile", str(tmp_path / profile)])
+        assert result.exit_code == 2, result.output
+        assert profile in result.stderr
+    assert not (tmp_path / "data").exists()
 
 
 # ---------------------------------------------------------------- no false positives
@@ -961,7 +991,7 @@ def test_ingest_with_a_missing_profile_says_so(tmp_path: Path) -> None:
         app,
         ["ingest", str(FIXTURES / "aligned_older.txt"), "--profile", str(tmp_path / "no.toml")],
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, as docs/deploy.md says: nothing was run
     assert not (tmp_path / "ragtrack-data").exists()
 
 
@@ -1099,7 +1129,7 @@ def test_a_folder_of_profiles_reads_each_report_by_the_best_fit(
     empty = tmp_path / "none"
     empty.mkdir()
     result = CliRunner().invoke(app, ["ingest", "flat_kpi_q1.txt", "--profile", "none"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
 
 
 def test_a_unit_printed_in_its_own_column_is_kept() -> None:

@@ -263,7 +263,8 @@ def ingest(
     except RagtrackError as err:
         progress.stop()
         logging.getLogger("ragtrack").error("%s", err)
-        usage = isinstance(err, MissingExtra | NoDataset)
+        # a missing extra, a folder that is no dataset, a profile that cannot be used
+        usage = isinstance(err, MissingExtra | NoDataset | InputError)
         raise typer.Exit(EXIT_USAGE if usage else EXIT_FAILED) from None
     progress.stop()
     if _to_stdout(json_file):

@@ -644,6 +644,10 @@ def ingest(
         from ragtrack.cluster import require_dask
 
         require_dask()  # before anything is read, even when nothing will need parsing
+    if options.ocr:
+        from ragtrack.extract.pdf.scanned import require_ocr
+
+        require_ocr()  # said once, before anything is read: not as each file's failure
     root = Path(out_dir)
     summary = IngestSummary(
         out_dir=str(root),

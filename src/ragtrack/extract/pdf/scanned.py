@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
-from ragtrack.errors import InputError
+from ragtrack.errors import InputError, MissingExtra
 from ragtrack.extract.pdf.layout import PageLayout
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,15 @@ def scanned_warning(pages: list[int], *, ocr_tried: bool) -> str:
     if ocr_tried:
         return what + " even after OCR"
     return f"{what}; to read {'it' if len(pages) == 1 else 'them'}, {HOW_TO_OCR}"
+
+
+def require_ocr() -> None:
+    """Raise :class:`~ragtrack.errors.MissingExtra` when OCR is asked for but ocrmypdf is not
+    installed: said once before a run, not as a failure of every scanned file."""
+    import importlib.util
+
+    if importlib.util.find_spec("ocrmypdf") is None:
+        raise MissingExtra(f"OCR was asked for but is not installed: {INSTALL_OCR}")
 
 
 def ocr_pages(data: bytes, pages: list[int], name: str) -> bytes:

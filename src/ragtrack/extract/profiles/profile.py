@@ -8,6 +8,7 @@ headings hold items, and limits on what one item may be. Built-in profiles ship 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -19,6 +20,7 @@ from typing import Literal, cast
 
 from ragtrack.errors import InputError
 from ragtrack.extract.tables.columns import DEFAULT_ALIASES, ColumnNames, Field, merged_aliases
+from ragtrack.normalise.status import RAG_ORDER
 from ragtrack.records import Kind
 
 _KEYS = frozenset(
@@ -90,10 +92,78 @@ def _columns(raw: object, name: str) -> dict[Field, tuple[str, ...]]:
     return out
 
 
-def _strings(raw: object, where: str, name: str) -> dict[str, str]:
+def _strings(
+    raw: object, where: str, allowed: tuple[str, ...], text: str, name: str
+) -> dict[str, str]:
+    """``[where]``: printed words to values, each value one of ``allowed``."""
     if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
         raise InputError(f"[{where}] must map printed words to values", file=name)
-    return {str(k): str(v) for k, v in raw.items()}
+    for word, value in raw.items():
+        if value.strip().lower() not in allowed:
+            raise InputError(
+                f"[{where}] {word!r} = {value!r}: the value must be one of {', '.join(allowed)}",
+                file=name,
+                line=_line(text, where, word),
+            )
+    return {str(k): str(v).strip().lower() for k, v in raw.items()}
+
+
+#: The settings each table of a profile takes (a misspelt one is an error, never ignored).
+_TABLE_KEYS: dict[str, frozenset[str]] = {
+    "document": frozenset({"council", "period"}),
+    "sections": frozenset({"include", "exclude"}),
+    "limits": frozenset(field.name for field in dataclasses.fields(Limits)),
+}
+_STATUS_VALUES = (*RAG_ORDER, "complete")
+_TREND_VALUES = ("improving", "sustained", "declining")
+
+
+def _line(text: str, table: str | None, key: str) -> int | None:
+    """The line of the TOML text where ``key`` is set (in ``[table]``), for errors."""
+    current = None
+    setting = re.compile(rf"""^\s*(["']?){re.escape(key)}\1\s*=""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        if header:
+            current = header[1].strip()
+        elif current == table and setting.match(line):
+            return number
+    return None
+
+
+def _table(raw: dict[str, object], table: str, text: str, name: str) -> dict[str, object]:
+    """``[table]`` of the profile, its keys checked."""
+    values = raw.get(table, {})
+    if not isinstance(values, dict):
+        raise InputError(f"{table} must be a table ([{table}])", file=name)
+    for key in values:
+        if key not in _TABLE_KEYS[table]:
+            known = ", ".join(sorted(_TABLE_KEYS[table]))
+            raise InputError(
+                f"[{table}]: unknown setting {key!r} (known: {known})",
+                file=name,
+                line=_line(text, table, key),
+            )
+    return values
+
+
+def _patterns(value: object, where: str, name: str) -> tuple[re.Pattern[str], ...]:
+    """A list of regular expressions (one given alone counts as a list of one)."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list):
+        raise InputError(f"{where} must be a list of regular expressions", file=name)
+    return tuple(_pattern(v, where, name) or re.compile("") for v in values)
+
+
+def _limits(values: dict[str, object], text: str, name: str) -> Limits:
+    for key, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise InputError(
+                f"[limits] {key} must be a whole number above 0, not {value!r}",
+                file=name,
+                line=_line(text, "limits", key),
+            )
+    return Limits(**cast(dict[str, int], values))
 
 
 def profile_from_toml(text: str, name: str) -> Profile:
@@ -104,8 +174,10 @@ def profile_from_toml(text: str, name: str) -> Profile:
         raise InputError(f"not a valid profile (TOML): {exc}", file=name) from exc
     unknown = sorted(set(raw) - _KEYS)
     if unknown:
-        raise InputError(f"unknown profile setting {unknown[0]!r}", file=name)
-    doc, sections, limits = raw.get("document", {}), raw.get("sections", {}), raw.get("limits", {})
+        line = _line(text, None, unknown[0])
+        raise InputError(f"unknown profile setting {unknown[0]!r}", file=name, line=line)
+    doc, sections = _table(raw, "document", text, name), _table(raw, "sections", text, name)
+    limits = _table(raw, "limits", text, name)
     form, kind = raw.get("form", "table"), raw.get("kind", "action")
     if form not in ("table", "blocks") or kind not in ("action", "measure"):
         raise InputError("form must be table or blocks, kind action or measure", file=name)
@@ -118,19 +190,13 @@ def profile_from_toml(text: str, name: str) -> Profile:
         kind=kind,
         ref=_pattern(raw.get("ref"), "ref", name),
         columns=_columns(raw.get("columns", {}), name),
-        status=_strings(raw.get("status", {}), "status", name),
-        trend=_strings(raw.get("trend", {}), "trend", name),
+        status=_strings(raw.get("status", {}), "status", _STATUS_VALUES, text, name),
+        trend=_strings(raw.get("trend", {}), "trend", _TREND_VALUES, text, name),
         council=_pattern(doc.get("council"), "document.council", name),
         period=_pattern(doc.get("period"), "document.period", name),
-        include=tuple(
-            _pattern(p, "sections.include", name) or re.compile("")
-            for p in sections.get("include", [])
-        ),
-        exclude=tuple(
-            _pattern(p, "sections.exclude", name) or re.compile("")
-            for p in sections.get("exclude", [])
-        ),
-        limits=Limits(**{k: int(v) for k, v in limits.items()}),
+        include=_patterns(sections.get("include", []), "sections.include", name),
+        exclude=_patterns(sections.get("exclude", []), "sections.exclude", name),
+        limits=_limits(limits, text, name),
         tiles=raw.get("tiles", False),
         source=name,
     )
