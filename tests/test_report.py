@@ -137,6 +137,27 @@ def _timeline_of(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def test_a_single_report_shows_its_counts_without_a_change() -> None:
+    """Regression: a page of one report showed "1 (+1)" and "0 (=)", a change from a
+    report that does not exist."""
+    from ragtrack.htmlreport.page import summary_table
+
+    rows = pd.DataFrame(
+        {
+            "row_key": ["L1", "L2"],
+            "period": "p00",
+            "ref": ["1.1", "1.2"],
+            "rag": ["green", "red"],
+            "direction": None,
+            "milestone": "",
+            "text": "",
+        }
+    )
+    html = summary_table(frames.select_series(_timeline_of(rows)))
+    assert '<td class="n">1<span class="muted"></span></td>' in html
+    assert "(+" not in html and "(=)" not in html
+
+
 def test_a_long_series_shows_its_latest_reports_unless_told_where_to_start() -> None:
     n = frames.DEFAULT_REPORTS + 5
     rows = pd.DataFrame(

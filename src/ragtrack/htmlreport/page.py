@@ -85,8 +85,9 @@ def _text(value: Any) -> str:
     )
 
 
-def _count(value: int, change: int) -> str:
-    delta = f" ({change:+d})" if change else " (=)"
+def _count(value: int, change: int | None) -> str:
+    """A count and its change since the previous report (none shown without one)."""
+    delta = "" if change is None else f" ({change:+d})" if change else " (=)"
     return f'<td class="n">{value}<span class="muted">{delta}</span></td>'
 
 
@@ -122,8 +123,12 @@ def summary_table(series: Series) -> str:
     head = "".join(f"<th>{_rag(r)} {r.replace('_', ' ')}</th>" for r in rags)
     head += "<th>no rating</th>"
     rows = []
+    compared = len(series.reports) > 1  # a single report has no change to show
     for _, row in table.iterrows():
-        cells = "".join(_count(int(row[n]), int(row[f"{n}_change"])) for n in (*rags, "unrated"))
+        cells = "".join(
+            _count(int(row[n]), int(row[f"{n}_change"]) if compared else None)
+            for n in (*rags, "unrated")
+        )
         rows.append(f"<tr><th>{_text(row['theme'])}</th>{cells}</tr>")
     return f"<table><tr><th>outcome theme</th>{head}</tr>{''.join(rows)}</table>"
 
