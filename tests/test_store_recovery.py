@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import signal
@@ -177,11 +178,19 @@ def test_a_second_writer_waits_then_times_out(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     path = write_report(tmp_path / "a.txt")
+    summary = tmp_path / "run.json"
+    summary.write_text('{"counts": {"new": 1}}', encoding="utf-8")  # the last run's
     with filelock.FileLock(out / LOCK_NAME):
         started = time.monotonic()
         with pytest.raises(LockTimeout, match="held the dataset lock"):
-            ingest([path], out, IngestOptions(lock_timeout=0.3), parse=parse_fake)
+            options = IngestOptions(lock_timeout=0.3, json_path=summary)
+            ingest([path], out, options, parse=parse_fake)
         assert time.monotonic() - started >= 0.3
+    # regression: the summary a monitor reads was the last run's; now it says why this one
+    # stopped, and that it wrote nothing
+    written = json.loads(summary.read_text(encoding="utf-8"))
+    assert "held the dataset lock" in written["error"]
+    assert written["written"] is False and written["counts"] == {}
     assert ingest([path], out, parse=parse_fake).ok
 
 

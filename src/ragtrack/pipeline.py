@@ -144,8 +144,11 @@ class IngestSummary:
     finished_at: str | None = None
     results: list[FileResult] = dataclasses.field(default_factory=list)
     #: whether the run recorded its results in the dataset (made it if new); False for a
-    #: dry run, and for a run given only paths that are not there when no dataset was
+    #: dry run, and for a run given only paths that are not there where no dataset was yet
     written: bool = False
+    #: why the run stopped before its end (another writer held the dataset, the dataset
+    #: could not be written): the error it raised, so a ``json_path`` summary says so too
+    error: str | None = None
 
     @property
     def failed(self) -> list[FileResult]:
@@ -166,6 +169,7 @@ class IngestSummary:
             "out_dir": self.out_dir,
             "dry_run": self.dry_run,
             "written": self.written,
+            "error": self.error,
             "parser_version": self.parser_version,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
@@ -675,13 +679,22 @@ def ingest(
         finally:
             reader.close()
     else:
-        with Store(root, lock_timeout=options.lock_timeout) as store:
-            _ingest_into(store, files, path_errors, options, parse, on_start, emit)
+        try:
+            with Store(root, lock_timeout=options.lock_timeout) as store:
+                _ingest_into(store, files, path_errors, options, parse, on_start, emit)
+        except RagtrackError as err:  # a monitor reading the summary must not see the last run's
+            summary.error = str(err)
+            _finish(summary, options)
+            raise
         summary.written = True
+    _finish(summary, options)
+    return summary
+
+
+def _finish(summary: IngestSummary, options: IngestOptions) -> None:
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     if options.json_path is not None:
         _write_json(options.json_path, summary)
-    return summary
 
 
 def _nothing_there(paths: list[str | Path], root: Path) -> bool:
