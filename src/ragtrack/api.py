@@ -23,6 +23,8 @@ from ragtrack.workers import AUTO
 from ragtrack.workers import Jobs as Jobs
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
 
     from ragtrack.analysis.diff import ReportDiff
@@ -76,7 +78,7 @@ DEFAULT_DATA_DIR = Path("ragtrack-data")
 
 
 def ingest(
-    paths: Iterable[str | Path],
+    paths: str | Path | Iterable[str | Path],
     out_dir: str | Path = DEFAULT_DATA_DIR,
     options: IngestOptions | None = None,
     *,
@@ -86,9 +88,10 @@ def ingest(
 ) -> IngestSummary:
     """Parse files and folders into the dataset at ``out_dir`` (see :mod:`ragtrack.pipeline`).
     A layout profile in ``options.profile`` is checked before any file is read."""
+    from ragtrack.pipeline import IngestOptions
     from ragtrack.pipeline import ingest as run
 
-    if options is not None and options.profile is not None:
+    if isinstance(options, IngestOptions) and options.profile is not None:
         from ragtrack.extract.profiles.profile import load_profiles
 
         load_profiles(options.profile)
@@ -380,8 +383,8 @@ def gaps(root: str | Path = DEFAULT_DATA_DIR) -> list[SeriesGaps]:
 
 def diff(
     root: str | Path = DEFAULT_DATA_DIR,
-    from_report: str | None = None,
-    to_report: str | None = None,
+    from_report: str | dt.date | None = None,
+    to_report: str | dt.date | None = None,
     *,
     council: str | None = None,
 ) -> ReportDiff:
@@ -396,9 +399,9 @@ def diff(
             first, second = latest_pair(frame, council)
         elif from_report is None or to_report is None:
             raise InputError("name both reports to compare, or neither")
-        else:
-            first = resolve_report(frame, from_report, council)
-            second = resolve_report(frame, to_report, council)
+        else:  # a period may come as a date or a Timestamp (from the timeline itself)
+            first = resolve_report(frame, _report_name(from_report), council)
+            second = resolve_report(frame, _report_name(to_report), council)
             check_pair(frame, first, second)
     except InputError as err:  # say which dataset the names were looked up in
         raise InputError(err.message, file=str(root)) from None
@@ -473,6 +476,15 @@ def decide_outcomes(
     return outcomes(path)
 
 
+def _report_name(name: object) -> str:
+    """A report named by key, period or quarter; a date or Timestamp as its ISO date."""
+    import datetime
+
+    if isinstance(name, datetime.date):  # pandas' Timestamp is a datetime, hence a date
+        return name.strftime("%Y-%m-%d")
+    return str(name)
+
+
 def report(
     root: str | Path = DEFAULT_DATA_DIR,
     target: str | Path = "report.html",
@@ -503,6 +515,7 @@ def report(
     except InputError as err:  # say which dataset the names were looked up in
         raise InputError(err.message, file=str(root)) from None
     out = Path(target)
+    out.parent.mkdir(parents=True, exist_ok=True)  # as export does for its target
     out.write_text(page, encoding="utf-8")
     return out
 

@@ -27,12 +27,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
+from typing import TYPE_CHECKING, Literal, TypedDict, Unpack, get_args
 
 from ragtrack.errors import RagtrackError, StoreError
 from ragtrack.extract.reader import DEFAULT_MAX_BYTES, read_file_bytes, read_text_bytes
 from ragtrack.limits import CHECKPOINT_SECONDS, PDF_MAX_BYTES
-from ragtrack.records import ParsedDocument, SourceText
+from ragtrack.records import DocType, ParsedDocument, SourceText
 from ragtrack.store.dataset import DEFAULT_LOCK_TIMEOUT, StagedReport, Store
 from ragtrack.store.layout import MANIFEST_NAME, report_key
 from ragtrack.store.manifest import Manifest, ManifestRow
@@ -85,6 +85,9 @@ class IngestOptions:
 
     def __post_init__(self) -> None:
         check_jobs(self.jobs)
+        if self.doc_type is not None and self.doc_type not in get_args(DocType):
+            kinds = " or ".join(get_args(DocType))
+            raise ValueError(f"doc_type must be {kinds}, not {self.doc_type!r}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -619,7 +622,7 @@ class _NoStore:
 
 
 def ingest(
-    paths: Iterable[str | Path],
+    paths: str | Path | Iterable[str | Path],
     out_dir: str | Path,
     options: IngestOptions | None = None,
     *,
@@ -636,7 +639,9 @@ def ingest(
     holds the dataset, and :class:`~ragtrack.errors.StoreError` when the dataset directory
     cannot be used at all.
     """
-    options = options or IngestOptions()
+    options = IngestOptions() if options is None else options
+    if not isinstance(options, IngestOptions):
+        raise TypeError(f"options must be IngestOptions, not {type(options).__name__}")
     if _starting_a_worker():
         raise RagtrackError(
             "ingest called while a worker process of another ingest was starting: a script "
@@ -659,7 +664,8 @@ def ingest(
         parser_version=PARSER_VERSION,
         started_at=dt.datetime.now(dt.UTC).isoformat(),
     )
-    paths = list(paths)
+    # one path given alone is one path (a string is not a list of one-letter paths, "/" first)
+    paths = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     files, path_errors = expand_paths(paths)
     _refuse_unguarded(options, files)
 

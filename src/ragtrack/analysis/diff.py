@@ -16,7 +16,7 @@ from typing import Protocol
 import pandas as pd
 
 from ragtrack.errors import InputError
-from ragtrack.normalise.status import rag_change
+from ragtrack.normalise.status import RAG_ORDER, rag_change
 
 SECTIONS: tuple[str, ...] = ("rag_changes", "new", "dropped", "renumbered", "reworded")
 DIFF_COLUMNS = [
@@ -58,7 +58,7 @@ class ReportDiff:
         """Every section in one long table (a ``section`` column first), for CSV."""
         parts = [frame.assign(section=name) for name, frame in self.sections().items()]
         out = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame()], ignore_index=True)
-        return out.reindex(columns=DIFF_COLUMNS)
+        return _ordered_rags(out.reindex(columns=DIFF_COLUMNS))
 
     def to_dict(self) -> dict[str, object]:
         def records(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -94,9 +94,12 @@ def in_series(timeline: pd.DataFrame, council: str | None) -> pd.DataFrame:
     """The rows of ``council``'s series; with ``None``, of the dataset's only series (an
     :class:`InputError` naming the councils when there are several, never a mix of them)."""
     names = series_names(timeline)
-    if council is not None:
-        return timeline[names == council]
     found = sorted(set(names))
+    if council is not None:
+        if council not in found:
+            choose = f"; councils: {', '.join(repr(c) for c in found)}" if found else ""
+            raise InputError(f"no progress reports of council {council!r}{choose}")
+        return timeline[names == council]
     if len(found) > 1:
         listed = ", ".join(c or "'' (the reports that name no council)" for c in found)
         raise InputError(f"the dataset has several councils; choose one of {listed}")
@@ -150,6 +153,8 @@ def latest_pair(timeline: pd.DataFrame, council: str | None = None) -> tuple[str
 def check_pair(timeline: pd.DataFrame, first: str, second: str) -> None:
     """Refuse to compare reports of two councils, or a later report with an earlier one
     (each change would read backwards)."""
+    if first == second:
+        raise InputError(f"{first} is named twice: name two reports to compare")
     reports = _reports(timeline).set_index("report_key")
     names = series_names(reports)
     if names[first] != names[second]:
@@ -180,6 +185,13 @@ def _change(a: object, b: object) -> str:
     if change is not None:
         return change
     return "not_rated" if "not_rated" in (ra, rb) else "rag_missing"
+
+
+def _ordered_rags(frame: pd.DataFrame) -> pd.DataFrame:
+    """``rag_from`` and ``rag_to`` as the timeline's ordered RAG (red < amber < green), so
+    ``rag_to < "green"`` compares ratings, not spellings."""
+    rags = pd.CategoricalDtype(list(RAG_ORDER), ordered=True)
+    return frame.astype({c: rags for c in ("rag_from", "rag_to") if c in frame.columns})
 
 
 def diff_reports(timeline: pd.DataFrame, from_key: str, to_key: str) -> ReportDiff:
@@ -219,7 +231,10 @@ def diff_reports(timeline: pd.DataFrame, from_key: str, to_key: str) -> ReportDi
             ["kind", "lineage_id", "ref_to", "milestone_from", "milestone_to", "text"],
         ),
     }
-    sections = {name: frame[cols].reset_index(drop=True) for name, (frame, cols) in pick.items()}
+    sections = {
+        name: _ordered_rags(frame[cols].reset_index(drop=True))
+        for name, (frame, cols) in pick.items()
+    }
     periods = _reports(timeline).set_index("report_key")["period_end"]
     return ReportDiff(
         from_key=from_key,

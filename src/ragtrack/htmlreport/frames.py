@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ragtrack.analysis.diff import in_series, resolve_report, series_names
+from ragtrack.analysis.diff import in_series, resolve_report
 from ragtrack.errors import InputError
 from ragtrack.store.schema import RAG_ORDER
 
@@ -88,10 +88,6 @@ def select_series(
     if timeline.empty:
         raise InputError("the dataset has no progress reports to report on")
     rows = in_series(timeline, council)  # never a mix of councils
-    if rows.empty:
-        named = sorted(set(series_names(timeline)))
-        choose = f"; councils: {', '.join(repr(c) for c in named)}" if named else ""
-        raise InputError(f"no progress reports of council {council!r}{choose}")
     council = next((str(c) for c in rows["council"] if not pd.isna(c)), None)  # as printed
     reports = _report_list(rows)
     keys = list(reports["report_key"])

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 import pandas as pd
 import pyarrow as pa
@@ -96,6 +96,8 @@ def load(
     raises :class:`DatasetDamaged` naming it, or with ``on_damage="skip"`` is left out with a
     warning. ``tables`` reads only those tables.
     """
+    if on_damage not in get_args(OnDamage):  # a typo must not skip damaged files silently
+        raise ValueError(f"on_damage must be 'raise' or 'skip', not {on_damage!r}")
     root = Path(root)
     snapshot = read_snapshot(root, tables)
     decoded = _decode(snapshot, on_damage, root)
