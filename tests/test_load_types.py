@@ -81,3 +81,14 @@ def _kinds(frame: pd.DataFrame) -> dict[str, object]:
         c: ("category", d.ordered) if isinstance(d, pd.CategoricalDtype) else d
         for c, d in frame.dtypes.items()
     }
+
+
+def test_plan_year_is_a_plain_string_in_every_table_so_it_sorts_by_year() -> None:
+    """Regression: in ``lineage`` it was a categorical in first-met order (2019/20 before
+    2017/18), so ``sort_values`` and ``groupby`` came out of year order."""
+    tables = ragtrack.load(sample_dataset())
+    for name, frame in tables.items():
+        if "plan_year" in frame.columns:
+            assert not isinstance(frame["plan_year"].dtype, pd.CategoricalDtype), name
+    years = list(tables["lineage"].sort_values("plan_year")["plan_year"].unique())
+    assert years == sorted(years) == ["2017/18", "2018/19", "2019/20", "2021/22"]

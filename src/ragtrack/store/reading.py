@@ -108,7 +108,7 @@ def load(
     }
     for name in sorted(set(decoded) - set(SCHEMAS)):
         table = pa.concat_tables(decoded[name], promote_options="default")
-        frames[name] = to_pandas(table) if name in DERIVED_SCHEMAS else table.to_pandas()
+        frames[name] = to_pandas(table)
     frames.update(_never_written(snapshot, tables))
     if "lineage" in frames and "items" in frames:
         from ragtrack.store.lineage_table import attach_lineage
@@ -130,7 +130,7 @@ def _never_written(snapshot: Snapshot, tables: Iterable[str] | None) -> dict[str
     empty = {}
     for name in sorted(wanted - written):
         table = schemas[name].empty_table()
-        empty[name] = to_pandas(table) if name in DERIVED_SCHEMAS else table.to_pandas()
+        empty[name] = to_pandas(table)
     return empty
 
 
