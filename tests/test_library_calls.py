@@ -79,3 +79,35 @@ def test_report_makes_the_folder_it_writes_into(
     written = ragtrack.report("data", "pages/report.html")
     assert Path(written).resolve() == (tmp_path / "pages" / "report.html").resolve()
     assert "<h1>" in (tmp_path / "pages" / "report.html").read_text(encoding="utf-8")
+
+
+def test_load_reads_only_the_tables_asked_for_and_refuses_a_name_it_has_not() -> None:
+    only = ragtrack.load(sample_dataset(), tables=["timeline"])
+    assert list(only) == ["timeline"]
+    items = ragtrack.load(sample_dataset(), tables="items")["items"]
+    whole = ragtrack.load(sample_dataset())["items"]
+    assert list(items.columns) == list(whole.columns)  # lineage_id too
+    assert items["lineage_id"].equals(whole["lineage_id"])
+    with pytest.raises(ValueError, match="no table 'timelin' in a dataset"):
+        ragtrack.load(sample_dataset(), tables=["timelin"])
+
+
+def test_an_export_into_the_dataset_itself_is_refused(tmp_path: Path) -> None:
+    data = copy_of_sample_dataset(tmp_path)
+    with pytest.raises(InputError, match="inside the dataset"):
+        ragtrack.export(data, fmt="csv", target=data)
+    assert not list(data.glob("*.csv"))
+
+
+def test_a_picture_takes_a_dataset_folder_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``plot.history("ragtrack-data", ...)`` failed with "string indices must be integers"."""
+    pytest.importorskip("matplotlib")
+    from ragtrack import plot
+
+    timeline = ragtrack.timeline(sample_dataset())
+    lineage = str(timeline["lineage_id"].dropna().iloc[0])
+    monkeypatch.chdir(sample_dataset().parent)
+    figure = plot.history("ragtrack-data", lineage)
+    assert figure.axes

@@ -100,14 +100,20 @@ def ingest(
 
 
 def load(
-    root: str | Path = DEFAULT_DATA_DIR, *, on_damage: Literal["raise", "skip"] = "raise"
+    root: str | Path = DEFAULT_DATA_DIR,
+    *,
+    on_damage: Literal["raise", "skip"] = "raise",
+    tables: Iterable[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table of one committed state of the dataset as pandas DataFrames, read whole
-    even while an ingest writes (see :func:`ragtrack.store.reading.load`). A damaged file
-    raises an error naming it, or with ``on_damage="skip"`` is left out with a warning."""
+    even while an ingest writes (see :func:`ragtrack.store.reading.load`); ``tables``
+    (names such as ``["timeline"]``) reads only those. A damaged file raises an error
+    naming it, or with ``on_damage="skip"`` is left out with a warning."""
     from ragtrack.store.reading import load as read
 
-    return read(root, on_damage=on_damage)
+    if isinstance(tables, str):  # one name given alone
+        tables = [tables]
+    return read(root, on_damage=on_damage, tables=None if tables is None else list(tables))
 
 
 def status(root: str | Path = DEFAULT_DATA_DIR, *, verify: bool = False) -> DatasetStatus:
@@ -414,8 +420,12 @@ def export(
     """Write every table (timeline first) as CSV files in the folder ``target`` (``fmt``
     ``"csv"``) or as one workbook at ``target`` (``"xlsx"``); returns the files written."""
     from ragtrack.analysis.export import export_frames, write_csv, write_xlsx
+    from ragtrack.errors import InputError
 
-    tables = load(require_dataset(root))
+    path = require_dataset(root)
+    if Path(target).resolve().is_relative_to(path.resolve()):
+        raise InputError("the export would be written inside the dataset", file=str(target))
+    tables = load(path)
     if "timeline" not in tables:
         tables["timeline"] = timeline(root)
     frames = export_frames(tables)

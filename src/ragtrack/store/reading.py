@@ -98,6 +98,9 @@ def load(
     """
     if on_damage not in get_args(OnDamage):  # a typo must not skip damaged files silently
         raise ValueError(f"on_damage must be 'raise' or 'skip', not {on_damage!r}")
+    asked = None if tables is None else _table_names(tables)
+    if asked is not None:  # items carry their lineage_id, asked for alone or not
+        tables = [*asked, "lineage"] if "items" in asked else asked
     root = Path(root)
     snapshot = read_snapshot(root, tables)
     decoded = _decode(snapshot, on_damage, root)
@@ -114,7 +117,19 @@ def load(
         from ragtrack.store.lineage_table import attach_lineage
 
         frames["items"] = attach_lineage(frames["items"], frames["lineage"])
-    return frames
+    return frames if asked is None else {n: f for n, f in frames.items() if n in asked}
+
+
+def _table_names(tables: Iterable[str]) -> list[str]:
+    """The names asked for, each a table of the dataset (a typo is an error, not nothing)."""
+    from ragtrack.store.lineage_table import LINEAGE_DIR
+
+    known = [*SCHEMAS, LINEAGE_DIR, *DERIVED_SCHEMAS]
+    names = list(tables)
+    for name in names:
+        if name not in known:
+            raise ValueError(f"no table {name!r} in a dataset (tables: {', '.join(known)})")
+    return names
 
 
 def _never_written(snapshot: Snapshot, tables: Iterable[str] | None) -> dict[str, pd.DataFrame]:
