@@ -99,15 +99,10 @@ def test_an_export_into_the_dataset_itself_is_refused(tmp_path: Path) -> None:
     assert not list(data.glob("*.csv"))
 
 
-def test_a_picture_takes_a_dataset_folder_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_picture_given_a_folder_says_it_takes_the_tables() -> None:
     """``plot.history("ragtrack-data", ...)`` failed with "string indices must be integers"."""
     pytest.importorskip("matplotlib")
     from ragtrack import plot
 
-    timeline = ragtrack.timeline(sample_dataset())
-    lineage = str(timeline["lineage_id"].dropna().iloc[0])
-    monkeypatch.chdir(sample_dataset().parent)
-    figure = plot.history("ragtrack-data", lineage)
-    assert figure.axes
+    with pytest.raises(TypeError, match=r"takes load\(\)'s tables, not a folder"):
+        plot.history("ragtrack-data", "L1")  # type: ignore[arg-type]

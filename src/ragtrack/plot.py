@@ -6,8 +6,8 @@
 - :func:`history`: one lineage's RAG report by report, with the ref as printed each time;
 - :func:`green_share`: the share of green per outcome theme per plan year.
 
-Each takes ``load()``'s tables, a dataset folder, or a
-:class:`~ragtrack.htmlreport.frames.Series` already chosen,
+Each takes ``load()``'s tables (or a :class:`~ragtrack.htmlreport.frames.Series` already
+chosen)
 and returns a :class:`matplotlib.figure.Figure`, which Jupyter shows inline.
 :func:`svg` writes a figure as SVG text with the heatmap cells' titles (the ref as printed,
 the period and the RAG) as hover text. Needs the ``report`` extra (matplotlib).
@@ -56,17 +56,17 @@ _CELL_TITLES: weakref.WeakKeyDictionary[PathCollection, list[str]] = weakref.Wea
 
 
 def _series(
-    tables: Mapping[str, pd.DataFrame] | Series | str | os.PathLike[str],
+    tables: Mapping[str, pd.DataFrame] | Series,
     council: str | None,
     start: str | None,
     end: str | None,
 ) -> Series:
     if isinstance(tables, Series):
         return tables
-    if isinstance(tables, str | os.PathLike):  # a dataset folder, as every use case takes
-        from ragtrack.api import load
-
-        tables = load(os.fspath(tables), tables=["timeline"])
+    if isinstance(tables, str | os.PathLike):  # "string indices must be integers" said nothing
+        raise TypeError(
+            f"a picture takes load()'s tables, not a folder: ragtrack.load({os.fspath(tables)!r})"
+        )
     return frames.select_series(tables["timeline"], council, start, end)
 
 
@@ -80,7 +80,7 @@ def _rgb(hex_colour: str) -> tuple[float, float, float]:
 
 
 def heatmap(
-    tables: Mapping[str, pd.DataFrame] | Series | str | os.PathLike[str],
+    tables: Mapping[str, pd.DataFrame] | Series,
     outcome: str,
     *,
     council: str | None = None,
@@ -149,7 +149,7 @@ def _draw_heatmap(content: frames.Grid, widest: int) -> Figure:
 
 
 def history(
-    tables: Mapping[str, pd.DataFrame] | Series | str | os.PathLike[str],
+    tables: Mapping[str, pd.DataFrame] | Series,
     lineage_id: str,
     *,
     council: str | None = None,
@@ -196,7 +196,7 @@ def history(
 
 
 def green_share(
-    tables: Mapping[str, pd.DataFrame] | Series | str | os.PathLike[str],
+    tables: Mapping[str, pd.DataFrame] | Series,
     *,
     council: str | None = None,
     start: str | None = None,
